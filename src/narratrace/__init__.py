@@ -1,0 +1,33 @@
+"""narratrace: who claims what, how it persuades, and what happened to the story.
+
+Public API
+----------
+analyze(text_or_path, lang=None) -> Analysis
+    Run the default pipeline on one article (a path, or the article text itself).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from narratrace.model import Analysis, Article
+
+__all__ = ["Analysis", "Article", "analyze", "__version__"]
+__version__ = "0.1.0"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+
+def analyze(text_or_path, lang: str | None = None, *, stages: list[str] | None = None) -> Analysis:
+    """Analyse one article given as a path or as its text.
+
+    Examples
+    --------
+    >>> import narratrace
+    >>> a = narratrace.analyze("Officials reportedly denied the claim.")
+    >>> a.language
+    'en'
+    """
+    from narratrace.api import analyze as _analyze
+
+    return _analyze(text_or_path, lang=lang, stages=stages)

@@ -1,0 +1,68 @@
+"""The per-article :class:`Pipeline`: named stages run in order over an Analysis."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+
+from narratrace.analyze.registry import Stage, default_stage_names, registered_stages
+from narratrace.errors import ConfigError
+from narratrace.model import Analysis, Article
+
+logger = logging.getLogger(__name__)
+
+_PIPELINES: dict[tuple[str, ...], Pipeline] = {}
+
+
+class Pipeline:
+    """Run registered stages, in order, over articles.
+
+    Parameters
+    ----------
+    stages:
+        Stage names; ``None`` means the default pipeline. Unknown names raise
+        :class:`~narratrace.errors.ConfigError` listing the known ones.
+
+    Examples
+    --------
+    >>> from narratrace.model import Article
+    >>> pipe = Pipeline(["language.v1", "segment.v1"])
+    >>> analysis = pipe(Article(text="One sentence. Another one."))
+    >>> len(analysis.sentences)
+    2
+    """
+
+    def __init__(self, stages: Sequence[str] | None = None) -> None:
+        known = registered_stages()
+        names = list(stages) if stages is not None else default_stage_names()
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise ConfigError(
+                f"unknown stage(s) {', '.join(unknown)}; known stages: {', '.join(sorted(known))}"
+            )
+        self.names = names
+        self._stages: list[Stage] = [known[n].factory() for n in names]
+
+    def __call__(self, article: Article) -> Analysis:
+        return next(self.pipe([article]))
+
+    def pipe(self, articles: Iterable[Article], *, batch_size: int = 32) -> Iterator[Analysis]:
+        """Analyse articles lazily, yielding results in input order."""
+        stream: Iterable[Analysis] = (Analysis(article=a) for a in articles)
+        for stage in self._stages:
+            stream = _run_stage(stage, stream, batch_size)
+        yield from stream
+
+
+def _run_stage(stage: Stage, stream: Iterable[Analysis], batch_size: int) -> Iterator[Analysis]:
+    for analysis in stage.pipe(stream, batch_size=batch_size):
+        analysis.stages.append(stage.name)
+        yield analysis
+
+
+def get_pipeline(stages: Sequence[str] | None = None) -> Pipeline:
+    """A cached pipeline, so models load once per process."""
+    key = tuple(stages) if stages is not None else tuple(default_stage_names())
+    if key not in _PIPELINES:
+        _PIPELINES[key] = Pipeline(list(key))
+    return _PIPELINES[key]

@@ -1,0 +1,103 @@
+"""Registry of per-article pipeline stages.
+
+A stage is a class with one job. It is registered by a versioned name next to its
+code, declares what it needs (``requires``) and what it adds (``assigns``), and an
+``order`` that places it in the default pipeline. Modules under
+:mod:`narratrace.analyze` are discovered automatically, so a new stage needs no edit
+anywhere else.
+
+Examples
+--------
+>>> from narratrace.analyze.registry import register_stage, Stage
+>>> @register_stage("demo.v1", assigns=("extras",), order=999, default=False)
+... class Demo(Stage):
+...     def __call__(self, analysis):
+...         analysis.extras["demo"] = True
+...         return analysis
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from narratrace.model import Analysis
+
+
+class Stage:
+    """Base class of a pipeline stage: ``__call__`` one analysis, ``pipe`` a batch.
+
+    Subclasses override ``__call__``; stages with a batched model override ``pipe``.
+    Models are loaded lazily on first use and cached per process.
+    """
+
+    name: str = ""
+
+    def __call__(self, analysis: Analysis) -> Analysis:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def pipe(self, analyses: Iterable[Analysis], *, batch_size: int = 32) -> Iterator[Analysis]:
+        for analysis in analyses:
+            yield self(analysis)
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    name: str
+    factory: Callable[..., Stage]
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+    order: int
+    default: bool
+    description: str
+
+
+_REGISTRY: dict[str, StageInfo] = {}
+_DISCOVERED = False
+
+
+def register_stage(
+    name: str,
+    *,
+    requires: tuple[str, ...] = (),
+    assigns: tuple[str, ...] = (),
+    order: int = 500,
+    default: bool = True,
+) -> Callable[[type[Stage]], type[Stage]]:
+    """Class decorator that registers a stage under ``name`` (e.g. ``"hedges.v1"``)."""
+
+    def decorate(cls: type[Stage]) -> type[Stage]:
+        cls.name = name
+        doc = (cls.__doc__ or "").strip().splitlines()
+        _REGISTRY[name] = StageInfo(
+            name, cls, tuple(requires), tuple(assigns), order, default, doc[0] if doc else ""
+        )
+        return cls
+
+    return decorate
+
+
+def discover() -> None:
+    """Import every module of :mod:`narratrace.analyze` so their stages register."""
+    global _DISCOVERED
+    if _DISCOVERED:
+        return
+    import narratrace.analyze as package
+
+    for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        importlib.import_module(module.name)
+    _DISCOVERED = True
+
+
+def registered_stages() -> dict[str, StageInfo]:
+    """All registered stages by name, discovered on first call."""
+    discover()
+    return dict(_REGISTRY)
+
+
+def default_stage_names() -> list[str]:
+    """Names of the default pipeline's stages, in order."""
+    stages = [s for s in registered_stages().values() if s.default]
+    return [s.name for s in sorted(stages, key=lambda s: (s.order, s.name))]

@@ -1,0 +1,45 @@
+"""State shared by CLI commands: the global options and the consoles."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+DB_URL: str | None = None
+DEBUG: bool = False
+
+
+def db_url() -> str:
+    from narratrace.config import default_db_url
+
+    return DB_URL or default_db_url()
+
+
+def open_db():
+    from narratrace.store import open_store
+
+    return open_store(db_url())
+
+
+@cache
+def console() -> Console:
+    return Console(highlight=False)
+
+
+@cache
+def err_console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def write_json(payload: Any, target: str) -> None:
+    """Write ``payload`` as JSON to a path, or to stdout when ``target`` is ``-``."""
+    text = json.dumps(payload, ensure_ascii=False, indent=2, default=str)
+    if target == "-":
+        sys.stdout.write(text + "\n")
+    else:
+        Path(target).write_text(text + "\n", encoding="utf-8")
