@@ -1,0 +1,1 @@
+"""Renderers of an Analysis: terminal (Rich), JSON (versioned schema) and self-contained HTML."""
