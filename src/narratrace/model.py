@@ -124,6 +124,7 @@ class SourceKind(str, Enum):
     GOVERNMENT = "government"
     ORGANIZATION = "organization"
     PERSON = "person"
+    GROUP = "group"  # a people or party named collectively ("the Ukrainians")
     ANONYMOUS = "anonymous"
     OTHER = "other"
 
@@ -178,6 +179,11 @@ class Attribution:
     author_stance: str | None = None  # sceptical, endorsing, neutral
     author_stance_cues: list[Span] = field(default_factory=list)
     confidence: float = 1.0
+    # claims area (issue 4): cue lemma for stance lookup, evidence kinds, sentence index, language
+    cue_lemma: str | None = None
+    evidence: list[str] = field(default_factory=list)
+    sentence: int | None = None
+    lang: str | None = None
 
 
 @dataclass(slots=True)

@@ -8,6 +8,7 @@ metrics in ``EvalResult.headline`` order, as the evaluation contract requires.
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,7 +52,10 @@ def eval_tasks() -> dict[str, tuple[EvalFn, str]]:
     if not _DISCOVERED:
         import narratrace.eval as package
 
-        for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-            importlib.import_module(module.name)
+        for module in pkgutil.walk_packages(package.__path__, package.__name__ + ".", onerror=lambda name: None):
+            try:
+                importlib.import_module(module.name)
+            except Exception as exc:  # one broken module must not take the others down
+                logging.getLogger(__name__).warning("cannot load %s: %s: %s", module.name, exc.__class__.__name__, exc)
         _DISCOVERED = True
     return dict(_TASKS)
