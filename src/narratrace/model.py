@@ -241,6 +241,7 @@ class Analysis:
     paragraph_techniques: list[list[str]] = field(default_factory=list)
     summaries: dict[str, Any] = field(default_factory=dict)  # per-stage summaries, e.g. "techniques"
     unsupported: dict[str, str] = field(default_factory=dict)  # stage name -> reason
+    errors: dict[str, str] = field(default_factory=dict)  # stage name -> error that stopped it
     stages: list[str] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
     # Per-process working state shared between stages (e.g. the spaCy Doc); never serialised.

@@ -28,7 +28,10 @@ class LanguageStage(Stage):
             if lang and confidence >= MIN_CONFIDENCE:
                 para.lang, para.lang_confidence = lang, confidence
                 weights[lang] += letter_count(text[para.start : para.end])
-        if weights:
+        forced = analysis.article.metadata.get("lang_override")
+        if forced:
+            language, confidence = str(forced), 1.0
+        elif weights:
             language, letters = weights.most_common(1)[0]
             confidence = letters / sum(weights.values())
         else:

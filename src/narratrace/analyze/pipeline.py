@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 
 from narratrace.analyze.registry import Stage, default_stage_names, registered_stages
-from narratrace.errors import ConfigError
+from narratrace.errors import ConfigError, NarratraceError
 from narratrace.model import Analysis, Article
 
 logger = logging.getLogger(__name__)
@@ -55,8 +55,35 @@ class Pipeline:
 
 
 def _run_stage(stage: Stage, stream: Iterable[Analysis], batch_size: int) -> Iterator[Analysis]:
-    for analysis in stage.pipe(stream, batch_size=batch_size):
-        analysis.stages.append(stage.name)
+    """Run ``stage`` over ``stream`` in batches. A stage that fails with a
+    :class:`~narratrace.errors.NarratraceError` (a missing model, say) is recorded in
+    ``analysis.errors`` and the pipeline goes on: one stage never loses the others' work."""
+    batch: list[Analysis] = []
+    for analysis in stream:
+        batch.append(analysis)
+        if len(batch) >= batch_size:
+            yield from _run_batch(stage, batch, batch_size)
+            batch = []
+    if batch:
+        yield from _run_batch(stage, batch, batch_size)
+
+
+def _run_batch(stage: Stage, batch: list[Analysis], batch_size: int) -> Iterator[Analysis]:
+    try:
+        results = list(stage.pipe(batch, batch_size=batch_size))
+    except NarratraceError:
+        results = []
+        for analysis in batch:
+            try:
+                results.append(stage(analysis))
+            except NarratraceError as exc:
+                logger.info("stage %s failed: %s", stage.name, exc)
+                analysis.errors[stage.name] = str(exc)
+                results.append(analysis)
+                continue
+    for analysis in results:
+        if stage.name not in analysis.errors:
+            analysis.stages.append(stage.name)
         yield analysis
 
 

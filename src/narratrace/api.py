@@ -1,0 +1,55 @@
+"""The Python API behind :func:`narratrace.analyze`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from narratrace.analyze.pipeline import get_pipeline
+from narratrace.errors import InputError
+from narratrace.ingest import read_file
+from narratrace.ingest.plaintext import parse_text
+from narratrace.model import Analysis, Article
+
+# A string longer than this, or with a line break, is article text rather than a path.
+_MAX_PATH_CHARS = 4096
+
+
+def load_article(text_or_path: str | Path, *, lang: str | None = None) -> Article:
+    """An :class:`Article` from a path (any supported format) or from the text itself.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read, or holds several articles (use ``narratrace ingest``).
+    """
+    if isinstance(text_or_path, Path) or (
+        isinstance(text_or_path, str) and "\n" not in text_or_path and len(text_or_path) < _MAX_PATH_CHARS
+        and Path(text_or_path).is_file()
+    ):
+        articles = read_file(Path(text_or_path))
+        if len(articles) > 1:
+            raise InputError(
+                f"{text_or_path} holds {len(articles)} articles; analyse one with analyze_article() "
+                "or load them all with `narratrace ingest`"
+            )
+        article = articles[0]
+    else:
+        if not str(text_or_path).strip():
+            raise InputError("no text given")
+        article = parse_text(str(text_or_path))
+    if lang:
+        article.metadata["lang_override"] = lang
+    return article
+
+
+def analyze_article(article: Article, *, stages: Sequence[str] | None = None, lang: str | None = None) -> Analysis:
+    """Run the pipeline (default: every default stage) on one :class:`Article`."""
+    if lang:
+        article.metadata["lang_override"] = lang
+    return get_pipeline(stages)(article)
+
+
+def analyze(text_or_path: str | Path, *, lang: str | None = None, stages: Sequence[str] | None = None) -> Analysis:
+    """Analyse one article given as a path or as its text; see :func:`narratrace.analyze`."""
+    return analyze_article(load_article(text_or_path, lang=lang), stages=stages)
