@@ -1,0 +1,79 @@
+"""Stage ``factcheck_match.v1``: attach fact-check matches to each claim.
+
+For each :class:`~narratrace.model.Claim` in ``analysis.claims`` the stage looks up the
+fact-check database (``NARRATRACE_DB`` or the default database) and appends the
+matches at or above the *suggested* threshold to ``Claim.matches`` as dicts (see
+:meth:`narratrace.factcheck.matcher.Match.to_dict`). Without claims it matches the
+sentences whose check-worthiness is at least :data:`CHECKWORTHY_MIN` (or every
+sentence when no sentence has a score) and reports them in
+``analysis.summaries["factcheck"]["sentences"]``. An empty database is recorded as
+``{"database": "empty"}``, never an error.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+
+from narratrace.analyze.registry import Stage, register_stage
+from narratrace.model import Analysis
+
+logger = logging.getLogger(__name__)
+
+#: Sentences at or above this check-worthiness are matched when the article has no
+#: claims: 0.5 is the decision boundary of the check-worthiness classifier.
+CHECKWORTHY_MIN = 0.5
+#: Matches kept per claim (the CheckThat task scores the top 5).
+TOP_K = 5
+#: Sentences matched at most per article when falling back to sentences.
+MAX_SENTENCES = 200
+
+
+def _db():
+    from narratrace.config import default_db_url
+    from narratrace.store import open_store
+
+    url = default_db_url()
+    return url, open_store(url)
+
+
+@register_stage("factcheck_match.v1", requires=("claims", "sentences"), assigns=("claims", "summaries"), order=400)
+class FactCheckMatch(Stage):
+    """Match claims (or check-worthy sentences) against stored fact-checks."""
+
+    def __call__(self, analysis: Analysis) -> Analysis:
+        from narratrace.factcheck.matcher import LEVELS, match_claims
+        from narratrace.factcheck.store import count_records
+
+        url, engine = _db()
+        if count_records(engine) == 0:
+            analysis.summaries["factcheck"] = {"database": "empty"}
+            return analysis
+        text = analysis.text
+        if analysis.claims:
+            items = [(c.text or text[c.start : c.end]) for c in analysis.claims]
+            basis = "claims"
+        else:
+            scored = [s for s in analysis.sentences if s.checkworthiness is not None]
+            chosen = [s for s in scored if s.checkworthiness >= CHECKWORTHY_MIN] if scored else list(analysis.sentences)
+            chosen = chosen[:MAX_SENTENCES]
+            items = [text[s.start : s.end] for s in chosen]
+            basis = "checkworthy_sentences" if scored else "sentences"
+        matches = match_claims(engine, url, items, k=TOP_K, claim_date=analysis.article.published)
+        kept = [[m.to_dict() for m in ms if m.level in LEVELS[:2]] for ms in matches]
+        summary = {"database": "ok", "basis": basis, "matched": sum(1 for k in kept if k), "items": len(items)}
+        if basis == "claims":
+            for claim, ms in zip(analysis.claims, kept, strict=True):
+                claim.matches.extend(ms)
+        else:
+            summary["sentences"] = [
+                {"start": s.start, "end": s.end, "text": t, "matches": ms}
+                for s, t, ms in zip(chosen, items, kept, strict=True)
+                if ms
+            ]
+        analysis.summaries["factcheck"] = summary
+        return analysis
+
+    def pipe(self, analyses: Iterable[Analysis], *, batch_size: int = 32) -> Iterator[Analysis]:
+        for analysis in analyses:
+            yield self(analysis)
