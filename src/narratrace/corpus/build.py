@@ -1,0 +1,309 @@
+"""Corpus-level analysis over the store: duplicates, stories, narratives with lifecycle.
+
+:func:`build` reads every publication (``corpus_publications`` joined with the stored
+article texts and analyses), then
+
+1. finds duplicate groups (:mod:`narratrace.corpus.dedup`) and replaces ``corpus_duplicates``;
+2. adds new articles to the stories built so far (:mod:`narratrace.corpus.stories`, online);
+3. regroups all claim mentions into narratives (:mod:`narratrace.corpus.narratives`), with
+   lifecycle (:mod:`narratrace.corpus.lifecycle`) and timeline
+   (:mod:`narratrace.corpus.timeline`), and replaces ``corpus_narratives``.
+
+Narrative ids are derived from the first mention (article and span), so they are
+stable across rebuilds as long as the earliest mention does not change.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine, delete, select
+
+from narratrace.corpus.dedup import DocRef, DuplicateGroup, copy_map, find_duplicates
+from narratrace.corpus.lifecycle import Lifecycle, assess, independent_outlets
+from narratrace.corpus.narratives import (
+    Mention,
+    Narrative,
+    group_mentions,
+    mark_copies,
+    mentions_from_payload,
+)
+from narratrace.corpus.stories import StoryClusterer, StoryItem, make_items
+from narratrace.corpus.timeline import build_timeline
+from narratrace.errors import NarratraceError
+from narratrace.model import Article
+from narratrace.store.schema import analyses, articles
+from narratrace.store.schema_corpus import (
+    corpus_builds,
+    corpus_duplicates,
+    corpus_narratives,
+    corpus_publications,
+    corpus_stories,
+)
+
+logger = logging.getLogger(__name__)
+
+SORT_KEYS = ("first", "last", "articles", "outlets", "state")
+
+
+class NarrativeNotFoundError(NarratraceError):
+    code = "E600"
+
+
+class CorpusEmptyError(NarratraceError):
+    code = "E601"
+
+
+@dataclass(slots=True)
+class Publication:
+    name: str
+    article: Article
+    content_hash: str
+    url_norm: str | None = None
+
+
+@dataclass
+class BuildResult:
+    publications: int = 0
+    groups: list[DuplicateGroup] = field(default_factory=list)
+    stories: dict[str, str] = field(default_factory=dict)
+    narratives: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _aware(d: datetime | None) -> datetime | None:
+    if d is None:
+        return None
+    return d if d.tzinfo else d.replace(tzinfo=UTC)
+
+
+def load_publications(engine: Engine) -> list[Publication]:
+    """Every publication with its text, in (published, ingest) order."""
+    q = (
+        select(corpus_publications, articles.c.text, articles.c.meta)
+        .join(articles, articles.c.content_hash == corpus_publications.c.content_hash)
+        .order_by(corpus_publications.c.pk)
+    )
+    out = []
+    with engine.connect() as conn:
+        for r in conn.execute(q):
+            art = Article(
+                text=r.text, id=r.name, title=r.title, url=r.url, outlet=r.outlet,
+                published=_aware(r.published), lang=r.lang, source_path=r.source_path,
+                metadata=dict(r.meta or {}),
+            )
+            out.append(Publication(r.name, art, r.content_hash, r.url_norm))
+    return out
+
+
+def _payloads(engine: Engine, hashes: Sequence[str]) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    with engine.connect() as conn:
+        for i in range(0, len(hashes), 500):
+            chunk = list(hashes[i : i + 500])
+            rows = conn.execute(
+                select(analyses.c.content_hash, analyses.c.result, analyses.c.created_at)
+                .where(analyses.c.content_hash.in_(chunk))
+                .order_by(analyses.c.created_at)
+            )
+            for r in rows:
+                out[r.content_hash] = r.result  # latest wins
+    return out
+
+
+def corpus_volume(pubs: Sequence[Publication]) -> dict[str, int]:
+    """Publications per UTC day."""
+    c: Counter = Counter()
+    for p in pubs:
+        if p.article.published:
+            c[p.article.published.astimezone(UTC).date().isoformat()] += 1
+    return dict(c)
+
+
+def narrative_record(n: Narrative, lc: Lifecycle, timeline: dict[str, Any], stories: dict[str, str]) -> dict[str, Any]:
+    """The machine-readable form of a narrative (``narratrace narratives --json``)."""
+    first = timeline["first_appearance"] or {}
+    outlets = []
+    for e in n.events:
+        if e.outlet and e.outlet not in outlets:
+            outlets.append(e.outlet)
+    return {
+        "id": n.id,
+        "claim": n.claim,
+        "state": lc.state,
+        "reason": lc.reason,
+        "went_quiet_unresolved": lc.went_quiet_unresolved,
+        "denier_confirmed": lc.denier_confirmed,
+        "first_article": first.get("article"),
+        "first_outlet": first.get("outlet"),
+        "first_source": first.get("source"),
+        "first_date": first.get("date"),
+        "last_date": (timeline["last_appearance"] or {}).get("date"),
+        "articles": n.articles,
+        "outlets": outlets,
+        "independent_outlets": independent_outlets(n.events, ("asserted", "denied", "questioned", "confirmed", "retracted", "corrected", "fact_checked")),
+        "languages": sorted({m.lang for m in n.mentions if m.lang}),
+        "stories": sorted({stories[a] for a in n.articles if a in stories}),
+        "events": [e.to_dict() for e in n.events],
+        "justification": [e.to_dict() for e in lc.justification],
+        "timeline": timeline,
+    }
+
+
+def build(
+    engine: Engine,
+    *,
+    as_of: datetime | None = None,
+    embed_articles: Callable[[list[Publication]], list[StoryItem]] | None = None,
+    embed_claims: Callable[[list[Mention]], np.ndarray] | None = None,
+) -> BuildResult:
+    """Rebuild duplicates and narratives, and extend stories, from what the store holds.
+
+    Parameters
+    ----------
+    as_of:
+        Reference date of the lifecycle (default: the newest publication's date).
+    embed_articles, embed_claims:
+        Replace the e5 embeddings (tests).
+    """
+    pubs = load_publications(engine)
+    result = BuildResult(publications=len(pubs))
+    now = datetime.now(UTC)
+
+    # 1. duplicates
+    docs = [DocRef(p.name, p.article.text, p.article.url, p.article.outlet, p.article.published, p.content_hash) for p in pubs]
+    groups = find_duplicates(docs)
+    copies = copy_map(groups)
+    result.groups = groups
+    with engine.begin() as conn:
+        conn.execute(delete(corpus_duplicates))
+        rows = [
+            {"group_id": g.id, "name": m, "canonical": g.canonical, "payload": g.to_dict() if m == g.canonical else {}}
+            for g in groups for m in g.members
+        ]
+        if rows:
+            conn.execute(corpus_duplicates.insert(), rows)
+
+    # 2. stories (online: only new publications are added to the stored clusters)
+    with engine.connect() as conn:
+        state = [r.payload for r in conn.execute(select(corpus_stories.c.payload))]
+    clusterer = StoryClusterer.from_state(state)
+    todo = [p for p in pubs if p.name not in clusterer.labels_]
+    if todo:
+        items = embed_articles(todo) if embed_articles else make_items([(p.name, p.article.title, p.article.text, p.article.published) for p in todo])
+        clusterer.partial_fit(items)
+        with engine.begin() as conn:
+            conn.execute(delete(corpus_stories))
+            rows = [
+                {"story_id": s["id"], "n_articles": len(s["members"]), "first": _aware(datetime.fromisoformat(s["first"])) if s["first"] else None,
+                 "last": _aware(datetime.fromisoformat(s["last"])) if s["last"] else None, "payload": s, "updated_at": now}
+                for s in clusterer.to_state()
+            ]
+            if rows:
+                conn.execute(corpus_stories.insert(), rows)
+    result.stories = dict(clusterer.labels_)
+
+    # 3. narratives
+    payloads = _payloads(engine, sorted({p.content_hash for p in pubs}))
+    mentions: list[Mention] = []
+    for p in pubs:
+        payload = payloads.get(p.content_hash)
+        if payload:
+            mentions.extend(mentions_from_payload(p.article, payload))
+    mark_copies(mentions, copies)
+    for m in mentions:
+        m.story = result.stories.get(m.article)
+    vectors = embed_claims(mentions) if embed_claims else None
+    narratives = group_mentions(mentions, vectors=vectors)
+    if as_of is None:
+        dates = [p.article.published for p in pubs if p.article.published]
+        as_of = max(dates) if dates else None
+    volume = corpus_volume(pubs)
+    records = []
+    for n in narratives:
+        lc = assess(n.events, as_of=as_of)
+        records.append(narrative_record(n, lc, build_timeline(n.events, corpus_volume=volume), result.stories))
+    with engine.begin() as conn:
+        conn.execute(delete(corpus_narratives))
+        rows = [
+            {"narrative_id": r["id"], "claim": r["claim"], "state": r["state"],
+             "first": _aware(datetime.fromisoformat(r["first_date"])) if r["first_date"] else None,
+             "last": _aware(datetime.fromisoformat(r["last_date"])) if r["last_date"] else None,
+             "n_articles": len(r["articles"]), "n_outlets": len(r["independent_outlets"]),
+             "score": float(len(r["articles"])), "payload": r, "updated_at": now}
+            for r in records
+        ]
+        if rows:
+            conn.execute(corpus_narratives.insert(), rows)
+        conn.execute(corpus_builds.insert().values(finished_at=datetime.now(UTC), n_publications=len(pubs), n_narratives=len(records)))
+    result.narratives = records
+    return result
+
+
+def list_narratives(engine: Engine, *, state: str | None = None, sort: str = "first", min_articles: int = 1) -> list[dict[str, Any]]:
+    """Stored narratives, filtered by lifecycle state and sorted.
+
+    ``sort`` is one of ``first`` (earliest first), ``last`` (most recent activity first),
+    ``articles`` or ``outlets`` (largest first), ``state``.
+    """
+    from narratrace.corpus.lifecycle import STATES
+    from narratrace.errors import ConfigError
+
+    if state is not None and state not in STATES:
+        raise ConfigError(f"--state must be one of {', '.join(STATES)}, got {state!r}")
+    if sort not in SORT_KEYS:
+        raise ConfigError(f"--sort must be one of {', '.join(SORT_KEYS)}, got {sort!r}")
+    q = select(corpus_narratives.c.payload, corpus_narratives.c.narrative_id)
+    if state:
+        q = q.where(corpus_narratives.c.state == state)
+    with engine.connect() as conn:
+        rows = [r.payload for r in conn.execute(q.order_by(corpus_narratives.c.narrative_id))]
+    rows = [r for r in rows if len(r["articles"]) >= min_articles]
+    far = "9999"
+    if sort == "first":
+        rows.sort(key=lambda r: (r["first_date"] or far, r["id"]))
+    elif sort == "last":
+        rows.sort(key=lambda r: (r["last_date"] or ""), reverse=True)
+    elif sort == "articles":
+        rows.sort(key=lambda r: (-len(r["articles"]), r["first_date"] or far))
+    elif sort == "outlets":
+        rows.sort(key=lambda r: (-len(r["independent_outlets"]), r["first_date"] or far))
+    else:
+        rows.sort(key=lambda r: (STATES.index(r["state"]), r["first_date"] or far))
+    return rows
+
+
+def get_narrative(engine: Engine, narrative_id: str) -> dict[str, Any]:
+    """One stored narrative by id (a unique prefix is accepted)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(corpus_narratives.c.payload).where(corpus_narratives.c.narrative_id.startswith(narrative_id, autoescape=True))
+        ).all()
+    if len(rows) != 1:
+        what = "no narrative" if not rows else f"{len(rows)} narratives"
+        raise NarrativeNotFoundError(f"{what} with id {narrative_id!r}; `narratrace narratives` lists them")
+    return rows[0].payload
+
+
+def list_duplicates(engine: Engine) -> list[dict[str, Any]]:
+    """Stored duplicate groups (each with canonical, members, kinds, outlets, links)."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(corpus_duplicates.c.payload).where(corpus_duplicates.c.name == corpus_duplicates.c.canonical).order_by(corpus_duplicates.c.pk)).all()
+    return [r.payload for r in rows]
+
+
+def needs_build(engine: Engine) -> bool:
+    """True when publications were ingested after the last build."""
+    from sqlalchemy import func
+
+    with engine.connect() as conn:
+        last_pub = conn.execute(select(func.max(corpus_publications.c.ingested_at))).scalar()
+        last_build = conn.execute(select(func.max(corpus_builds.c.finished_at))).scalar()
+    if last_pub is None:
+        return False
+    return last_build is None or _aware(last_pub) > _aware(last_build)
