@@ -35,7 +35,7 @@ _CITING = [
     (r"laut|nach Angaben (?:von|des|der)|wie .{1,30}? berichtet", "named as the source (de)"),
     (r"по данным|по словам|по сообщению|как сообщает|как пишет", "named as the source (ru)"),
 ]
-_CITING_RE = [(re.compile(rf"(?<!\w)(?:{trigger})\s+{_LEAD}{_NAME}", re.U), why) for trigger, why in _CITING]
+_CITING_RE = [(re.compile(rf"(?<!\w)(?i:{trigger})\s+{_LEAD}{_NAME}", re.U), why) for trigger, why in _CITING]
 # Anonymous sourcing: recorded as one ANONYMOUS source per phrase type.
 _ANONYMOUS = re.compile(
     r"(?<!\w)(?:(?:unnamed|anonymous|unidentified)\s+(?:sources?|officials?|diplomats?|insiders?)|"
@@ -48,6 +48,10 @@ _ANONYMOUS = re.compile(
 )
 # Entity labels that never name a source (dates, numbers, laws).
 _NOT_SOURCES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "LAW"}
+_DE_RU_VERBS = "|".join(sorted(set(load_lexicon("sources")["reporting_verbs_de"]) | set(load_lexicon("sources")["reporting_verbs_ru"]), key=len, reverse=True))
+# German/Russian have no offline parser: a capitalised name right before or after a reporting verb.
+_SUBJECT_BEFORE = re.compile(r"(?P<name>[A-ZÄÖÜА-ЯЁ][\w\-]+(?:\s+[A-ZÄÖÜА-ЯЁ][\w\-]+){0,3})\s+(?:" + _DE_RU_VERBS + r")\b", re.U)
+_SUBJECT_AFTER = re.compile(r"\b(?:" + _DE_RU_VERBS + r")\s+(?P<name>[A-ZÄÖÜА-ЯЁ][\w\-]+(?:\s+[A-ZÄÖÜА-ЯЁ][\w\-]+){0,3})", re.U)
 _STOP_NAMES = {"The", "A", "An", "This", "That", "It", "He", "She", "They", "We", "I", "In", "On", "However", "But"}
 
 
@@ -177,13 +181,18 @@ def _source_phrase(head, doc) -> tuple[int, int, str | None] | None:
     ent = _ent_of(head, doc) if head.ent_type_ else None
     if ent is not None:
         return ent.start_char, ent.end_char, ent.label_
+    for appos in head.children:  # "the haulage company, Nordfrakt, denied"
+        if appos.dep_ == "appos" and appos.pos_ == "PROPN":
+            inner = _ent_of(appos, doc)
+            if inner is not None:
+                return inner.start_char, inner.end_char, inner.label_
+            return appos.left_edge.idx, appos.idx + len(appos), None
     compounds = [c for c in head.lefts if c.dep_ in ("compound", "amod") and c.pos_ == "PROPN"]
     if head.pos_ == "PROPN" or compounds:
         first = compounds[0] if compounds else head
-        label = None
-        if head.pos_ == "PROPN" and not compounds:
-            label = None
-        return first.idx, head.idx + len(head), label
+        lead = [t for t in first.subtree if t.pos_ in ("PROPN", "NOUN", "ADJ")]
+        start = lead[0].idx if lead else first.idx
+        return start, head.idx + len(head), None
     for prep in head.children:
         if prep.dep_ == "prep" and prep.lower_ in ("in", "by", "from", "of"):
             for obj in prep.children:
@@ -212,6 +221,15 @@ class SourceStage(Stage):
         for pattern, why in _CITING_RE:
             for m in pattern.finditer(text):
                 collector.add(m.group("name"), m.start("name"), m.end("name"), why)
+        if doc is None:
+            for para in analysis.paragraphs:
+                if para.lang not in ("de", "ru"):
+                    continue
+                for pattern in (_SUBJECT_BEFORE, _SUBJECT_AFTER):
+                    for m in pattern.finditer(text, para.start, para.end):
+                        name = _strip_leading_common_nouns(m.group("name"))
+                        start = m.end("name") - len(name)
+                        collector.add(name, start, m.end("name"), "next to a reporting verb")
         for m in _ANONYMOUS.finditer(text):
             collector.add(m.group(0), m.start(), m.end(), "anonymous sourcing", kind=SourceKind.ANONYMOUS.value)
         first = analysis.article.metadata.get("first_published_on")
@@ -232,6 +250,18 @@ class SourceStage(Stage):
             if c.cited
         ]
         return analysis
+
+
+_DE_ARTICLES = {"Der", "Die", "Das", "Den", "Dem", "Des", "Ein", "Eine", "Einen", "Nach", "Laut", "Wie"}
+
+
+def _strip_leading_common_nouns(name: str) -> str:
+    """Drop articles and a leading German common noun before a name: 'Das Speditionsunternehmen
+    Nordfrakt' -> 'Nordfrakt'; single-word names are kept."""
+    words = name.split()
+    while len(words) > 1 and (words[0] in _DE_ARTICLES or (words[0][:1].isupper() and len(words[0]) > 12)):
+        words = words[1:]
+    return " ".join(words)
 
 
 def _add_other_mentions(collector: _Collector, analysis: Analysis) -> None:

@@ -1,0 +1,69 @@
+from narratrace.analyze.pipeline import Pipeline
+from narratrace.analyze.registry import default_stage_names, registered_stages
+from narratrace.ingest import read_file
+from narratrace.model import Article
+
+FOUNDATION = ["language.v1", "segment.v1", "entities.v1", "sources.v1", "quotes.v1", "hedges.v1"]
+
+
+def run(text: str):
+    return Pipeline(FOUNDATION)(Article(text=text))
+
+
+def test_registry_has_foundation_stages_in_order():
+    stages = registered_stages()
+    assert all(name in stages for name in FOUNDATION)
+    default = default_stage_names()
+    assert [n for n in default if n in FOUNDATION] == FOUNDATION
+
+
+def test_sources_by_rule_with_reasons():
+    analysis = run(
+        "A recent article in the Northern Gazette claims that the bridge collapsed. "
+        "The Ministry of Defence denied the report. According to Eastern Wire, repairs began. "
+        "Rumours spread on outlets such as Lakeside TV. (Screenshot:NG)"
+    )
+    by_name = {s.name: s for s in analysis.sources}
+    assert by_name["Northern Gazette"].kind == "outlet"
+    assert any("claims" in r for r in by_name["Northern Gazette"].reasons)
+    assert len(by_name["Northern Gazette"].mentions) == 2  # the credit "NG" is its acronym
+    assert by_name["Ministry of Defence"].kind == "government"
+    assert "Eastern Wire" in by_name and "Lakeside TV" in by_name
+
+
+def test_names_that_are_not_cited_are_not_sources():
+    analysis = run("The bridge over the Vistula in Warsaw was closed after the storm on Monday.")
+    assert analysis.sources == []
+
+
+def test_hedges_in_three_languages():
+    en = run("The army allegedly withdrew, without any evidence of losses.")
+    assert [(m.cue, m.kind) for m in en.markers] == [("allegedly", "evidential"), ("without any evidence", "no_evidence")]
+    de = run("Die Truppen sind angeblich abgezogen, ohne jeden Beweis für Verluste vorzulegen.")
+    assert {m.kind for m in de.markers} == {"evidential", "no_evidence"}
+    ru = run("Войска якобы отошли, без каких-либо доказательств потерь, сообщили источники.")
+    assert {m.cue for m in ru.markers} == {"якобы", "без каких-либо доказательств"}
+
+
+def test_unsupported_language_is_explicit():
+    analysis = run("Le ministère a démenti les informations publiées lundi par plusieurs journaux régionaux.")
+    assert analysis.language == "fr"
+    assert analysis.unsupported["hedges.v1"].startswith("unsupported_language: fr")
+    assert analysis.unsupported["entities.v1"].startswith("unsupported_language: fr")
+
+
+def test_quote_with_speaker():
+    analysis = run('"We will not let a single truck through," the spokesperson Tomas Berg told reporters.')
+    [quote] = analysis.quotes
+    assert analysis.text[quote.start : quote.end] == "We will not let a single truck through,"
+    assert quote.speaker is not None and "Tomas Berg" in quote.speaker
+
+
+def test_example_articles_have_their_sources(examples_dir):
+    news = Pipeline(FOUNDATION)(read_file(examples_dir / "news_report.txt")[0])
+    names = {s.name for s in news.sources}
+    assert {"Halden Courier", "Tomas Berg"} <= names
+    assert any(s.kind == "anonymous" for s in news.sources)
+    german = Pipeline(FOUNDATION)(read_file(examples_dir / "german_article.txt")[0])
+    assert german.language == "de"
+    assert {"Nordfrakt", "Halden Kurier"} <= {s.name for s in german.sources}
