@@ -4,7 +4,14 @@ import json
 from pathlib import Path
 
 from narratrace.factcheck._index import FactCheckIndex
-from narratrace.factcheck.store import count_records, get_records, import_file, index_folder, open_index, revision
+from narratrace.factcheck.store import (
+    count_records,
+    get_records,
+    import_file,
+    index_folder,
+    open_index,
+    revision,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

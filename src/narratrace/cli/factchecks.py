@@ -75,9 +75,10 @@ def register(app: typer.Typer) -> None:
             f"{report.path} ({report.format}): {report.added} added, {report.updated} updated, "
             f"{report.unchanged} unchanged, {report.skipped} skipped",
             markup=False,
+            soft_wrap=True,
         )
         for p in report.problems[:20]:
-            con.print(f"  {'skipped' if p.skipped else 'warning'} {p.where}: {p.reason}", markup=False)
+            con.print(f"  {'skipped' if p.skipped else 'warning'} {p.where}: {p.reason}", markup=False, soft_wrap=True)
         if len(report.problems) > 20:
             con.print(f"  ... and {len(report.problems) - 20} more (see --json)", markup=False)
         if json_out:

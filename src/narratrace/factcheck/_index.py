@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,8 +42,9 @@ RRF_K = 60
 FEATURES = (
     "bm25_all", "bm25_claim", "bm25_title", "bm25_summary", "bm25_raw",
     "cos_claim", "cos_title", "cos_max", "cos_gap",
-    "rr_bm25", "rr_dense", "overlap", "qcover",
+    "rr_bm25", "rr_dense", "overlap", "qcover", "year_match",
 )
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 
 
 @dataclass
@@ -138,6 +140,7 @@ class FactCheckIndex:
         self.ids_: list[str] = []
         self.texts_: list[dict[str, str]] = []
         self.tokens_: dict[str, list[list[str]]] = {f: [] for f in BM25_FIELDS}
+        self.years_: list[int] = []  # year the record was checked, 0 if unknown
         self.claim_vecs_ = np.zeros((0, 384), dtype=np.float32)
         self.title_vecs_: np.ndarray | None = None  # None: titles share the claim vectors
         self._rows: dict[str, int] = {}
@@ -154,11 +157,16 @@ class FactCheckIndex:
         texts: Sequence[dict[str, str]],
         claim_vecs: np.ndarray,
         title_vecs: np.ndarray | None = None,
+        *,
+        tokens: Sequence[dict[str, list[str]]] | None = None,
+        years: Sequence[int | None] | None = None,
     ) -> None:
         """Add records, or replace those whose id is already indexed.
 
         ``texts`` are dicts with ``claim`` and optionally ``title``/``summary``;
-        vectors are L2-normalised rows (``title_vecs`` ``None`` reuses the claim's).
+        vectors are L2-normalised rows (``title_vecs`` ``None`` reuses the claim's);
+        ``tokens`` (per record, per field) skips tokenising, as :meth:`load` does;
+        ``years`` are the years the records were checked (for the date feature).
         """
         claim_vecs = np.asarray(claim_vecs, dtype=np.float32)
         if len(ids) != len(texts) or len(ids) != len(claim_vecs):
@@ -168,20 +176,23 @@ class FactCheckIndex:
         new_rows, new_claim, new_title = [], [], []
         for i, rid in enumerate(ids):
             t = {f: texts[i].get(f) or "" for f in ("claim", "title", "summary")}
-            toks = {f: tokenize(t[f]) for f in ("claim", "title", "summary")}
+            toks = dict(tokens[i]) if tokens is not None else {f: tokenize(t[f]) for f in ("claim", "title", "summary")}
             toks["all"] = toks["claim"] + toks["title"] + toks["summary"]
             tv = title_vecs[i] if title_vecs is not None else claim_vecs[i]
             row = self._rows.get(rid)
+            year = int(years[i] or 0) if years is not None else 0
             if row is None:
                 self._rows[rid] = len(self.ids_) + len(new_rows)
                 new_rows.append(rid)
                 self.texts_.append(t)
+                self.years_.append(year)
                 for f in BM25_FIELDS:
                     self.tokens_[f].append(toks[f])
                 new_claim.append(claim_vecs[i])
                 new_title.append(tv)
             else:
                 self.texts_[row] = t
+                self.years_[row] = year
                 for f in BM25_FIELDS:
                     self.tokens_[f][row] = toks[f]
                 self.claim_vecs_[row] = claim_vecs[i]
@@ -227,6 +238,7 @@ class FactCheckIndex:
         rows = np.array(sorted(set(rank_bm) | set(rank_dn)), dtype=np.int64)
         X = np.zeros((len(rows), len(FEATURES)), dtype=np.float64)
         qset = set(qtok)
+        qyears = {int(y) for y in _YEAR.findall(query)}
         for name in ("all", "claim", "title", "summary"):
             mx = float(scores[name].max()) if n else 0.0
             X[:, FEATURES.index(f"bm25_{name}")] = scores[name][rows] / mx if mx > 0 else 0.0
@@ -242,6 +254,7 @@ class FactCheckIndex:
             shared = len(qset & dset)
             X[j, FEATURES.index("overlap")] = shared / max(1, len(dset))
             X[j, FEATURES.index("qcover")] = shared / max(1, len(qset))
+            X[j, FEATURES.index("year_match")] = 1.0 if self.years_[r] in qyears else 0.0
         return rows, X, qtok
 
     def search(
@@ -299,31 +312,42 @@ class FactCheckIndex:
     # -- persistence ----------------------------------------------------------------
 
     def save(self, folder: Path, *, revision: str = "") -> None:
-        """Write the index to ``folder`` (texts, tokens and float16 vectors)."""
+        """Write the index to ``folder``: texts with tokens, float16 vectors, BM25 matrices."""
         folder.mkdir(parents=True, exist_ok=True)
+        (folder / "state.json").unlink(missing_ok=True)  # invalid until fully written
         with (folder / "records.jsonl").open("w", encoding="utf-8") as fh:
-            for rid, t in zip(self.ids_, self.texts_, strict=True):
-                fh.write(json.dumps({"id": rid, **t}, ensure_ascii=False) + "\n")
+            for row, (rid, t) in enumerate(zip(self.ids_, self.texts_, strict=True)):
+                tok = {f: self.tokens_[f][row] for f in ("claim", "title", "summary")}
+                fh.write(json.dumps({"id": rid, **t, "tok": tok, "year": self.years_[row]}, ensure_ascii=False) + "\n")
         np.save(folder / "claim_vecs.npy", self.claim_vecs_.astype(np.float16))
         if self.title_vecs_ is not None:
             np.save(folder / "title_vecs.npy", self.title_vecs_.astype(np.float16))
         elif (folder / "title_vecs.npy").exists():
             (folder / "title_vecs.npy").unlink()
+        for name, model in self._lexical().items():
+            model.save(str(folder / f"bm25_{name}"), show_progress=False)
         (folder / "state.json").write_text(json.dumps({"revision": revision, "count": len(self)}), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path, **kwargs) -> FactCheckIndex:
-        """Read an index written by :meth:`save`."""
+        """Read an index written by :meth:`save` (no tokenising, no BM25 rebuild)."""
         idx = cls(**kwargs)
-        ids, texts = [], []
+        ids, texts, toks, years = [], [], [], []
         with (folder / "records.jsonl").open(encoding="utf-8") as fh:
             for line in fh:
                 d = json.loads(line)
                 ids.append(d.pop("id"))
+                toks.append(d.pop("tok"))
+                years.append(d.pop("year", 0))
                 texts.append(d)
         claim = np.load(folder / "claim_vecs.npy").astype(np.float32)
         title = np.load(folder / "title_vecs.npy").astype(np.float32) if (folder / "title_vecs.npy").exists() else None
-        idx.add(ids, texts, claim, title)
+        idx.add(ids, texts, claim, title, tokens=toks, years=years)
+        try:
+            idx._bm25 = {f: bm25s.BM25.load(str(folder / f"bm25_{f}"), show_progress=False) for f in BM25_FIELDS}
+        except (OSError, ValueError) as exc:
+            logger.warning("rebuilding BM25 of %s: %s", folder, exc)
+            idx._bm25 = None
         return idx
 
     @staticmethod

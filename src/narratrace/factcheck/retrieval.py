@@ -55,7 +55,8 @@ def build_index(records: Sequence[FactCheckRecord], *, reranker: Reranker | None
     rr = default_reranker() if reranker == "default" else reranker
     idx = FactCheckIndex(reranker=rr if not isinstance(rr, str) else None)
     claims, _ = embed_records(records)
-    idx.add([r.record_id for r in records], [r.text_fields() for r in records], claims, None)
+    years = [r.checked_on.year if r.checked_on else None for r in records]
+    idx.add([r.record_id for r in records], [r.text_fields() for r in records], claims, None, years=years)
     return idx
 
 

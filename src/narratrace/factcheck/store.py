@@ -213,7 +213,8 @@ def _update_persisted_index(engine: Engine, url: str, before: str, changed: list
 
     index = FactCheckIndex.load(folder, reranker=default_reranker())
     ids = [r.record_id for r in changed]
-    index.add(ids, [r.text_fields() for r in changed], _vectors(engine, ids))
+    years = [r.checked_on.year if r.checked_on else None for r in changed]
+    index.add(ids, [r.text_fields() for r in changed], _vectors(engine, ids), years=years)
     rev = revision(engine)
     index.save(folder, revision=rev)
     _INDEXES[url] = (rev, index)
@@ -234,7 +235,10 @@ def open_index(engine: Engine, url: str) -> FactCheckIndex:
         index = FactCheckIndex(reranker=default_reranker())
         with engine.connect() as conn:
             rows = conn.execute(
-                select(factchecks.c.record_id, factchecks.c.claim, factchecks.c.title, factchecks.c.summary, factchecks.c.embedding).order_by(factchecks.c.pk)
+                select(
+                    factchecks.c.record_id, factchecks.c.claim, factchecks.c.title, factchecks.c.summary,
+                    factchecks.c.embedding, factchecks.c.review_date, factchecks.c.claim_date,
+                ).order_by(factchecks.c.pk)
             ).all()
         claims = np.zeros((len(rows), DIM), np.float32)
         for j, r in enumerate(rows):
@@ -242,7 +246,8 @@ def open_index(engine: Engine, url: str) -> FactCheckIndex:
             if v is not None:
                 claims[j] = v
         texts = [{"claim": r.claim, "title": r.title or "", "summary": r.summary or ""} for r in rows]
-        index.add([r.record_id for r in rows], texts, claims)
+        years = [(r.review_date or r.claim_date).year if (r.review_date or r.claim_date) else None for r in rows]
+        index.add([r.record_id for r in rows], texts, claims, years=years)
         try:
             index.save(folder, revision=rev)
         except OSError as exc:  # a read-only cache must not stop matching

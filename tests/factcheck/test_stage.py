@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from datetime import date
+
+from markupsafe import Markup
+
+from narratrace.analyze.factcheck_match import FactCheckMatch
+from narratrace.model import Analysis, Article, Claim, Sentence
+from narratrace.report.factcheck import factcheck_section, factcheck_terminal
+
+
+def _analysis(text: str, **kw) -> Analysis:
+    return Analysis(article=Article(text=text, published=date(2020, 6, 1)), **kw)
+
+
+def test_empty_database_is_recorded_not_raised(db_url):
+    a = FactCheckMatch()(_analysis("Cats can fly.", sentences=[Sentence(0, 13)]))
+    assert a.summaries["factcheck"] == {"database": "empty"}
+    assert "empty" in str(factcheck_section(a).html)
+
+
+def test_claims_get_matches_with_dates(loaded_db):
+    text = "Some people say 5G networks spread the coronavirus. The weather was nice."
+    claim = Claim(0, 51, text[:51])
+    a = FactCheckMatch()(_analysis(text, claims=[claim], sentences=[Sentence(0, 51), Sentence(52, len(text))]))
+    assert a.summaries["factcheck"]["basis"] == "claims"
+    top = claim.matches[0]
+    assert top["url"].endswith("5g-coronavirus") and top["relation"] == "previously_checked"
+    assert top["level"] in ("same_claim", "suggested")
+
+
+def test_sentence_fallback_uses_checkworthiness(loaded_db):
+    text = "Bananas cure cancer, a blog says. I had lunch."
+    sents = [Sentence(0, 33, checkworthiness=0.9), Sentence(34, len(text), checkworthiness=0.1)]
+    a = FactCheckMatch()(_analysis(text, sentences=sents))
+    s = a.summaries["factcheck"]
+    assert s["basis"] == "checkworthy_sentences" and s["items"] == 1
+    assert s["sentences"][0]["matches"][0]["claim"] == "Eating bananas cures cancer."
+
+
+def test_report_escapes_hostile_text():
+    evil = "<script>alert(1)</script>"
+    m = {"claim": evil, "verdict": evil, "publisher": "P", "url": "javascript:alert(1)", "level": "suggested",
+         "relation": "later_checked", "checked_on": "2020-01-01", "why": {"text": evil}}
+    a = _analysis("x", claims=[Claim(0, 1, evil, matches=[m])])
+    a.summaries["factcheck"] = {"database": "ok", "basis": "claims", "items": 1}
+    html = str(factcheck_section(a).html)
+    assert "<script>" not in html and "javascript:" not in html and "&lt;script&gt;" in html
+    assert isinstance(factcheck_section(a).html, Markup)
+    lines = []
+
+    class Con:
+        def print(self, s, **_):
+            lines.append(s)
+
+    factcheck_terminal(a, Con())
+    assert any("suggested" in line for line in lines) and any("why:" in line for line in lines)
