@@ -1,0 +1,123 @@
+"""``narratrace images index|match|reuse``: index pictures, find a picture, list reuse findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from narratrace.cli import _state
+
+images_app = typer.Typer(help="Image provenance: perceptual hashes, matching and reuse findings.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(images_app, name="images")
+
+
+JsonOpt = Annotated[str | None, typer.Option("--json", help="Also write the result as JSON to PATH (- for stdout only).")]
+
+
+@images_app.command("index")
+def index_cli(
+    paths: Annotated[list[Path], typer.Argument(help="Image files, folders, saved pages (page.html + page_files/) or article files.")],
+    fetch_images: Annotated[bool, typer.Option("--fetch-images", help="Fetch remote pictures (size/time caps, public addresses only).")] = False,
+    json_out: JsonOpt = None,
+) -> None:
+    """Fingerprint every picture under PATHS and store it with where it appeared."""
+    from narratrace.errors import InputError
+    from narratrace.images.indexing import index_paths
+
+    for p in paths:
+        if not p.exists():
+            raise InputError(f"{p} does not exist")
+    report = index_paths(_state.open_db(), paths, fetch=fetch_images)
+    payload = report.to_dict()
+    if json_out == "-":
+        _state.write_json(payload, "-")
+        return
+    con = _state.console()
+    con.print(
+        f"indexed {report.indexed} pictures ({report.new_images} new), {report.appearances} new appearances, "
+        f"{report.references_only} references without pixels, {len(report.refused)} refused",
+        markup=False,
+    )
+    for r in report.refused:
+        con.print(f"  refused {r['location']}: {r['reason']}: {r['message']}", markup=False)
+    if json_out:
+        _state.write_json(payload, json_out)
+
+
+@images_app.command("match")
+def match_cli(
+    image: Annotated[Path, typer.Argument(help="A picture to look up.")],
+    threshold: Annotated[int | None, typer.Option("--threshold", help="Combined distance limit (default: the calibrated one).")] = None,
+    json_out: JsonOpt = None,
+) -> None:
+    """Find stored pictures that are IMAGE (re-encoded, resized, cropped, padded, mirrored...)."""
+    from narratrace.images.hashing import fingerprint_file
+    from narratrace.images.index import MATCH_THRESHOLD
+    from narratrace.images.repository import load_appearances, load_index
+
+    fp = fingerprint_file(image)
+    engine = _state.open_db()
+    index, _ = load_index(engine)
+    matches = index.match(fp, threshold=threshold)
+    apps = load_appearances(engine)
+    by_image: dict[int, list] = {}
+    for a in apps:
+        if a.image_pk is not None:
+            by_image.setdefault(a.image_pk, []).append(a)
+    results = []
+    for m in matches:
+        pk = int(m.key)
+        d = m.distance
+        results.append({
+            "image": pk,
+            "distance": d.combined, "pdq": d.pdq, "phash": d.phash, "mirrored": d.mirrored,
+            "views": [d.query_view, d.stored_view],
+            "appearances": [a.to_dict() for a in sorted(by_image.get(pk, []), key=lambda a: (a.published is None, str(a.published)))],
+        })
+    payload = {"query": str(image), "sha256": fp.sha256, "threshold": threshold or MATCH_THRESHOLD,
+               "pdq_quality": fp.pdq_quality, "matches": results}
+    if json_out == "-":
+        _state.write_json(payload, "-")
+        return
+    con = _state.console()
+    if fp.low_quality:
+        con.print(f"note: PDQ quality {fp.pdq_quality} is low (flat picture); matches are less reliable", markup=False)
+    if not results:
+        con.print(f"no stored picture matches {image} (threshold {payload['threshold']})", markup=False)
+    for r in results:
+        con.print(f"image {r['image']}: distance {r['distance']} (PDQ {r['pdq']}, pHash {r['phash']}"
+                  f"{', mirrored' if r['mirrored'] else ''})", markup=False)
+        for a in r["appearances"]:
+            con.print(f"  {a['published'] or 'undated'}  {a['outlet'] or '-'}  {a['title'] or a['src'] or ''}"
+                      f"  caption: {a['caption'] or '-'}", markup=False)
+    if json_out:
+        _state.write_json(payload, json_out)
+
+
+@images_app.command("reuse")
+def reuse_cli(
+    article: Annotated[str | None, typer.Option("--article", help="Only findings naming this article id.")] = None,
+    json_out: JsonOpt = None,
+) -> None:
+    """List reuse findings: same picture in several articles, caption conflicts, date contradictions."""
+    from narratrace.images.reuse import find_reuse
+
+    findings = find_reuse(_state.open_db(), article_id=article)
+    payload = {"findings": [f.to_dict() for f in findings]}
+    if json_out == "-":
+        _state.write_json(payload, "-")
+        return
+    con = _state.console()
+    if not findings:
+        con.print("no reuse findings", markup=False)
+    for f in findings:
+        con.print(f"[{f.kind}] {f.summary}", markup=False)
+        for e in f.evidence:
+            con.print(f"    {e}", markup=False)
+    if json_out:
+        _state.write_json(payload, json_out)

@@ -1,0 +1,338 @@
+"""Reuse findings: the same picture in several articles, and what their captions disagree on.
+
+Findings (each names the articles and the evidence):
+
+- ``reuse`` - one picture (or near-identical copies: crops, mirrors, re-encodes) in
+  several articles, ordered by date, with the earliest known appearance;
+- ``caption_conflict`` - two appearances whose captions (or, lacking a caption, the
+  surrounding text) name different places, units, sides, people or dates;
+- ``capture_precedes_event`` - the EXIF capture date is earlier than the date the
+  caption claims (an explicit date, or "today/yesterday" read against the publication);
+- ``earlier_appearance`` - the picture was already published before the date a later
+  caption says it was taken.
+
+Examples
+--------
+>>> facets("Troops of the 47th Brigade near Avdiivka, February 2024")["units"]
+['47th brigade']
+>>> sorted(facets("Russian soldiers in Kursk region on 5 October 2024")["dates"])
+['2024-10-05']
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Engine
+
+from narratrace.images.repository import Appearance, load_appearances, load_index
+
+logger = logging.getLogger(__name__)
+
+# Days of slack when comparing a capture or publication date with a claimed date: EXIF
+# clocks are often off by a time zone or a few days, and captions round to the month.
+DATE_GRACE_DAYS = 14
+# Recency words: a caption using them claims the picture shows the news of the day.
+RECENT_RE = re.compile(r"(?i)\b(today|yesterday|this (?:morning|week|afternoon|evening)|last night|tonight|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b")
+_MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}
+_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+_MON = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+DATE_RES = [
+    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"),
+    re.compile(rf"(?i)\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+{_MON}\s*,?\s+(?P<y>(?:19|20)\d\d)\b"),
+    re.compile(rf"(?i)\b{_MON}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b"),
+    re.compile(rf"(?i)\b{_MON}\s+(?P<y>(?:19|20)\d\d)\b"),
+    re.compile(r"\b(?:in|since|from|of|during)\s+(?P<y>(?:19|20)\d\d)\b"),
+]
+# Military and police units: "47th Brigade", "3rd Separate Assault Brigade", "Azov Regiment".
+UNIT_RE = re.compile(
+    r"(?i)\b((?:\d{1,3}(?:st|nd|rd|th)?|[A-Z][a-z]+)\s+(?:(?:separate|mechani[sz]ed|motori[sz]ed|assault|airborne|"
+    r"air assault|marine|tank|artillery|guards|infantry|special forces|rifle|territorial defen[cs]e)\s+)*"
+    r"(?:brigade|division|regiment|battalion|corps|army|company|squadron|fleet))\b"
+)
+# Sides: a nationality or group adjective before a word for armed or official people.
+SIDE_RE = re.compile(
+    r"\b([A-Z][a-z]+(?:ian|ean|ese|ish|ian-backed|i|an))\s+(?:troops|soldiers|forces|army|military|servicemen|"
+    r"fighters|marines|paratroopers|sailors|police|officials|militants|rebels|separatists|drones?|tanks?|artillery)\b"
+)
+# Places: capitalised words after a locative preposition ("near Avdiivka", "in Kursk region").
+PLACE_RE = re.compile(r"\b(?:in|near|at|outside|from)\s+(?:the\s+)?([A-Z][\w'-]+(?:\s+(?:[A-Z][\w'-]+|region|oblast|province|district))?)")
+_ADJ_RE = re.compile(r"(ian|ean|ese|ish)$")
+# Credit lines stripped before reading facets ("Photo: Jane Roe/AP", "(Screenshot: NYT)").
+CREDIT_STRIP_RE = re.compile(r"(?i)(?:photo(?:graph)?|image|picture|credit|screenshot|foto|source)\s*:\s*[^|()\n]{2,80}|©\s*[^|()\n]{2,80}")
+_LOWER_UNIT_WORDS = {"the", "a", "an", "this", "that", "his", "her", "their", "our", "its"}
+
+
+def _date_intervals(text: str) -> dict[str, tuple[date, date]]:
+    """Dates in ``text`` as labelled intervals (day, month or year precision)."""
+    out: dict[str, tuple[date, date]] = {}
+    taken: list[tuple[int, int]] = []
+    for rx in DATE_RES:
+        for m in rx.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            gd = m.groupdict()
+            try:
+                y = int(gd["y"])
+                mon = int(gd["m"]) if gd.get("m") else (_MONTHS[gd["mon"].lower().rstrip(".")] if gd.get("mon") else None)
+                d = int(gd["d"]) if gd.get("d") else None
+                if mon and d:
+                    start = end = date(y, mon, d)
+                    label = start.isoformat()
+                elif mon:
+                    start = date(y, mon, 1)
+                    end = (date(y + (mon == 12), mon % 12 + 1, 1) - timedelta(days=1))
+                    label = f"{y:04d}-{mon:02d}"
+                else:
+                    start, end, label = date(y, 1, 1), date(y, 12, 31), f"{y:04d}"
+            except (ValueError, KeyError):
+                continue
+            taken.append((m.start(), m.end()))
+            out[label] = (start, end)
+    return out
+
+
+@cache
+def _nlp():
+    try:
+        from narratrace.text.nlp import english
+
+        return english()
+    except Exception as exc:  # noqa: BLE001 - NER is an enhancement; regexes still work
+        logger.info("no spaCy model for caption NER: %s", exc)
+        return None
+
+
+def _norm(s: str) -> str:
+    s = " ".join(s.lower().replace("’", "'").split())
+    s = re.sub(r"^(the)\s+", "", s)
+    return re.sub(r"'s$", "", s).strip(" .,;:")
+
+
+def facets(text: str) -> dict[str, list[str]]:
+    """Places, units, sides (nationalities/groups), people and dates named in ``text``."""
+    out: dict[str, set[str]] = {"places": set(), "units": set(), "sides": set(), "people": set(), "dates": set()}
+    if not text:
+        return {k: [] for k in out}
+    out["dates"].update(_date_intervals(text))
+    for m in UNIT_RE.finditer(text):
+        unit = _norm(m.group(1))
+        if unit.split()[0] not in _LOWER_UNIT_WORDS:
+            out["units"].add(unit)
+    text = CREDIT_STRIP_RE.sub(" ", text)  # the photographer is not a person the picture shows
+    for m in SIDE_RE.finditer(text):
+        out["sides"].add(_norm(m.group(1)))
+    for m in PLACE_RE.finditer(text):
+        place = _norm(m.group(1))
+        if place.split()[0] not in _MONTHS and not any(place in u for u in out["units"]):
+            out["places"].add(place)
+    nlp = _nlp()
+    if nlp is not None:
+        doc = nlp(text[:5000])
+        for ent in doc.ents:
+            value = _norm(ent.text)
+            if not value or any(value in u for u in out["units"]) or value.split()[0] in _MONTHS:
+                continue
+            if ent.label_ == "NORP" or (ent.label_ == "GPE" and _ADJ_RE.search(value) and " " not in value):
+                out["sides"].add(value)
+            elif ent.label_ in ("GPE", "LOC", "FAC"):
+                out["places"].add(value)
+            elif ent.label_ == "PERSON" and value not in out["places"]:
+                out["people"].add(value)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _overlap_dates(a: list[str], b: list[str]) -> bool:
+    ia = [_date_intervals_label(x) for x in a]
+    ib = [_date_intervals_label(x) for x in b]
+    return any(s1 <= e2 and s2 <= e1 for s1, e1 in ia for s2, e2 in ib)
+
+
+def _date_intervals_label(label: str) -> tuple[date, date]:
+    parts = [int(p) for p in label.split("-")]
+    if len(parts) == 3:
+        d = date(*parts)
+        return d, d
+    if len(parts) == 2:
+        y, m = parts
+        return date(y, m, 1), date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
+    return date(parts[0], 1, 1), date(parts[0], 12, 31)
+
+
+def conflicts(text_a: str, text_b: str) -> dict[str, tuple[list[str], list[str]]]:
+    """Facets both texts name but on which they share nothing.
+
+    >>> sorted(conflicts("Ukrainian troops near Avdiivka in February 2024",
+    ...                  "Russian troops near Kursk in October 2024"))
+    ['dates', 'places', 'sides']
+    """
+    fa, fb = facets(text_a), facets(text_b)
+    out = {}
+    for key in ("places", "units", "sides", "people"):
+        if fa[key] and fb[key] and not set(fa[key]) & set(fb[key]):
+            # a place named as part of the other ("Kursk" vs "Kursk region") is no conflict
+            if key == "places" and any(x in y or y in x for x in fa[key] for y in fb[key]):
+                continue
+            out[key] = (fa[key], fb[key])
+    if fa["dates"] and fb["dates"] and not _overlap_dates(fa["dates"], fb["dates"]):
+        out["dates"] = (fa["dates"], fb["dates"])
+    return out
+
+
+@dataclass
+class Finding:
+    """One reuse finding with the articles it names and its evidence."""
+
+    kind: str
+    summary: str
+    appearances: list[dict[str, Any]]
+    evidence: list[str] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "summary": self.summary, "appearances": self.appearances,
+                "evidence": self.evidence, "details": self.details}
+
+
+def _caption_text(a: Appearance) -> str:
+    return " ".join(x for x in (a.caption, a.alt) if x) or (a.context or "")
+
+
+def _date_key(a: Appearance) -> tuple[int, datetime]:
+    return (a.published is None, a.published or datetime.max.replace(tzinfo=UTC))
+
+
+def _label(a: Appearance) -> str:
+    when = a.published.date().isoformat() if a.published else "undated"
+    who = a.outlet or "unknown outlet"
+    title = a.article_title or a.article_id or a.src or "?"
+    return f"{title!r} ({who}, {when})"
+
+
+def _claimed_interval(a: Appearance) -> tuple[date, date, str] | None:
+    text = _caption_text(a)
+    dates = _date_intervals(text)
+    if dates:
+        label, (start, end) = min(dates.items(), key=lambda kv: kv[1][0])
+        return start, end, f"caption date {label}"
+    if a.published and RECENT_RE.search(text):
+        day = a.published.date()
+        return day - timedelta(days=7), day, f"caption says {RECENT_RE.search(text).group(0)!r} (published {day})"
+    return None
+
+
+def clusters(engine: Engine) -> tuple[list[list[int]], dict[tuple[int, int], dict]]:
+    """Groups of stored pictures that are the same picture, with the evidence per edge."""
+    index, fps = load_index(engine)
+    parent = {pk: pk for pk in fps}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    edges: dict[tuple[int, int], dict] = {}
+    for pk, fp in fps.items():
+        if not fp.views_pdq:
+            continue
+        for m in index.match(fp, exclude=str(pk)):
+            other = int(m.key)
+            a, b = min(pk, other), max(pk, other)
+            d = m.distance
+            edges.setdefault((a, b), {"distance": d.combined, "pdq": d.pdq, "phash": d.phash, "mirrored": d.mirrored,
+                                      "views": [d.query_view, d.stored_view]})
+            parent[find(a)] = find(b)
+    groups: dict[int, list[int]] = {}
+    for pk in fps:
+        groups.setdefault(find(pk), []).append(pk)
+    return [sorted(g) for g in groups.values()], edges
+
+
+def find_reuse(engine: Engine, *, article_id: str | None = None) -> list[Finding]:
+    """All reuse findings in the store (or only those naming ``article_id``)."""
+    groups, edges = clusters(engine)
+    _, fps = load_index(engine)
+    apps = load_appearances(engine)
+    by_image: dict[int, list[Appearance]] = {}
+    for a in apps:
+        if a.image_pk is not None:
+            by_image.setdefault(a.image_pk, []).append(a)
+    findings: list[Finding] = []
+    for group in groups:
+        members = sorted((a for pk in group for a in by_image.get(pk, [])), key=_date_key)
+        if not members:
+            continue
+        keys = {a.article_id or f"file:{a.src}" for a in members}
+        group_edges = [dict(pair=list(k), **v) for k, v in edges.items() if k[0] in group]
+        ordered = [dict(a.to_dict(), image=a.image_pk) for a in members]
+        if len(keys) >= 2:
+            first = members[0]
+            ev = [f"{len(keys)} articles or files show the same picture"]
+            ev += [f"images {e['pair'][0]} and {e['pair'][1]}: combined distance {e['distance']} (PDQ {e['pdq']}, pHash {e['phash']}"
+                   f"{', mirrored' if e['mirrored'] else ''}, views {e['views'][0]:.0%}/{e['views'][1]:.0%})" for e in group_edges]
+            findings.append(Finding(
+                kind="reuse",
+                summary=f"same picture in {len(keys)} articles; earliest known appearance: {_label(first)}",
+                appearances=ordered,
+                evidence=ev,
+                details={"images": group, "earliest": ordered[0], "edges": group_edges},
+            ))
+        # caption conflicts between appearances in different articles
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if (a.article_id or a.src) == (b.article_id or b.src):
+                    continue
+                ta, tb = _caption_text(a), _caption_text(b)
+                found = conflicts(ta, tb)
+                if not found:
+                    continue
+                ev = [f"{k}: {', '.join(va)} vs {', '.join(vb)}" for k, (va, vb) in found.items()]
+                findings.append(Finding(
+                    kind="caption_conflict",
+                    summary=f"captions disagree on {', '.join(found)}: {_label(a)} vs {_label(b)}",
+                    appearances=[dict(a.to_dict(), image=a.image_pk), dict(b.to_dict(), image=b.image_pk)],
+                    evidence=[f"earlier caption: {ta!r}", f"later caption: {tb!r}", *ev],
+                    details={"conflicts": {k: {"earlier": va, "later": vb} for k, (va, vb) in found.items()},
+                             "earlier_date": a.published.isoformat() if a.published else None},
+                ))
+        # capture date or an earlier publication preceding the claimed event
+        for a in members:
+            claimed = _claimed_interval(a)
+            if claimed is None:
+                continue
+            start, _end, why = claimed
+            fp = fps.get(a.image_pk) if a.image_pk is not None else None
+            cap = fp.metadata.capture_date if fp else None
+            if cap is not None and cap.date() < start - timedelta(days=DATE_GRACE_DAYS):
+                findings.append(Finding(
+                    kind="capture_precedes_event",
+                    summary=f"picture taken {cap.date()} but {_label(a)} presents it as {why}",
+                    appearances=[dict(a.to_dict(), image=a.image_pk)],
+                    evidence=[f"EXIF capture date {cap.isoformat()}" + (f" ({fp.metadata.camera})" if fp and fp.metadata.camera else ""),
+                              why],
+                    details={"capture_date": cap.isoformat(), "claimed_start": start.isoformat()},
+                ))
+            earlier = [b for b in members if b.published and b is not a and (b.article_id or b.src) != (a.article_id or a.src)
+                       and b.published.date() < start - timedelta(days=DATE_GRACE_DAYS)]
+            if earlier:
+                b = earlier[0]
+                findings.append(Finding(
+                    kind="earlier_appearance",
+                    summary=f"{_label(a)} presents the picture as {why}, but it was already published in {_label(b)}",
+                    appearances=[dict(b.to_dict(), image=b.image_pk), dict(a.to_dict(), image=a.image_pk)],
+                    evidence=[f"earlier publication {b.published.date()}", why],
+                    details={"earlier_date": b.published.isoformat(), "claimed_start": start.isoformat()},
+                ))
+    if article_id is not None:
+        findings = [f for f in findings if any(x.get("article_id") == article_id for x in f.appearances)]
+    order = {"caption_conflict": 0, "earlier_appearance": 1, "capture_precedes_event": 2, "reuse": 3}
+    findings.sort(key=lambda f: (order.get(f.kind, 9), f.summary))
+    return findings
