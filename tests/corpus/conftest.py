@@ -1,4 +1,4 @@
-"""Fixtures of the corpus tests: the example corpus with hand-written gold claims."""
+"""Helpers of the corpus tests: the example corpus with hand-written gold claims."""
 
 from __future__ import annotations
 
@@ -26,6 +26,27 @@ def gold_analyzer(article: Article) -> Analysis:
     return Analysis(article=article, language=article.lang, claims=claims, stages=["gold.v1"])
 
 
+@pytest.fixture(name="gold_analyzer")
+def _gold_analyzer_fixture():
+    return gold_analyzer
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'corpus.db'}"
+def example_corpus() -> Path:
+    return EXAMPLE
+
+
+@pytest.fixture(scope="session")
+def velora(tmp_path_factory):
+    """The example corpus ingested with gold claims and built (real e5 embeddings, cached)."""
+    from narratrace.corpus.build import build
+    from narratrace.corpus.ingest_corpus import ingest
+    from narratrace.store import engine as store_engine
+    from narratrace.store import open_store
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('velora') / 'velora.db'}"
+    engine = open_store(url)
+    ingest([EXAMPLE], engine, analyzer=gold_analyzer)
+    result = build(engine)
+    yield url, engine, result
+    store_engine._ENGINES.pop(url, None)

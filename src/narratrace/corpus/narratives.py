@@ -212,7 +212,11 @@ def mentions_from_analysis(analysis: Analysis) -> list[Mention]:
             continue
         stance = (c.attribution.stance if c.attribution else None) or "asserts"
         norm = c.normalized or {}
-        key = norm.get("text") or norm.get("canonical") or c.text
+        content = c.attribution.content if c.attribution is not None else None
+        content_text = art.text[content.start : content.end] if content is not None and content.end > content.start else ""
+        # what the claim says, without "X said that": normalised text, else the
+        # attribution's content span, else the claim text
+        key = norm.get("text") or norm.get("canonical") or (content_text if len(content_text) >= MIN_CLAIM_CHARS else c.text)
         out.append(
             Mention(
                 article=article_name(art),
@@ -276,10 +280,12 @@ def mentions_from_payload(article: Article, payload: dict[str, Any]) -> list[Men
         attribution = None
         if isinstance(att, dict):
             src = att.get("source")
+            content = att.get("content")
             cue = att.get("cue") or {"start": 0, "end": 0}
             attribution = Attribution(
                 cue=Span(int(cue.get("start", 0)), int(cue.get("end", 0))),
                 source=Span(int(src["start"]), int(src["end"])) if isinstance(src, dict) else None,
+                content=Span(int(content["start"]), int(content["end"])) if isinstance(content, dict) else None,
                 source_name=att.get("source_name"),
                 stance=att.get("stance") or "reports",
             )
@@ -423,7 +429,15 @@ class NarrativeGrouper:
         asserting = [m for m in members if STANCE_TO_EVENT.get(m.stance) == "asserted"]
         label = (asserting[0] if asserting else first).text
         nid = "N" + hashlib.sha1(f"{first.article}\x00{first.start}\x00{first.text}".encode()).hexdigest()[:10]
-        events = sorted((e for m in members for e in _events_of(m)), key=_event_order)
+        events = []
+        seen: set[tuple] = set()
+        # one event per (article, type, verdict): an article repeating a claim in three
+        # sentences is one assertion, not three
+        for e in sorted((e for m in members for e in _events_of(m)), key=_event_order):
+            key = (e.article, e.type, e.verdict)
+            if key not in seen:
+                seen.add(key)
+                events.append(e)
         return Narrative(nid, label, members, events)
 
 

@@ -1,0 +1,89 @@
+"""`narratrace ingest / narratives / timeline / duplicates` through the Typer app."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from narratrace.cli import app
+
+REQUIRED = {"id", "claim", "state", "first_article", "articles", "events"}
+STATES = {"emerging", "spreading", "contested", "confirmed", "refuted", "retracted", "dormant", "went_quiet_unresolved"}
+
+
+@pytest.fixture
+def cli_db(tmp_path, monkeypatch, example_corpus, gold_analyzer):
+    import narratrace.corpus.ingest_corpus as ic
+
+    monkeypatch.setattr(ic, "_default_analyzer", lambda: gold_analyzer)
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for f in example_corpus.iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    (folder / "bad.json").write_text("[1, 2", encoding="utf-8")
+    result = CliRunner().invoke(app, ["--db", url, "ingest", "-q", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "21 new, 1 duplicate" in result.stdout and "bad.json" in result.stdout
+    return url, folder
+
+
+def test_ingest_again_adds_nothing(cli_db):
+    url, folder = cli_db
+    result = CliRunner().invoke(app, ["--db", url, "ingest", "-q", "--json", "-", str(folder)])
+    summary = json.loads(result.stdout)
+    assert summary["new"] == summary["duplicate"] == 0 and summary["skipped_files"] == 3
+    assert summary["narratives"] >= 3 and len(summary["broken"]) == 1
+
+
+def test_narratives_json_contract(cli_db):
+    url, _ = cli_db
+    result = CliRunner().invoke(app, ["--db", url, "narratives", "--json", "-", "--sort", "articles"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert rows and all(REQUIRED <= set(r) for r in rows)
+    assert all(r["state"] in STATES for r in rows)
+    assert len(rows[0]["articles"]) == max(len(r["articles"]) for r in rows)
+    for e in rows[0]["events"]:
+        assert {"date", "type", "article", "source"} <= set(e)
+    only = json.loads(CliRunner().invoke(app, ["--db", url, "narratives", "--json", "-", "--state", "confirmed"]).stdout)
+    assert {r["state"] for r in only} == {"confirmed"}
+    bad = CliRunner().invoke(app, ["--db", url, "narratives", "--state", "sleepy"])
+    assert bad.exit_code != 0
+
+
+def test_duplicates_json(cli_db):
+    url, _ = cli_db
+    groups = json.loads(CliRunner().invoke(app, ["--db", url, "duplicates", "--json", "-"]).stdout)
+    assert isinstance(groups, list) and len(groups) == 1 and len(groups[0]["members"]) == 3
+
+
+def test_timeline_terminal_json_and_offline_html(cli_db, tmp_path):
+    url, _ = cli_db
+    rows = json.loads(CliRunner().invoke(app, ["--db", url, "narratives", "--json", "-"]).stdout)
+    nid = rows[0]["id"]
+    out = CliRunner().invoke(app, ["--db", url, "timeline", nid])
+    assert out.exit_code == 0 and "state: confirmed" in out.stdout
+    page = tmp_path / "t.html"
+    res = CliRunner().invoke(app, ["--db", url, "timeline", nid, "--html", str(page), "--json", "-"])
+    assert json.loads(res.stdout)["id"] == nid
+    html = page.read_text(encoding="utf-8")
+    assert "Plotly.newPlot" in html and "<script src" not in html and "cdn" not in html.lower().split("<body>")[0]
+    assert len(html) > 1_000_000  # plotly.js is inline
+    missing = CliRunner().invoke(app, ["--db", url, "timeline", "Nnope"])
+    assert missing.exit_code != 0
+
+
+def test_timeline_html_escapes_article_text():
+    from narratrace.report.timeline_html import render_timeline_html
+
+    evil = "</script><script>alert(1)</script><img src=x onerror=alert(2)>"
+    n = {"id": "N1", "claim": evil, "state": "emerging", "reason": evil,
+         "events": [{"date": "2031-01-01", "type": "asserted", "article": evil, "source": evil, "outlet": evil, "span": [0, 1], "text": evil}],
+         "timeline": {"volume": [{"date": evil, "articles": 1, "independent": 1, "normalized": None}], "stance_over_time": [],
+                      "outlets": [{"outlet": evil}], "languages": []}}
+    page = render_timeline_html(n, include_plotlyjs=False)
+    assert "alert(1)</script>" not in page and "<img src=x" not in page
+    assert page.count("<script") == 2  # the data block and the chart code, nothing injected

@@ -1,0 +1,60 @@
+from datetime import UTC, datetime
+
+from narratrace.corpus.lifecycle import DORMANT_DAYS, QUIET_DAYS, assess, independent_outlets
+from narratrace.corpus.narratives import Event
+
+
+def day(n: int) -> datetime:
+    return datetime(2031, 5, 1, tzinfo=UTC).replace(day=n)
+
+
+def ev(n, kind, source, outlet=None, lang="en", verdict=None, copy_of=None, article=None):
+    return Event(day(n), kind, article or f"a{n}-{outlet or source}", source, outlet or source, lang, verdict=verdict, copy_of=copy_of)
+
+
+def test_emerging_then_spreading_by_independent_outlets():
+    one = [ev(1, "asserted", "Wire", "Wire")]
+    assert assess(one).state == "emerging"
+    copies = one + [ev(1, "asserted", "Wire", "B", copy_of="a1-Wire"), ev(2, "asserted", "Wire", "C", copy_of="a1-Wire")]
+    assert assess(copies).state == "emerging"  # copies of one text do not spread it
+    spread = one + [ev(2, "asserted", "X", "B"), ev(2, "asserted", "Y", "C")]
+    lc = assess(spread)
+    assert lc.state == "spreading" and len(lc.justification) == 3
+    assert independent_outlets(copies) == ["Wire"]
+
+
+def test_contested_by_another_source():
+    lc = assess([ev(1, "asserted", "Wire"), ev(2, "denied", "Ministry")])
+    assert lc.state == "contested" and lc.justification[-1].type == "denied"
+    # the asserting source "denying" (hedging) its own report is not a dispute
+    assert assess([ev(1, "asserted", "Wire"), ev(2, "denied", "Wire")]).state == "emerging"
+
+
+def test_denier_later_confirms():
+    lc = assess([ev(1, "asserted", "Wire"), ev(2, "denied", "Dravian Defence Ministry"), ev(9, "confirmed", "the Defence Ministry of Dravia")])
+    assert lc.state == "confirmed" and lc.denier_confirmed and lc.resolved
+    assert [e.type for e in lc.justification] == ["asserted", "denied", "confirmed"]
+
+
+def test_latest_resolution_wins():
+    events = [ev(1, "asserted", "Wire"), ev(2, "retracted", "Ledger"), ev(5, "confirmed", "Ministry")]
+    assert assess(events).state == "confirmed"
+    assert assess(events + [ev(6, "corrected", "Ministry")]).state == "retracted"
+
+
+def test_refuted_by_fact_check_verdict():
+    lc = assess([ev(1, "asserted", "Blog"), ev(3, "fact_checked", "Checker", verdict="Pants on Fire"), ev(4, "asserted", "Other")])
+    assert lc.state == "refuted" and "still asserted 1" in lc.reason
+    assert assess([ev(1, "asserted", "Blog"), ev(3, "fact_checked", "Checker", verdict="True")]).state == "confirmed"
+    assert assess([ev(1, "asserted", "Blog"), ev(3, "fact_checked", "Checker", verdict="Unproven")]).state == "emerging"
+
+
+def test_dormant_and_went_quiet_unresolved():
+    events = [ev(1, "asserted", "A"), ev(2, "asserted", "B"), ev(3, "denied", "C")]
+    assert assess(events, as_of=day(3 + DORMANT_DAYS)).state == "dormant"
+    lc = assess(events, as_of=day(3 + QUIET_DAYS))
+    assert lc.state == "went_quiet_unresolved" and lc.went_quiet_unresolved
+    # a resolved narrative that goes quiet keeps its resolution
+    resolved = events + [ev(4, "confirmed", "C")]
+    lc = assess(resolved, as_of=day(4 + QUIET_DAYS + 5))
+    assert lc.state == "confirmed" and not lc.went_quiet_unresolved
