@@ -20,7 +20,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 
@@ -118,7 +118,7 @@ class Entity:
     text: str
 
 
-class SourceKind(str, Enum):
+class SourceKind(StrEnum):
     OUTLET = "outlet"
     AGENCY = "agency"
     GOVERNMENT = "government"

@@ -4,7 +4,13 @@ import sqlalchemy as sa
 
 from narratrace.model import Article, ImageRef
 from narratrace.store import open_store
-from narratrace.store.articles import count_articles, get_article, load_analysis, save_analysis, save_article
+from narratrace.store.articles import (
+    count_articles,
+    get_article,
+    load_analysis,
+    save_analysis,
+    save_article,
+)
 
 
 def _article(text="The ministry denied the report.") -> Article:

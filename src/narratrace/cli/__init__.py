@@ -61,15 +61,15 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except NarratraceError as exc:
-        _state.err_console().print(f"error: {exc}", markup=False, highlight=False)
+        _state.err_line(f"error: {exc}")
         sys.exit(1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        _state.err_console().print("aborted", markup=False)
+        _state.err_line("aborted")
         sys.exit(130)
     except KeyboardInterrupt:
-        _state.err_console().print("interrupted; work committed so far is kept", markup=False)
+        _state.err_line("interrupted; work committed so far is kept")
         sys.exit(130)
     except Exception as exc:  # the CLI edge: one line, never a traceback unless --debug
         import click
@@ -79,5 +79,5 @@ def main() -> None:
             sys.exit(exc.exit_code)
         if _state.DEBUG:
             raise
-        _state.err_console().print(f"error: internal error: {exc.__class__.__name__}: {exc} (rerun with --debug for details)", markup=False, highlight=False)
+        _state.err_line(f"error: internal error: {exc.__class__.__name__}: {exc} (rerun with --debug for details)")
         sys.exit(2)

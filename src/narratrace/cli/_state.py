@@ -36,6 +36,12 @@ def err_console() -> Console:
     return Console(stderr=True, highlight=False)
 
 
+def err_line(message: str) -> None:
+    """One unwrapped line on stderr (errors and warnings must stay greppable)."""
+    sys.stderr.write(" ".join(message.split()) + "\n")
+    sys.stderr.flush()
+
+
 def write_json(payload: Any, target: str) -> None:
     """Write ``payload`` as JSON to a path, or to stdout when ``target`` is ``-``."""
     text = json.dumps(payload, ensure_ascii=False, indent=2, default=str)

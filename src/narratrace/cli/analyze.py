@@ -55,9 +55,11 @@ def register(app: typer.Typer) -> None:
             raise ConfigError(f"{len(articles)} articles found: use --out DIR for one report per article")
         if not articles:
             if len(failures) == 1:
-                raise InputError(f"{failures[0].path}: {failures[0].reason}", code=failures[0].code)
+                only = failures[0]
+                message = only.reason if Path(only.path).name in only.reason else f"{only.path}: {only.reason}"
+                raise InputError(message, code=only.code)
             for failure in failures:
-                _state.err_console().print(f"skipped {failure}", markup=False)
+                _state.err_line(f"skipped {failure}")
             raise InputError("no readable article in the input")
         engine = _state.open_db() if store else None
         if out_dir:
@@ -83,7 +85,7 @@ def register(app: typer.Typer) -> None:
         if out_dir:
             con.print(f"{len(articles)} report(s) in {out_dir}", markup=False)
         for failure in failures:
-            _state.err_console().print(f"skipped {failure}", markup=False)
+            _state.err_line(f"skipped {failure}")
 
     @app.command("stages")
     def stages_cli() -> None:

@@ -22,7 +22,13 @@ from markupsafe import Markup
 from narratrace import __version__
 from narratrace.model import Analysis
 from narratrace.report.json_report import SCHEMA
-from narratrace.report.registry import Highlight, Section, highlight_providers, register_highlights, sections
+from narratrace.report.registry import (
+    Highlight,
+    Section,
+    highlight_providers,
+    register_highlights,
+    sections,
+)
 
 KIND_COLORS = {
     "entity": "#e8eaf6",

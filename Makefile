@@ -1,0 +1,36 @@
+# narratrace: the two set-up commands are `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+export OMP_NUM_THREADS ?= 1
+
+.PHONY: demo test test-fast lint bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+## Install, then analyse an example article: terminal summary plus out/report.html.
+demo: $(BIN)/.installed
+	mkdir -p out
+	$(BIN)/narratrace --db sqlite:///out/demo.db analyze examples/opinion_piece.txt --html out/report.html --json out/report.json
+	@echo "Open out/report.html in a browser (it works offline)."
+
+## Install, then run the whole test suite (a throwaway PostgreSQL server is started when the binaries exist).
+test: $(BIN)/.installed
+	scripts/with-postgres.sh $(BIN)/python -m pytest
+
+## The fast tests only (no model evaluation on the shared data).
+test-fast: $(BIN)/.installed
+	scripts/with-postgres.sh $(BIN)/python -m pytest -m "not slow"
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check src tests benchmarks scripts
+
+bench: $(BIN)/.installed
+	$(BIN)/python benchmarks/analyze_speed.py
+
+clean:
+	rm -rf out build dist .pytest_cache

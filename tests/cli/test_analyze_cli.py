@@ -1,0 +1,124 @@
+"""The analyze command end to end, through a real subprocess: exit codes and one-line errors."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+FOUNDATION = "language.v1,segment.v1,entities.v1,sources.v1,quotes.v1,hedges.v1"
+
+
+def run(*args, stdin: bytes | None = None, env_db: str | None = None):
+    import os
+
+    env = dict(os.environ)
+    if env_db:
+        env["NARRATRACE_DB"] = env_db
+    return subprocess.run([sys.executable, "-m", "narratrace", *args], input=stdin, capture_output=True, timeout=300, env=env)
+
+
+def one_error_line(result) -> str:
+    err = result.stderr.decode()
+    assert "Traceback" not in err
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def test_analyze_writes_json_html_and_stores_idempotently(examples_dir, tmp_path):
+    db = f"sqlite:///{tmp_path / 'nt.db'}"
+    out, html = tmp_path / "r.json", tmp_path / "r.html"
+    for _ in range(2):
+        result = run("--db", db, "analyze", str(examples_dir / "news_report.txt"), "--json", str(out), "--html", str(html), "--stages", FOUNDATION)
+        assert result.returncode == 0, result.stderr.decode()
+    assert "Sources cited" in result.stdout.decode()
+    report = json.loads(out.read_text())
+    assert report["schema"].startswith("narratrace.analysis/")
+    assert report["article"]["text"].startswith("Grain convoy stopped")
+    assert html.read_text().startswith("<!DOCTYPE html>")
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(db)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM articles")).scalar_one() == 1
+        assert conn.execute(sa.text("SELECT count(*) FROM analyses")).scalar_one() == 1
+
+
+def test_json_to_stdout_is_pure_json(examples_dir):
+    result = run("analyze", str(examples_dir / "german_article.txt"), "--json", "-", "--no-store", "--stages", FOUNDATION)
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["language"] == "de"
+
+
+def test_stdin_text():
+    result = run("analyze", "-", "--json", "-", "--no-store", "--stages", FOUNDATION,
+                 stdin=b"Officials reportedly denied the claim on Monday evening.")
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["markers"][0]["cue"] == "reportedly"
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"", "empty"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(200), "PNG image"),
+        (bytes(range(256)) * 40, "binary"),
+        (b'{"title": "no text field"}', "no 'text'"),
+        (b'[{"text": "ok"', "invalid JSON"),
+    ],
+)
+def test_bad_single_file_gives_one_clear_line(tmp_path, content, expected):
+    path = tmp_path / ("bad.json" if content.startswith((b"{", b"[")) else "bad.txt")
+    path.write_bytes(content)
+    result = run("analyze", str(path), "--no-store")
+    assert result.returncode == 1
+    line = one_error_line(result)
+    assert line.startswith("error: [E1") and expected in line
+
+
+def test_fifty_megabyte_file_is_refused_quickly(tmp_path):
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as fh:
+        fh.write(b"word " * (10 * 1024 * 1024))
+    result = run("analyze", str(path), "--no-store")
+    assert result.returncode == 1
+    assert "MB limit" in one_error_line(result)
+
+
+def test_legacy_encoding_is_handled_with_a_note(tmp_path):
+    path = tmp_path / "cp1251.txt"
+    path.write_bytes(("Министерство обороны опровергло сообщения о переброске войск в регион. " * 4).encode("cp1251"))
+    result = run("analyze", str(path), "--json", "-", "--no-store", "--stages", FOUNDATION)
+    assert result.returncode == 0
+    report = json.loads(result.stdout)
+    assert report["language"] == "ru"
+    assert any("legacy encoding" in n for n in report["article"]["notes"])
+
+
+def test_folder_analyses_good_files_and_lists_bad_ones(examples_dir, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text((examples_dir / "news_report.txt").read_text())
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "nul.txt").write_bytes(b"\x00" * 500)
+    out = tmp_path / "reports"
+    result = run("analyze", str(folder), "--out", str(out), "--no-store", "-q", "--stages", FOUNDATION)
+    assert result.returncode == 0, result.stderr.decode()
+    assert len(list(out.glob("*.html"))) == 1 and len(list(out.glob("*.json"))) == 1
+    err = result.stderr.decode()
+    assert "empty.txt" in err and "nul.txt" in err and "Traceback" not in err
+
+
+def test_unknown_stage_and_missing_file_are_clear(tmp_path):
+    result = run("analyze", str(tmp_path / "nope.txt"), "--no-store")
+    assert result.returncode == 1 and "does not exist" in one_error_line(result)
+    (tmp_path / "a.txt").write_text("Some words here.")
+    result = run("analyze", str(tmp_path / "a.txt"), "--no-store", "--stages", "nope.v9")
+    assert result.returncode == 1 and "unknown stage" in one_error_line(result)
+
+
+def test_help_everywhere():
+    for args in (["--help"], ["analyze", "--help"], ["eval", "--help"], ["stages", "--help"]):
+        result = run(*args)
+        assert result.returncode == 0 and "Usage" in result.stdout.decode()
