@@ -195,7 +195,7 @@ def build(
     clusterer = StoryClusterer.from_state(state)
     todo = [p for p in pubs if p.name not in clusterer.labels_]
     if todo:
-        items = embed_articles(todo) if embed_articles else make_items([(p.name, p.article.title, p.article.text, p.article.published) for p in todo])
+        items = embed_articles(todo) if embed_articles else make_items([(p.name, p.article.title, p.article.text, p.article.published, p.article.lang) for p in todo])
         clusterer.partial_fit(items)
         with engine.begin() as conn:
             conn.execute(delete(corpus_stories))

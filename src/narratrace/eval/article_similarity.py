@@ -1,9 +1,10 @@
 """``narratrace eval article-similarity --data train.csv``: SemEval-2022 Task 8.
 
 Scores each article pair with the story-clustering similarity
-(:func:`narratrace.corpus.similarity.combine`: e5 cosine of title + lead and the
-overlap of transliterated name keys) and reports the Pearson correlation with the
-gold ``Overall`` column.
+(:func:`narratrace.corpus.similarity.similarity_logit`, the log-odds behind
+``combine``: e5 cosine of the first 1,500 characters, the overlap of transliterated
+name keys, and whether the two languages differ) and reports the Pearson correlation
+with the gold ``Overall`` column.
 
 Sign convention: the gold scale is 1 = same story ... 4 = unrelated, while our score is
 1 = same story, so a good score correlates **negatively**; ``pearson`` is the signed
@@ -23,8 +24,13 @@ from pathlib import Path
 
 import numpy as np
 
-from narratrace.corpus.similarity import combine, fit_similarity_weights, jaccard, name_keys
-from narratrace.corpus.stories import story_text
+from narratrace.corpus.similarity import (
+    fit_similarity_weights,
+    jaccard,
+    name_keys,
+    similarity_logit,
+)
+from narratrace.corpus.stories import STORY_THRESHOLD, story_text
 from narratrace.errors import EvalDataError
 from narratrace.eval.registry import EvalOptions, EvalResult, register_eval
 
@@ -70,15 +76,20 @@ def evaluate(data: Path, opts: EvalOptions) -> EvalResult:
         raise EvalDataError(f"{data} has {len(rows)} scored pairs; need at least 10")
     gold = np.array([float(r["Overall"]) for r in rows])
     cos, names = pair_features(rows)
-    score = np.array([combine(c, j) for c, j in zip(cos, names, strict=True)])
+    cross = np.array([float(r.get("lang1") != r.get("lang2")) for r in rows])
+    score = np.array([similarity_logit(c, j, bool(x)) for c, j, x in zip(cos, names, cross, strict=True)])
     same = (gold <= SAME_STORY_MAX_OVERALL).astype(int)
     cv_pred = np.zeros(len(rows))
     folds = np.arange(len(rows)) % CV_FOLDS
     for k in range(CV_FOLDS):
         train, test = folds != k, folds == k
-        w = fit_similarity_weights(cos[train], names[train], same[train])
-        cv_pred[test] = [combine(c, j, w) for c, j in zip(cos[test], names[test], strict=True)]
-    full_w = fit_similarity_weights(cos, names, same)
+        w = fit_similarity_weights(cos[train], names[train], cross[train], same[train])
+        cv_pred[test] = [similarity_logit(c, j, bool(x), w) for c, j, x in zip(cos[test], names[test], cross[test], strict=True)]
+    full_w = fit_similarity_weights(cos, names, cross, same)
+    cv_prob = 1.0 / (1.0 + np.exp(-np.clip(cv_pred, -50, 50)))
+    joined = cv_prob >= STORY_THRESHOLD
+    precision = float((joined & (same == 1)).sum() / max(joined.sum(), 1))
+    recall = float((joined & (same == 1)).sum() / max((same == 1).sum(), 1))
     r = _pearson(score, gold)
     metrics = {
         "pearson": r,
@@ -92,7 +103,9 @@ def evaluate(data: Path, opts: EvalOptions) -> EvalResult:
         f"pairs={len(rows)} (sign: score 1 = same story, gold 1 = same story ... 4 = unrelated, so r < 0 is good)",
         f"plain e5 cosine r={metrics['cosine_pearson']:.4f}; name-key Jaccard r={metrics['names_pearson']:.4f}",
         f"{CV_FOLDS}-fold cross-validated r={metrics['cv_pearson']:.4f} (weights refit per fold)",
-        "weights fitted on all pairs (intercept, cosine, names): " + ", ".join(f"{x:.2f}" for x in full_w),
+        f"story join threshold {STORY_THRESHOLD} (CV probabilities): precision={precision:.3f} recall={recall:.3f} "
+        f"for 'same story' = Overall <= {SAME_STORY_MAX_OVERALL}",
+        "weights fitted on all pairs (intercept, cosine, names, cross-lingual): " + ", ".join(f"{x:.2f}" for x in full_w),
     ]
     by_pair: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
