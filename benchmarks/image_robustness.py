@@ -44,13 +44,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _image_data import jpeg, natural_photos, procedural_photos, transformations  # noqa: E402
 
-from narratrace.images.hashing import fingerprint_bytes, hex_to_words  # noqa: E402
+from narratrace.images.hashing import VIEW_SCALES, fingerprint_bytes, hex_to_words  # noqa: E402
 from narratrace.images.index import (  # noqa: E402
     PDQ_CANDIDATE_RADIUS,
     PHASH_CANDIDATE_RADIUS,
     PHASH_WEIGHT,
     VIEW_PAIRS,
+    ImageIndex,
     MultiIndexHashing,
+    ViewCodes,
+    candidate_rule,
     combined_distances,
     linear_search,
 )
@@ -100,14 +103,13 @@ def threshold_at(neg: np.ndarray, fmr: float) -> int:
     return int(s[allowed]) - 1  # s[allowed] itself would be the (allowed+1)-th false match
 
 
+def _codes(h: Hashed, i: int) -> ViewCodes:
+    return ViewCodes(pdq=h.vp[i], pdq_mirror=h.vpm[i], phash=h.vh[i], phash_mirror=h.vhm[i])
+
+
 def candidate_found(q: Hashed, s: Hashed, qi: int, si: int) -> bool:
-    """Would the index's candidate step (PDQ <= 31 or pHash <= 11 on any view) see the pair?"""
-    for qp, qh in ((q.vp[qi], q.vh[qi]), (q.vpm[qi], q.vhm[qi])):
-        dp = np.bitwise_count(qp[:, None, :] ^ s.vp[si][None, :, :]).sum(-1)
-        dh = np.bitwise_count(qh[:, None] ^ s.vh[si][None, :])
-        if (dp <= PDQ_CANDIDATE_RADIUS).any() or (dh <= PHASH_CANDIDATE_RADIUS).any():
-            return True
-    return False
+    """Would the index's candidate step see the pair? (``index.candidate_rule``)"""
+    return candidate_rule(_codes(q, qi), _codes(s, si))
 
 
 def best_view_pair(q: Hashed, s: Hashed, qi: int, si: int) -> tuple[int, int]:
@@ -118,6 +120,60 @@ def best_view_pair(q: Hashed, s: Hashed, qi: int, si: int) -> tuple[int, int]:
             dh = int(np.bitwise_count(qh[i] ^ s.vh[si][j]))
             best = min(best, (dp + PHASH_WEIGHT * dh, dp, dh))
     return best[1], best[2]
+
+
+def best_views(q: Hashed, s: Hashed, qi: int, si: int) -> tuple[int, int, int, int]:
+    """(query view, stored view, mirrored, index into VIEW_PAIRS) of the best pair."""
+    best = (10**9, 0, 0, 0)
+    for mirrored, (qp, qh) in enumerate(((q.vp[qi], q.vh[qi]), (q.vpm[qi], q.vhm[qi]))):
+        for i, j in VIEW_PAIRS:
+            dp = int(np.bitwise_count(qp[i] ^ s.vp[si][j]).sum())
+            dh = int(np.bitwise_count(qh[i] ^ s.vh[si][j]))
+            best = min(best, (dp + PHASH_WEIGHT * dh, i, j, mirrored))
+    return best[1], best[2], best[3], best[0]
+
+
+def picture_latency(args, pos_pairs, pos_views, threshold: int) -> dict:
+    """ImageIndex (multi-index candidates) against its exhaustive scan over synthetic pictures."""
+    rng = np.random.default_rng(args.seed + 11)
+    N, Q, V = args.picture_index_size, args.picture_queries, len(VIEW_SCALES)
+    pdq = rng.integers(0, 2**64, size=(N, V, 4), dtype=np.uint64)
+    ph = rng.integers(0, 2**64, size=(N, V), dtype=np.uint64)
+    queries = []
+    planted = rng.choice(N, size=Q, replace=False)
+    for k in range(Q):
+        q = ViewCodes(pdq=rng.integers(0, 2**64, size=(V, 4), dtype=np.uint64), pdq_mirror=rng.integers(0, 2**64, size=(V, 4), dtype=np.uint64),
+                      phash=rng.integers(0, 2**64, size=V, dtype=np.uint64), phash_mirror=rng.integers(0, 2**64, size=V, dtype=np.uint64))
+        m = int(rng.integers(len(pos_pairs)))
+        (dp, dh), (i, j, mirrored, _) = pos_pairs[m], pos_views[m]
+        src_p = q.pdq_mirror if mirrored else q.pdq
+        src_h = q.phash_mirror if mirrored else q.phash
+        pdq[planted[k], j] = _flip(src_p[i], dp, rng)
+        ph[planted[k], j] = _flip(src_h[i : i + 1], dh, rng)[0]
+        queries.append(q)
+    keys = [str(x) for x in range(N)]
+    t = time.perf_counter()
+    fast = ImageIndex(brute_force_below=0)
+    fast.add_many(keys, pdq, ph)
+    fast._build()
+    build_s = time.perf_counter() - t
+    exact = ImageIndex(brute_force_below=N + 1)
+    exact.add_many(keys, pdq, ph)
+    exact._build()
+    ft, et, found_e, found_f = [], [], 0, 0
+    for q in queries:
+        t = time.perf_counter()
+        a = {m.key for m in exact.match(q, threshold=threshold)}
+        et.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        b = {m.key for m in fast.match(q, threshold=threshold)}
+        ft.append(time.perf_counter() - t)
+        found_e += len(a)
+        found_f += len(a & b)
+    med = statistics.median
+    return {"pictures": N, "views_per_picture": V, "queries": Q, "build_s": build_s,
+            "exhaustive_ms": 1000 * med(et), "index_ms": 1000 * med(ft), "ratio_index_to_exhaustive": med(ft) / med(et),
+            "true_matches": found_e, "recall_loss": 1 - found_f / max(found_e, 1)}
 
 
 def robustness(args) -> dict:
@@ -172,6 +228,7 @@ def robustness(args) -> dict:
     # candidate step recall loss and positive-pair distances for the latency benchmark
     accepted = missed = 0
     pos_pairs: list[tuple[int, int]] = []
+    pos_views: list[tuple[int, int, int, int]] = []
     thr_all = min(result["methods"]["narratrace"]["thresholds"])
     for t in tfs:
         d = np.diag(dist[t]["narratrace"])
@@ -180,6 +237,7 @@ def robustness(args) -> dict:
             if not candidate_found(queries[t], orig, int(i), int(i)):
                 missed += 1
             pos_pairs.append(best_view_pair(queries[t], orig, int(i), int(i)))
+            pos_views.append(best_views(queries[t], orig, int(i), int(i)))
     result["candidate_step"] = {"accepted_pairs": accepted, "missed_by_candidates": missed}
     result["hashing"] = {
         "images": n,
@@ -188,6 +246,7 @@ def robustness(args) -> dict:
         "all_methods_wall_s": hashing_wall,
     }
     result["_pos_pairs"] = pos_pairs
+    result["_pos_views"] = pos_views
     result["_threshold"] = thr_all
     return result
 
@@ -274,6 +333,8 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--procedural", type=int, default=400, help="procedural pictures added to the natural photos")
     p.add_argument("--index-size", type=int, default=1_000_000, help="synthetic hashes in the latency benchmark")
     p.add_argument("--queries", type=int, default=200, help="latency queries")
+    p.add_argument("--picture-index-size", type=int, default=200_000, help="synthetic pictures (5 views each) for the ImageIndex latency")
+    p.add_argument("--picture-queries", type=int, default=30, help="ImageIndex latency queries")
     p.add_argument("--fmr", type=float, default=1e-4, help="false-match rate the thresholds are set at")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", default=None, help="write the full results to this path")
@@ -297,7 +358,8 @@ def main(argv: list[str] | None = None) -> dict:
     h = res["hashing"]
     print(f"hashing (one core): narratrace fingerprint {h['fingerprint_images_per_s_cpu']:.1f} images/s; "
           f"all three methods {h['all_methods_images_per_s_cpu']:.1f} images/s")
-    lat = latency(args, res.pop("_pos_pairs"), res.pop("_threshold"))
+    pos_pairs, pos_views, thr = res.pop("_pos_pairs"), res.pop("_pos_views"), res.pop("_threshold")
+    lat = latency(args, pos_pairs, thr)
     res["latency"] = lat
     c, pq = lat["combined"], lat["pdq_radius_31"]
     print(f"search over {lat['index_size']:,} synthetic hashes ({lat['queries']} queries, build {lat['build_s']:.1f}s):")
@@ -306,6 +368,12 @@ def main(argv: list[str] | None = None) -> dict:
           f"over {c['true_neighbours']} true neighbours")
     print(f"  PDQ radius 31: linear {pq['linear_ms']:.2f} ms, multi-index {pq['index_ms']:.2f} ms, "
           f"{pq['speedup']:.1f}x faster, recall loss {pq['recall_loss']:.4f} over {pq['true_neighbours']}")
+    if args.picture_index_size:
+        pl = picture_latency(args, pos_pairs, pos_views, thr)
+        res["picture_latency"] = pl
+        print(f"  ImageIndex over {pl['pictures']:,} synthetic pictures x {pl['views_per_picture']} views ({pl['queries']} queries, "
+              f"build {pl['build_s']:.1f}s): exhaustive {pl['exhaustive_ms']:.1f} ms, multi-index {pl['index_ms']:.1f} ms, "
+              f"ratio {pl['ratio_index_to_exhaustive']:.3f}, recall loss {pl['recall_loss']:.4f} over {pl['true_matches']} true matches")
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=2) + "\n")
     return res

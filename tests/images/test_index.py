@@ -40,3 +40,15 @@ def test_image_index_uses_mih_above_cutoff(monkeypatch) -> None:
     found = idx.match(query)
     assert [m.key for m in found] == ["p3"]
     assert idx._build()[2] is not None  # the multi-index was built
+
+
+def test_search_any_equals_union_of_scans() -> None:
+    rng = np.random.default_rng(5)
+    codes = rng.integers(0, 2**64, size=(3000, 4), dtype=np.uint64)
+    queries = codes[[3, 30, 300]].copy()
+    queries[:, 0] ^= np.uint64(0xFF)  # 8 bits off
+    mih = MultiIndexHashing(codes)
+    expected = set()
+    for q in queries:
+        expected |= set(linear_search(codes, q, 31)[0].tolist())
+    assert set(mih.search_any(queries, 31).tolist()) == expected >= {3, 30, 300}

@@ -9,9 +9,9 @@ Two layers:
   with it to within ``R // m`` bits on at least one chunk. Candidates are verified with a
   vectorised popcount, so the result equals a linear scan's.
 - :class:`ImageIndex` - pictures with their views (:mod:`narratrace.images.hashing`):
-  candidates come from two multi-indexes (PDQ views within :data:`PDQ_CANDIDATE_RADIUS`,
-  pHash views within :data:`PHASH_CANDIDATE_RADIUS`), then every candidate picture gets
-  the combined view distance and is kept when it is at most :data:`MATCH_THRESHOLD`.
+  candidates come from one multi-index per view scale and hash (PDQ and pHash; see
+  :func:`candidate_rule`), then every candidate picture gets the combined view distance
+  and is kept when it is at most :data:`MATCH_THRESHOLD`.
 
 Examples
 --------
@@ -44,13 +44,15 @@ PHASH_WEIGHT = 2
 # pictures from the one recall is reported on) as the largest distance whose false-match
 # rate stays at or below 1 in 10,000 pairs; the benchmark prints the value it derived.
 MATCH_THRESHOLD = 127
-# Candidate radii of the two multi-indexes. 31 PDQ bits is Meta's documented PDQ match
-# threshold (exact with 16 chunks at 1 bit each); 15 pHash bits is exact with 4 chunks at
-# 3 bits each. With 11 pHash bits the benchmark's candidate step missed 80 of 4,224
-# accepted positive pairs (1.9 %, mostly rotations and colour shifts); the benchmark
-# prints this loss for the radii in force.
+# Candidate radii of the multi-indexes, per view pair. 31 PDQ bits is Meta's documented
+# PDQ match threshold (exact with 16 chunks at 1 bit each); pHash is probed within 15 bits
+# for views of the same scale (exact with 4 chunks at 3 bits) and 11 bits across scales
+# (4 chunks at 2 bits). On the benchmark's accepted positive pairs this candidate step
+# finds 99.65 %; full-view-only pHash candidates found 95.2 %. The benchmark prints the
+# loss for the radii in force.
 PDQ_CANDIDATE_RADIUS = 31
 PHASH_CANDIDATE_RADIUS = 15
+PHASH_CROSS_RADIUS = 11
 # Indexes smaller than this are searched by a plain vectorised scan (faster than probing).
 BRUTE_FORCE_BELOW = 20_000
 CHUNK_BITS = 16
@@ -147,6 +149,32 @@ class MultiIndexHashing:
             return np.empty(0, dtype=np.int64)
         return np.unique(np.concatenate(found))
 
+    def search_any(self, queries: np.ndarray, radius: int) -> np.ndarray:
+        """Ids within ``radius`` bits of at least one of ``queries`` ``(k, w)`` (exact)."""
+        queries = np.asarray(queries, dtype=np.uint64).reshape(-1, self.codes_.shape[1])
+        per_chunk = radius // self.n_chunks_
+        masks = self._mask_cache.get(per_chunk)
+        if masks is None:
+            masks = self._mask_cache[per_chunk] = _masks(CHUNK_BITS, per_chunk)
+        qchunks = _chunks(queries).astype(np.uint32)
+        found = []
+        for c in range(self.n_chunks_):
+            keys = np.unique((qchunks[:, c][:, None] ^ masks[None, :]).ravel()).astype(np.int64)
+            starts, ends = self._starts[c][keys], self._starts[c][keys + 1]
+            sizes = ends - starts
+            total = int(sizes.sum())
+            if total:
+                offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(sizes)[:-1])), sizes)
+                found.append(self._order[c][offsets + np.arange(total)])
+        if not found:
+            return np.empty(0, dtype=np.int64)
+        cand = np.unique(np.concatenate(found))
+        codes = self.codes_[cand]
+        best = np.full(cand.size, np.iinfo(np.int32).max, dtype=np.int32)
+        for q in queries:
+            np.minimum(best, popcount_distance(codes, q), out=best)
+        return cand[best <= radius]
+
     def search(self, query: np.ndarray, radius: int) -> tuple[np.ndarray, np.ndarray]:
         """All ids within ``radius`` bits of ``query`` (exact), with their distances."""
         cand = self.candidates(query, radius)
@@ -226,6 +254,28 @@ def pair_distance(a: ViewCodes, b: ViewCodes, *, weight: int = PHASH_WEIGHT) -> 
     return best
 
 
+def _phash_radius(i: int, j: int) -> int:
+    return PHASH_CANDIDATE_RADIUS if i == j else PHASH_CROSS_RADIUS
+
+
+def candidate_rule(q: ViewCodes, s: ViewCodes) -> bool:
+    """Whether the index's candidate step finds stored picture ``s`` for query ``q``.
+
+    A pair is a candidate when, plain or mirrored, some view pair of :data:`VIEW_PAIRS` is
+    within :data:`PDQ_CANDIDATE_RADIUS` PDQ bits, or within :data:`PHASH_CANDIDATE_RADIUS`
+    pHash bits (same scale) / :data:`PHASH_CROSS_RADIUS` (different scales). Pairs the
+    combined rule accepts but this one misses are the index's recall loss, which
+    ``benchmarks/image_robustness.py`` reports.
+    """
+    for qp, qh in ((q.pdq, q.phash), (q.pdq_mirror, q.phash_mirror)):
+        for i, j in VIEW_PAIRS:
+            if int(np.bitwise_count(qp[i] ^ s.pdq[j]).sum()) <= PDQ_CANDIDATE_RADIUS:
+                return True
+            if int(np.bitwise_count(qh[i] ^ s.phash[j])) <= _phash_radius(i, j):
+                return True
+    return False
+
+
 @dataclass(slots=True)
 class Match:
     """A stored picture that matches a query, with the evidence."""
@@ -248,13 +298,16 @@ class ImageIndex:
     ['a']
     """
 
-    def __init__(self, *, threshold: int = MATCH_THRESHOLD, weight: int = PHASH_WEIGHT) -> None:
+    def __init__(
+        self, *, threshold: int = MATCH_THRESHOLD, weight: int = PHASH_WEIGHT, brute_force_below: int | None = None
+    ) -> None:
         self.threshold = threshold
         self.weight = weight
+        self.brute_force_below = BRUTE_FORCE_BELOW if brute_force_below is None else brute_force_below
         self.keys: list[str] = []
         self._pdq: list[np.ndarray] = []
         self._ph: list[np.ndarray] = []
-        self._built: tuple[np.ndarray, np.ndarray, MultiIndexHashing | None, MultiIndexHashing | None] | None = None
+        self._built: tuple[np.ndarray, np.ndarray, tuple[list[MultiIndexHashing], list[MultiIndexHashing]] | None] | None = None
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -266,35 +319,51 @@ class ImageIndex:
         self._ph.append(codes.phash)
         self._built = None
 
+    def add_many(self, keys: list[str], pdq: np.ndarray, phash: np.ndarray) -> None:
+        """Bulk add: ``pdq`` ``(n, V, 4)`` and ``phash`` ``(n, V)`` uint64 view codes."""
+        if pdq.shape[0] != len(keys) or phash.shape[0] != len(keys):
+            raise ValueError(f"keys ({len(keys)}), pdq ({pdq.shape[0]}) and phash ({phash.shape[0]}) differ in length")
+        self.keys.extend(keys)
+        self._pdq.extend(pdq)
+        self._ph.extend(phash)
+        self._built = None
+
     def _build(self):
         if self._built is None:
             V = len(VIEW_SCALES)
             pdq = np.stack(self._pdq) if self._pdq else np.zeros((0, V, 4), dtype=np.uint64)
             ph = np.stack(self._ph) if self._ph else np.zeros((0, V), dtype=np.uint64)
-            mih_p = mih_h = None
-            if len(self.keys) >= BRUTE_FORCE_BELOW:
-                mih_p = MultiIndexHashing(pdq.reshape(-1, 4))
-                mih_h = MultiIndexHashing(ph.reshape(-1, 1))
-            self._built = (pdq, ph, mih_p, mih_h)
+            tables = None
+            if len(self.keys) >= self.brute_force_below:
+                # one table per view scale and hash, so each view pair probes one table
+                tables = (
+                    [MultiIndexHashing(pdq[:, v]) for v in range(V)],
+                    [MultiIndexHashing(ph[:, v : v + 1]) for v in range(V)],
+                )
+            self._built = (pdq, ph, tables)
         return self._built
 
     def _candidates(self, q: ViewCodes) -> np.ndarray:
-        pdq, ph, mih_p, mih_h = self._build()
-        V = len(VIEW_SCALES)
-        if mih_p is None or mih_h is None:
+        """Pictures that pass :func:`candidate_rule` with ``q`` (found through the multi-indexes)."""
+        pdq, ph, tables = self._build()
+        if tables is None:
             return np.arange(len(self.keys))
+        t_pdq, t_ph = tables
         found = []
-        for qp, qh in ((q.pdq, q.phash), (q.pdq_mirror, q.phash_mirror)):
-            for v in range(V):
-                found.append(mih_p.search(qp[v], PDQ_CANDIDATE_RADIUS)[0] // V)
-                found.append(mih_h.search(qh[v : v + 1], PHASH_CANDIDATE_RADIUS)[0] // V)
-        return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+        for j in range(len(VIEW_SCALES)):
+            src = [i for i, jj in VIEW_PAIRS if jj == j]
+            qp = np.concatenate([q.pdq[src], q.pdq_mirror[src]])
+            found.append(t_pdq[j].search_any(qp, PDQ_CANDIDATE_RADIUS))
+            for i in src:
+                qh = np.array([q.phash[i], q.phash_mirror[i]], dtype=np.uint64)
+                found.append(t_ph[j].search_any(qh, _phash_radius(i, j)))
+        return np.unique(np.concatenate(found))
 
     def match(self, fp: Fingerprint | ViewCodes, *, threshold: int | None = None, exclude: str | None = None) -> list[Match]:
         """Stored pictures within ``threshold`` of ``fp``, nearest first."""
         q = fp if isinstance(fp, ViewCodes) else ViewCodes.from_fingerprint(fp)
         limit = self.threshold if threshold is None else threshold
-        pdq, ph, _, _ = self._build()
+        pdq, ph, _ = self._build()
         cand = self._candidates(q)
         if cand.size == 0:
             return []
