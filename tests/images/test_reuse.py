@@ -56,8 +56,8 @@ def corpus(tmp_path):
     return tmp_path
 
 
-def test_reused_picture_with_conflicting_caption(corpus) -> None:
-    engine = open_store(f"sqlite:///{corpus / 'db.sqlite'}")
+def test_reused_picture_with_conflicting_caption(corpus, db_url) -> None:
+    engine = open_store(db_url)  # SQLite, and PostgreSQL when NARRATRACE_TEST_PG_URL is set
     report = index_paths(engine, [corpus])
     assert report.indexed == 3 and not report.refused
     findings = find_reuse(engine)

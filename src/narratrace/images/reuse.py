@@ -228,8 +228,8 @@ def _claimed_interval(a: Appearance) -> tuple[date, date, str] | None:
     return None
 
 
-def clusters(engine: Engine) -> tuple[list[list[int]], dict[tuple[int, int], dict]]:
-    """Groups of stored pictures that are the same picture, with the evidence per edge."""
+def clusters(engine: Engine) -> tuple[list[list[int]], dict[tuple[int, int], dict], dict]:
+    """Groups of stored pictures that are the same picture, the evidence per edge, and the fingerprints."""
     index, fps = load_index(engine)
     parent = {pk: pk for pk in fps}
 
@@ -253,13 +253,12 @@ def clusters(engine: Engine) -> tuple[list[list[int]], dict[tuple[int, int], dic
     groups: dict[int, list[int]] = {}
     for pk in fps:
         groups.setdefault(find(pk), []).append(pk)
-    return [sorted(g) for g in groups.values()], edges
+    return [sorted(g) for g in groups.values()], edges, fps
 
 
 def find_reuse(engine: Engine, *, article_id: str | None = None) -> list[Finding]:
     """All reuse findings in the store (or only those naming ``article_id``)."""
-    groups, edges = clusters(engine)
-    _, fps = load_index(engine)
+    groups, edges, fps = clusters(engine)
     apps = load_appearances(engine)
     by_image: dict[int, list[Appearance]] = {}
     for a in apps:
