@@ -1,0 +1,78 @@
+"""Helpers shared by the claims stages: the spaCy parse, lexicons, sentence lookup."""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import json
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from narratrace.config import models_dir
+from narratrace.errors import ModelError
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from narratrace.model import Analysis
+
+# Languages the claims stages serve: English through the parser and a learned cue model,
+# German and Russian through lexicons and surface patterns.
+SUPPORTED_LANGS = ("en", "de", "ru")
+STANCES = ("asserts", "denies", "questions", "reports", "confirms", "retracts", "corrects")
+
+
+def resource_dir() -> Path:
+    return models_dir() / "claims"
+
+
+def article_lang(analysis: Analysis) -> str:
+    """The article's language: detected, else declared, else English."""
+    return (analysis.language or analysis.article.lang or "en").split("-")[0].lower()
+
+
+def english_doc(analysis: Analysis) -> Doc:
+    """The shared English parse, parsing (and caching) it if no stage did."""
+    from narratrace.text.nlp import english, spacy_doc
+
+    doc = spacy_doc(analysis)
+    if doc is None:
+        doc = english()(analysis.text)
+        analysis._cache["spacy_doc"] = doc
+    return doc
+
+
+@cache
+def cue_lexicon(lang: str) -> dict[str, dict[str, str]]:
+    """Cue lexicon ``{lemma_or_form: {"stance": ..., "kind": ...}}`` for a language.
+
+    ``kind`` is ``verb`` (a reporting verb), ``prep`` (``according to``, ``laut``),
+    ``factive`` (the author presupposes the content) or ``distancing``.
+    """
+    path = resource_dir() / f"cues_{lang}.tsv"
+    if not path.exists():
+        raise ModelError(f"cue lexicon {path} is missing; reinstall narratrace")
+    out: dict[str, dict[str, str]] = {}
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader((ln for ln in fh if not ln.startswith("#")), delimiter="\t"):
+            out[row["cue"].lower()] = {"stance": row["stance"], "kind": row["kind"]}
+    return out
+
+
+@cache
+def load_json(name: str) -> dict[str, Any]:
+    path = resource_dir() / name
+    if not path.exists():
+        raise ModelError(f"claims model {path} is missing; run `narratrace train attribution`")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def sentence_index(analysis: Analysis, offset: int) -> int | None:
+    """Index of the sentence containing character ``offset`` (``None`` if no sentences)."""
+    sents = analysis.sentences
+    if not sents:
+        return None
+    starts = [s.start for s in sents]
+    i = max(0, bisect.bisect_right(starts, offset) - 1)
+    return i

@@ -1,0 +1,66 @@
+"""Training commands of the claims area: ``narratrace train checkworthiness|attribution``.
+
+Commands join the ``train`` sub-app of :mod:`narratrace.cli.train` when that module
+exists; otherwise they register as ``narratrace train-checkworthiness`` and
+``narratrace train-attribution``. Both are deterministic (fixed seeds) and write the
+shipped models under ``src/narratrace/resources/`` unless ``--out`` says otherwise.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from narratrace.cli._state import console, write_json
+
+_SHARED = Path("..") / "shared" / "data"
+
+
+def _checkworthiness(
+    data: Annotated[Path, typer.Option("--data", help="Folder with train.tsv, dev.tsv (and dev-test.tsv).")] = _SHARED / "checkthat2024-checkworthiness",
+    out: Annotated[Path | None, typer.Option("--out", help="Model JSON to write (default: the shipped model).")] = None,
+    json_out: Annotated[str | None, typer.Option("--json", help="Write the training report as JSON to PATH (- for stdout).")] = None,
+) -> None:
+    """Train the check-worthiness model on train.tsv, tune on dev.tsv, report dev-test.tsv."""
+    from narratrace.analyze.claims._cw_model import MODEL_PATH, train_checkworthiness
+    from narratrace.config import models_dir
+
+    test = data / "dev-test.tsv"
+    report = train_checkworthiness(data / "train.tsv", data / "dev.tsv", out or models_dir() / MODEL_PATH,
+                                   test=test if test.exists() else None)
+    for key, value in report.items():
+        console().print(f"{key}: {value}", markup=False)
+    if json_out:
+        write_json(report, json_out)
+
+
+def _attribution(
+    data: Annotated[Path, typer.Option("--data", help="PolNeAR folder with train/ and dev/.")] = _SHARED / "polnear",
+    out: Annotated[Path | None, typer.Option("--out", help="Model JSON to write (default: the shipped model).")] = None,
+    parse_cache: Annotated[Path | None, typer.Option("--parse-cache", help="Folder to keep spaCy parses of the splits between runs.")] = None,
+    json_out: Annotated[str | None, typer.Option("--json", help="Write the training report as JSON to PATH (- for stdout).")] = None,
+) -> None:
+    """Learn the English attribution model (cue detector, span rules) from PolNeAR train; threshold on dev."""
+    from narratrace.analyze.claims._common import resource_dir
+    from narratrace.analyze.claims._train_attribution import train_attribution
+
+    dev = data / "dev"
+    report = train_attribution(data / "train", out or resource_dir() / "attribution_en.json",
+                               dev_dir=dev if dev.exists() else None, parse_cache=parse_cache)
+    for key, value in report.items():
+        console().print(f"{key}: {value}", markup=False)
+    if json_out:
+        write_json(report, json_out)
+
+
+def register(app: typer.Typer) -> None:
+    try:
+        from narratrace.cli.train import train_app
+    except ImportError:
+        app.command("train-checkworthiness")(_checkworthiness)
+        app.command("train-attribution")(_attribution)
+        return
+    train_app.command("checkworthiness")(_checkworthiness)
+    train_app.command("attribution")(_attribution)

@@ -1,0 +1,149 @@
+"""Claims in the reports: a claims table, span highlights and a terminal block.
+
+The table lists each attribution or claim with its source, cue, stance (and the
+author's stance), content, evidence, hedges and check-worthiness. Highlights mark the
+source, cue and content spans (kinds ``claim-source``, ``claim-cue``, ``claim-content``).
+All article text is escaped with :func:`markupsafe.escape`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from narratrace.model import Analysis, Claim
+from narratrace.report.registry import (
+    Highlight,
+    Section,
+    register_highlights,
+    register_section,
+    register_terminal,
+)
+
+# Content longer than this is cut in table cells (the full text is in the highlights and JSON).
+CELL_CHARS = 160
+
+
+def _cut(text: str, limit: int = CELL_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def claim_rows(analysis: Analysis) -> list[dict[str, Any]]:
+    """One plain-text row per claim: the data behind the table and the terminal block."""
+    text = analysis.text
+    rows: list[dict[str, Any]] = []
+    for claim in analysis.claims:
+        att = claim.attribution
+        source = cue = ""
+        stance = "asserts (author)"
+        author = ""
+        if att is not None:
+            src_text = text[att.source.start : att.source.end] if att.source else ""
+            source = att.source_name or src_text or "(no source)"
+            if att.source_name and src_text and src_text.lower() not in att.source_name.lower():
+                source = f"{att.source_name} ({src_text})"
+            if att.anonymous:
+                source += " [anonymous]"
+            cue = text[att.cue.start : att.cue.end]
+            stance = att.stance
+            author = att.author_stance or ""
+        rows.append({
+            "source": source,
+            "cue": cue,
+            "stance": stance,
+            "author_stance": author,
+            "author_cues": [text[s.start : s.end] for s in att.author_stance_cues] if att else [],
+            "content": claim.text,
+            "evidence": ", ".join(claim.evidence),
+            "hedges": ", ".join(text[h.start : h.end] for h in claim.hedges),
+            "checkworthiness": claim.checkworthiness,
+            "start": claim.start,
+        })
+    return rows
+
+
+@register_highlights("claims")
+def claim_highlights(analysis: Analysis) -> list[Highlight]:
+    """Source, cue and content spans of every attribution."""
+    text = analysis.text
+    out: list[Highlight] = []
+    for att in analysis.attributions:
+        detail = f"stance: {att.stance}; author: {att.author_stance or 'n/a'}"
+        if att.evidence:
+            detail += f"; evidence: {', '.join(att.evidence)}"
+        if att.source is not None:
+            name = att.source_name or text[att.source.start : att.source.end]
+            out.append(Highlight(att.source.start, att.source.end, "claim-source", att.source_kind or "source",
+                                 f"source: {name}" + (" (anonymous)" if att.anonymous else ""),
+                                 attrs={"stance": att.stance}))
+        out.append(Highlight(att.cue.start, att.cue.end, "claim-cue", att.stance, detail,
+                             confidence=att.confidence, attrs={"stance": att.stance}))
+        if att.content is not None:
+            out.append(Highlight(att.content.start, att.content.end, "claim-content",
+                                 "direct" if att.direct else "indirect", detail,
+                                 attrs={"author-stance": att.author_stance or ""}))
+    return out
+
+
+def _cw(claim_value: float | None) -> str:
+    return "" if claim_value is None else f"{claim_value:.2f}"
+
+
+@register_section("claims", order=200)
+def claims_section(analysis: Analysis) -> Section | None:
+    """The claims table; ``None`` when the claims stage did not run."""
+    if "claims.v1" not in analysis.stages and not analysis.claims:
+        return None
+    if "claims.v1" in analysis.unsupported:
+        return Section("claims", "Claims", Markup("<p>{0}</p>").format(analysis.unsupported["claims.v1"]), order=200)
+    rows = claim_rows(analysis)
+    if not rows:
+        return Section("claims", "Claims", Markup("<p>No claims found.</p>"), order=200)
+    head = Markup(
+        "<table class=\"claims\"><thead><tr><th>source</th><th>cue</th><th>stance</th><th>content</th>"
+        "<th>evidence</th><th>hedges</th><th>check-worthiness</th></tr></thead><tbody>"
+    )
+    body = []
+    for r in rows:
+        stance = escape(r["stance"])
+        if r["author_stance"]:
+            stance = Markup("{0}<br><small>author: {1}{2}</small>").format(
+                r["stance"], r["author_stance"], (" — " + "; ".join(r["author_cues"])) if r["author_cues"] else "")
+        body.append(Markup(
+            '<tr data-stance="{stance_raw}" data-start="{start}"><td>{source}</td><td>{cue}</td><td>{stance}</td>'
+            "<td>{content}</td><td>{evidence}</td><td>{hedges}</td><td>{cw}</td></tr>"
+        ).format(stance_raw=r["stance"], start=r["start"], source=r["source"], cue=r["cue"], stance=stance,
+                 content=_cut(r["content"]), evidence=r["evidence"], hedges=r["hedges"], cw=_cw(r["checkworthiness"])))
+    return Section("claims", "Claims", head + Markup("").join(body) + Markup("</tbody></table>"), order=200)
+
+
+@register_terminal("claims", order=200)
+def claims_terminal(analysis: Analysis, console: object) -> None:
+    """Terminal block: attributed claims first, then the most check-worthy of the author's own."""
+    from rich.table import Table
+    from rich.text import Text
+
+    rows = claim_rows(analysis)
+    if not rows:
+        return
+    attributed = [r for r in rows if r["cue"]]
+    own = sorted((r for r in rows if not r["cue"]), key=lambda r: -(r["checkworthiness"] or 0))[:5]
+    table = Table(title=f"Claims ({len(attributed)} attributed, {len(rows) - len(attributed)} unattributed)",
+                  show_lines=False, expand=True)
+    for col in ("source", "cue", "stance", "content", "evidence", "cw"):
+        table.add_column(col, overflow="fold")
+    for r in attributed + own:
+        stance = r["stance"] + (f" / {r['author_stance']}" if r["author_stance"] and r["author_stance"] != "neutral" else "")
+        table.add_row(Text(_cut(r["source"], 40)), Text(_cut(r["cue"], 25)), Text(stance), Text(_cut(r["content"], 90)),
+                      Text(r["evidence"]), Text(_cw(r["checkworthiness"])))
+    console.print(table)  # type: ignore[attr-defined]
+
+
+def claim_to_row(claim: Claim, analysis: Analysis) -> dict[str, Any]:
+    """The table row of a single claim (for exports)."""
+    for row in claim_rows(analysis):
+        if row["start"] == claim.start:
+            return row
+    return {}
