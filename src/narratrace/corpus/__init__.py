@@ -1,0 +1,82 @@
+"""Cross-article work: resumable ingest, duplicates, stories, narratives, timelines, lifecycle.
+
+:class:`Corpus` is the one-object entry point over a store; the modules hold the parts
+(:mod:`~narratrace.corpus.ingest_corpus`, :mod:`~narratrace.corpus.dedup`,
+:mod:`~narratrace.corpus.stories`, :mod:`~narratrace.corpus.narratives`,
+:mod:`~narratrace.corpus.lifecycle`, :mod:`~narratrace.corpus.timeline`,
+:mod:`~narratrace.corpus.build`). See ``docs/corpus.md``.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> c = Corpus(f"sqlite:///{tempfile.mkdtemp()}/c.db")
+>>> c.narratives()
+[]
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Corpus"]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+
+class Corpus:
+    """A corpus in a store (SQLite or PostgreSQL URL).
+
+    Parameters
+    ----------
+    url:
+        SQLAlchemy URL, e.g. ``sqlite:///corpus.db``.
+    """
+
+    def __init__(self, url: str) -> None:
+        from narratrace.store import open_store
+
+        self.url = url
+        self.engine = open_store(url)
+
+    def ingest(self, paths: Sequence[Path | str], *, analyze: bool = True, build: bool = True, **kwargs: Any):
+        """Ingest files/folders (resumable) and, by default, rebuild; returns the IngestReport."""
+        from narratrace.corpus.build import build as build_corpus
+        from narratrace.corpus.ingest_corpus import ingest
+
+        report = ingest(paths, self.engine, analyze=analyze, **kwargs)
+        if build:
+            build_corpus(self.engine)
+        return report
+
+    def build(self, **kwargs: Any):
+        from narratrace.corpus.build import build
+
+        return build(self.engine, **kwargs)
+
+    def _ensure(self) -> None:
+        from narratrace.corpus.build import build, needs_build
+
+        if needs_build(self.engine):
+            build(self.engine)
+
+    def narratives(self, *, state: str | None = None, sort: str = "first") -> list[dict[str, Any]]:
+        """Narratives as dictionaries (the ``narratrace narratives --json`` records)."""
+        from narratrace.corpus.build import list_narratives
+
+        self._ensure()
+        return list_narratives(self.engine, state=state, sort=sort)
+
+    def timeline(self, narrative_id: str) -> dict[str, Any]:
+        from narratrace.corpus.build import get_narrative
+
+        self._ensure()
+        return get_narrative(self.engine, narrative_id)
+
+    def duplicates(self) -> list[dict[str, Any]]:
+        from narratrace.corpus.build import list_duplicates
+
+        self._ensure()
+        return list_duplicates(self.engine)
