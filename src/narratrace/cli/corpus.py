@@ -110,16 +110,19 @@ def register(app: typer.Typer) -> None:
             _state.write_json(rows, json_out)
             if json_out == "-":
                 return
-        table = Table(show_lines=False)
-        for col in ("id", "state", "first", "articles", "outlets", "langs"):
+        console = _state.console()
+        room = max(16, console.width - 66)  # what the fixed columns leave for the claim
+        table = Table(box=None, pad_edge=False)
+        for col in ("id", "state", "first", "arts", "outl", "langs"):
             table.add_column(col, no_wrap=True)
-        table.add_column("claim", no_wrap=True, overflow="ellipsis")
+        table.add_column("claim", no_wrap=True)
         for r in rows:
+            claim = r["claim"] if len(r["claim"]) <= room else r["claim"][: room - 1] + "…"
             table.add_row(
                 r["id"], r["state"], (r["first_date"] or "")[:10], str(len(r["articles"])),
-                str(len(r["independent_outlets"])), ",".join(r["languages"]), r["claim"][:80],
+                str(len(r["independent_outlets"])), ",".join(r["languages"]), claim,
             )
-        _state.console().print(table)
+        console.print(table)
 
     @app.command("timeline")
     def timeline_cli(
