@@ -89,3 +89,16 @@ def test_publications_keep_every_outlet_of_an_identical_text(corpus, tmp_path):
     with engine.connect() as conn:
         assert conn.execute(select(articles.c.pk)).all().__len__() == 21
     json.dumps([tuple(r) for r in rows])  # plain values
+
+
+def test_analysis_added_later_to_files_ingested_without_it(corpus, tmp_path, gold_analyzer):
+    engine = open_store(f"sqlite:///{tmp_path / 'later.db'}")
+    first = ingest([corpus], engine, analyze=False)
+    assert first.new == 21 and first.analyzed == 0
+    assert ingest([corpus], engine, analyze=False).skipped_files == 3
+    later = ingest([corpus], engine, analyzer=gold_analyzer)
+    assert later.new == 0 and later.analyzed == 21 and later.already == 22
+    assert ingest([corpus], engine, analyzer=gold_analyzer).skipped_files == 3
+    with engine.connect() as conn:
+        assert len(conn.execute(select(analyses.c.pk)).all()) == 21
+        assert {r.status for r in conn.execute(select(corpus_files.c.status))} == {"done"}

@@ -7,6 +7,9 @@ written in the same transaction as its last batch. A rerun skips journalled file
 redoes the rest; redone articles are recognised by content hash and article id, so an
 interrupted run followed by a rerun leaves exactly the store of one clean run.
 
+A file ingested without analysis (``analyze=False``) is journalled as ``stored`` and
+is read again when a later run asks for analysis, which then analyses its articles.
+
 Broken files and records are named in the :class:`IngestReport` and the rest is
 ingested; a broken file is not journalled, so it is retried (and named again) on the
 next run.
@@ -240,8 +243,9 @@ def ingest(
             report.failures.append(IngestFailure(str(path), f"{exc.__class__.__name__}: {exc}", "E100"))
             continue
         with engine.connect() as conn:
-            done = conn.execute(select(corpus_files.c.pk).where(corpus_files.c.file_key == key)).first()
-        if done:
+            done = conn.execute(select(corpus_files.c.pk, corpus_files.c.status).where(corpus_files.c.file_key == key)).first()
+        # a file ingested with --no-analyze is done again (cheaply) when analysis is asked for
+        if done and (done.status == "done" or analyzer is None):
             report.skipped_files += 1
             if progress:
                 progress("file", {"path": str(path), "skipped": True})
@@ -266,11 +270,13 @@ def ingest(
             a, d = _flush(conn, batch, str(path), analyzer, report, progress)
             n_new, n_dup = n_new + a, n_dup + d
             report.failures.extend(failures)
+            if done:
+                conn.execute(corpus_files.delete().where(corpus_files.c.file_key == key))
             if n_articles or not failures:
                 conn.execute(
                     corpus_files.insert().values(
                         file_key=key, path=str(path.resolve()), size=size, mtime_ns=mtime_ns, file_hash=file_hash,
-                        status="done", n_articles=n_articles, n_new=n_new, n_duplicate=n_dup,
+                        status="done" if analyzer is not None else "stored", n_articles=n_articles, n_new=n_new, n_duplicate=n_dup,
                         failures=[str(f) for f in failures], finished_at=datetime.now(UTC),
                     )
                 )

@@ -40,7 +40,7 @@ corpus_files = Table(
     Column("size", BigInteger, nullable=False),
     Column("mtime_ns", BigInteger, nullable=False),
     Column("file_hash", String(64), nullable=False),
-    Column("status", String(16), nullable=False),  # done, broken
+    Column("status", String(16), nullable=False),  # done (stored + analysed), stored (no analysis)
     Column("n_articles", Integer, nullable=False, default=0),
     Column("n_new", Integer, nullable=False, default=0),
     Column("n_duplicate", Integer, nullable=False, default=0),
