@@ -400,13 +400,7 @@ class NarrativeGrouper:
 
         sim = vecs @ vecs.T
         if self.name_weight:
-            n = len(keys)
-            for i in range(n):
-                for j in range(i + 1, n):
-                    if keys[i] and keys[j]:
-                        b = self.name_weight * jaccard(keys[i], keys[j])
-                        sim[i, j] += b
-                        sim[j, i] += b
+            sim += self.name_weight * _jaccard_matrix(keys)
         top = float(sim.max()) + 1.0
         dist = top - sim
         np.fill_diagonal(dist, 0.0)
@@ -474,6 +468,28 @@ class NarrativeGrouper:
                 seen.add(key)
                 events.append(e)
         return Narrative(nid, label, members, events)
+
+
+def _jaccard_matrix(keys: Sequence[set[str]]) -> np.ndarray:
+    """Pairwise Jaccard of key sets (0 where either is empty), via a sparse product."""
+    from scipy.sparse import csr_matrix
+
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for i, ks in enumerate(keys):
+        for k in ks:
+            rows.append(i)
+            cols.append(vocab.setdefault(k, len(vocab)))
+    n = len(keys)
+    if not vocab:
+        return np.zeros((n, n), dtype=np.float32)
+    m = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, len(vocab)))
+    inter = (m @ m.T).toarray()
+    sizes = np.asarray(m.sum(axis=1)).ravel()
+    union = sizes[:, None] + sizes[None, :] - inter
+    out = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    np.fill_diagonal(out, 0.0)
+    return out.astype(np.float32)
 
 
 def center_by_language(vectors: np.ndarray, langs: Sequence[str | None]) -> np.ndarray:
