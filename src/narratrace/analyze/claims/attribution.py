@@ -400,14 +400,19 @@ def _german_np_end(sent: str, start: int) -> int:
     """
     end = start
     words = list(_WORD.finditer(sent, start))
+    seen_noun = False
     for i, m in enumerate(words):
         w = m.group()
         gap = sent[end:m.start()]
         if any(c in gap for c in ",;:.!?"):
             break
         nxt_cap = i + 1 < len(words) and words[i + 1].group()[:1].isupper()
-        if w.lower() in _DE_ARTICLES or w[:1].isupper() or (w.endswith(("e", "en", "er", "es", "em")) and nxt_cap):
+        if w.lower() in _DE_ARTICLES or w[:1].isupper():
+            seen_noun = seen_noun or w[:1].isupper()
             end = m.end()
+            continue
+        if not seen_noun and w.endswith(("e", "en", "er", "es", "em")) and nxt_cap:
+            end = m.end()  # an inflected adjective before its noun
             continue
         break
     return end if end > start else len(sent)
@@ -461,6 +466,8 @@ def attribute_sentence_pattern(text: str, start: int, end: int, lang: str) -> li
                 rest = _strip_span(sent, src_end, len(sent)) if (not before or len(before and sent[before[0]:before[1]]) < 3) else before
             if src is None:
                 continue
+            if rest is not None:
+                rest = _clip_sentence(sent, rest)
             att = Attribution(cue=Span(start + cs, start + ce, "cue"), source=Span(start + src[0], start + src[1], "source"),
                               content=Span(start + rest[0], start + rest[1], "content") if rest else None,
                               cue_lemma=phrase, lang=lang, confidence=0.7)
@@ -479,24 +486,38 @@ def attribute_sentence_pattern(text: str, start: int, end: int, lang: str) -> li
         prev_clause = max([before_txt.rfind(c) for c in ",;:—–"] + [-1])
         lead = before_txt[prev_clause + 1 :]
         lead_words = _WORD.findall(lead)
-        quote_before = re.search(r"[“”\"»«„]\s*[,—–-]*\s*[—–-]?\s*$", before_txt) is not None or re.search(r"[,]\s*[—–-]\s*$", before_txt) is not None
+        quote_before = re.search(r"[“”\"»«„]\s*(?:,\s*[—–-]?|[—–-])\s*$", before_txt) is not None or re.search(r",\s*[—–-]\s*$", before_txt) is not None
+        front = _DE_FRONT if lang == "de" else _RU_FRONT
         src = content = None
+
         if quote_before or (prev_clause >= 0 and not lead_words):
             # "„…“, sagte X." / "«…», — заявил X."
-            nxt = _CLAUSE_END.search(after_txt)
-            src = _strip_span(sent, ce, ce + (nxt.start() if nxt else len(after_txt)))
+            src = _after_source(sent, ce, lang)
             content = _strip_span(sent, 0, prev_clause if prev_clause >= 0 else cs)
         else:
-            if lead_words and lead_words[0].lower() not in (_DE_FRONT if lang == "de" else _RU_FRONT):
-                src = _strip_span(sent, prev_clause + 1, cs)
+            words = list(_WORD.finditer(lead))
+            subordinate = bool(words) and words[0].group().lower() in _SUBORDINATORS and prev_clause >= 0
+            if subordinate:
+                words = words[1:]
+            while words and words[0].group().lower() in front:
+                words = words[1:]
+            if lang == "de" and words and lead_words and lead_words[0].lower() in front and not subordinate:
+                words = []  # German verb-second: after a fronted adverb the subject follows the cue
+            if words:
+                lead_start = prev_clause + 1 + words[0].start()
+                lead_end = _german_np_end(sent, lead_start) if lang == "de" else cs
+                src = _strip_span(sent, lead_start, min(lead_end, cs))
             else:
-                nxt = _CLAUSE_END.search(after_txt)
-                src = _strip_span(sent, ce, ce + (nxt.start() if nxt else len(after_txt)))
+                src = _after_source(sent, ce, lang)
             comma = _CLAUSE_END.search(after_txt)
-            if comma is not None and after_txt[comma.start()] in ",:—–":
+            if subordinate:
+                content = _strip_span(sent, 0, prev_clause)  # "…, was das Ministerium nicht bestätigt hat"
+            elif comma is not None and after_txt[comma.start()] in ",:—–":
                 content = _strip_span(sent, ce + comma.end(), len(sent))
             else:
                 content = _strip_span(sent, (src[1] if src and src[0] >= ce else ce), len(sent))
+        if content is not None:
+            content = _clip_sentence(sent, content)
         if src is not None and src[1] - src[0] > 80:
             src = None
         att = Attribution(cue=Span(start + cs, start + ce, "cue"),
@@ -507,6 +528,10 @@ def attribute_sentence_pattern(text: str, start: int, end: int, lang: str) -> li
         out.append(att)
         taken.append((cs, ce))
     for att in out:
+        if att.content is not None:
+            cs_, ce_ = balance_quotes(text, att.content.start, att.content.end)
+            att.content = Span(cs_, ce_, "content")
+            att.direct = text[cs_] in OPEN_QUOTES
         if att.source is not None:
             name = text[att.source.start : att.source.end]
             att.source_name = name
@@ -517,8 +542,59 @@ def attribute_sentence_pattern(text: str, start: int, end: int, lang: str) -> li
                 att.anonymous = True
                 att.source_kind = SourceKind.ANONYMOUS.value
             else:
-                att.source_kind = classify_source(name, "", proper=True)
+                att.source_kind = _role_kind(low_name, lang) or classify_source(name, "", proper=True)
     return out
+
+
+# Role words that give the kind of a German or Russian source (prefix match on lower-cased words).
+ROLE_KINDS = {
+    "de": {"sprecher": "person", "minister": "person", "bürgermeister": "person", "präsident": "person",
+           "direktor": "person", "kanzler": "person", "ministerium": "government", "regierung": "government",
+           "verwaltung": "government", "behörde": "government", "rathaus": "government", "polizei": "government",
+           "zeitung": "outlet", "sender": "outlet", "nachrichtenagentur": "agency", "agentur": "agency",
+           "kurier": "outlet", "blatt": "outlet", "magazin": "outlet"},
+    "ru": {"директор": "person", "секретар": "person", "мэр": "person", "губернатор": "person",
+           "министр": "person", "президент": "person", "представител": "person", "администраци": "government",
+           "министерств": "government", "правительств": "government", "мэри": "government", "ведомств": "government",
+           "кремл": "government", "полици": "government", "газет": "outlet", "телеканал": "outlet",
+           "агентств": "agency", "издани": "outlet"},
+}
+_SUBORDINATORS = frozenset("was dass weil wie ob wenn nachdem als der die das welche welcher что как который которая которые".split())
+
+
+def _after_source(sent: str, ce: int, lang: str) -> tuple[int, int] | None:
+    """The source phrase right after a cue ("…, sagte der Sprecher am Dienstag")."""
+    nxt = _CLAUSE_END.search(sent, ce)
+    end = nxt.start() if nxt else len(sent)
+    if lang == "de":
+        end = min(end, _german_np_end(sent, ce))
+    return _strip_span(sent, ce, end)
+
+
+def _role_kind(low_name: str, lang: str) -> str | None:
+    words = _WORD.findall(low_name)
+    stems = sorted(ROLE_KINDS.get(lang, {}).items(), key=lambda kv: -len(kv[0]))  # "ministerium" before "minister"
+    for w in words:
+        if lang == "de":  # compounds: the head is the last part ("Ministeriumssprecher" is a person)
+            found = [(w.rfind(stem) + len(stem), kind) for stem, kind in stems if stem in w]
+            if found:
+                return max(found)[1]
+            continue
+        for stem, kind in stems:
+            if w.startswith(stem):
+                return kind
+    return None
+
+
+def _clip_sentence(sent: str, span: tuple[int, int]) -> tuple[int, int] | None:
+    """Cut a pattern content at a sentence end inside it and drop a dangling opening quote."""
+    start, end = span
+    m = re.search(r"[.!?](?=\s+[„«“\"A-ZÄÖÜА-ЯЁ])", sent[start:end])
+    if m:
+        end = start + m.start()
+    while end > start and (sent[end - 1] in "„«“ " or sent[end - 1].isspace()):
+        end -= 1
+    return (start, end) if end > start else None
 
 
 # --------------------------------------------------------------------------- antecedents
@@ -653,6 +729,7 @@ def _attach_sources(analysis: Analysis, atts: list[Attribution]) -> None:
         src = hits[0]
         if src.name.lower() in span_text.lower():
             att.source_name = src.name
-        att.source_kind = src.kind
+        if src.kind != SourceKind.OTHER.value or not att.source_kind:
+            att.source_kind = src.kind
         if src.kind == SourceKind.ANONYMOUS.value:
             att.anonymous = True
