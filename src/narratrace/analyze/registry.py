@@ -71,10 +71,8 @@ def register_stage(
 
     def decorate(cls: type[Stage]) -> type[Stage]:
         cls.name = name
-        doc = (cls.__doc__ or "").strip().splitlines()
-        _REGISTRY[name] = StageInfo(
-            name, cls, tuple(requires), tuple(assigns), order, default, doc[0] if doc else ""
-        )
+        summary = " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split())
+        _REGISTRY[name] = StageInfo(name, cls, tuple(requires), tuple(assigns), order, default, summary)
         return cls
 
     return decorate

@@ -95,7 +95,7 @@ def register(app: typer.Typer) -> None:
         default = default_stage_names()
         for name, info in sorted(registered_stages().items(), key=lambda kv: (kv[1].order, kv[0])):
             mark = "*" if name in default else " "
-            _state.console().print(f"{mark} {info.order:4d} {name:24s} {info.description}", markup=False)
+            print(f"{mark} {info.order:4d} {name:22s} {info.description}")
 
     @app.command("schema")
     def schema_cli() -> None:

@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
         tasks = eval_tasks()
         if task == "list":
             for name, (_, desc) in sorted(tasks.items()):
-                console().print(f"{name}\t{desc}", markup=False)
+                print(f"{name:22s} {desc}")
             return
         if task not in tasks:
             raise ConfigError(f"unknown eval task {task!r}; known: {', '.join(sorted(tasks))}")
