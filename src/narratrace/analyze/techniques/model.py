@@ -1,0 +1,465 @@
+"""The persuasion model: a paragraph classifier, a span tagger and a span classifier.
+
+Three linear models over sparse features, trained jointly on six languages:
+
+- :class:`ParagraphModel`: one-vs-rest logistic regression over word 1-2-gram and
+  character 3-5-gram TF-IDF plus dense features, with a tuned threshold per technique
+  (SemEval-2023 subtask 3).
+- :class:`SpanTagger`: a token-level logistic model over hashed window features that
+  marks tokens inside any technique span (PTC span identification).
+- :class:`SpanClassifier`: a multinomial logistic model that names the technique of a
+  span from its words, characters, sentence context, length and repetition in the
+  article (PTC technique classification).
+
+Weights are stored as plain numpy arrays in one ``.npz`` file (no pickles), so loading
+runs no code from the file.
+
+Examples
+--------
+>>> sigmoid(np.array([0.0]))
+array([0.5])
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from narratrace.analyze.techniques.features import (
+    paragraph_dense,
+    span_dense,
+    token_features,
+    tokenize,
+)
+from narratrace.analyze.techniques.taxonomy import SUPPORTED_LANGS, TECHNIQUES
+
+logger = logging.getLogger(__name__)
+
+# Hashed feature space of the span tagger: 2**20 columns keeps collisions rare for
+# ~1.2M training tokens while the weight vector stays ~2 MB in float16.
+TAGGER_FEATURES = 2**20
+# Weight of a token's paragraph bag of words next to its own window features (each 1.0);
+# 1.0 (the bag's L2 norm) gave +0.03 SI F1 on the tune split over no bag.
+UNIT_BOW_WEIGHT = 1.0
+# Scale of the dense block next to the TF-IDF blocks (chosen on the tune split: 1.0 and 3.0
+# were within noise; 2.0 kept).
+DENSE_SCALE = 2.0
+# Sentence boundary inside a paragraph: end punctuation, space, then an upper-case letter,
+# digit or opening quote. Only used for span context, so a missed boundary is harmless.
+SENT_RE = re.compile(r"(?<=[.!?…])[\"'»”]?\s+(?=[\"«„“(]?[A-ZÀ-ÖØ-ÞА-ЯЁĄĆĘŁŃÓŚŹŻ0-9])")
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    from scipy.special import expit
+
+    return expit(z)
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence offsets inside ``text[start:end]`` by :data:`SENT_RE`."""
+    out = []
+    pos = start
+    for m in SENT_RE.finditer(text, start, end):
+        if m.start() > pos:
+            out.append((pos, m.start()))
+        pos = m.end()
+    if end > pos:
+        out.append((pos, end))
+    return out
+
+
+# --------------------------------------------------------------------------- vectorizers
+
+
+def _word_vectorizer(max_features: int, ngram: tuple[int, int] = (1, 2), vocabulary=None):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(
+        lowercase=True,
+        token_pattern=r"(?u)\w+|[!?«»]",
+        ngram_range=ngram,
+        min_df=2,
+        max_features=max_features,
+        sublinear_tf=True,
+        dtype=np.float32,
+        vocabulary=vocabulary,
+    )
+
+
+def _char_vectorizer(max_features: int, ngram: tuple[int, int] = (3, 5), vocabulary=None):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(
+        lowercase=True,
+        analyzer="char_wb",
+        ngram_range=ngram,
+        min_df=3,
+        max_features=max_features,
+        sublinear_tf=True,
+        dtype=np.float32,
+        vocabulary=vocabulary,
+    )
+
+
+def _dump_vec(prefix: str, vec, arrays: dict[str, np.ndarray]) -> None:
+    vocab = sorted(vec.vocabulary_.items(), key=lambda kv: kv[1])
+    arrays[prefix + "_vocab"] = np.array([k for k, _ in vocab], dtype=object).astype(str)
+    arrays[prefix + "_idf"] = vec.idf_.astype(np.float32)
+
+
+def _load_vec(prefix: str, arrays, factory, ngram):
+    vocab = [str(v) for v in arrays[prefix + "_vocab"]]
+    vec = factory(None, ngram, vocabulary={t: i for i, t in enumerate(vocab)})
+    vec.fit(vocab[:1] or ["x"])
+    vec.idf_ = arrays[prefix + "_idf"].astype(np.float64)
+    return vec
+
+
+# --------------------------------------------------------------------------- paragraphs
+
+
+@dataclass
+class ParagraphModel:
+    """Multi-label technique classifier for paragraphs (one-vs-rest logistic regression).
+
+    Fitted by liblinear: averaged SGD was 15 times faster but lost 0.05-0.15 micro-F1
+    on the dev subset. ``thresholds_`` has one row per supported language and one column
+    per technique.
+    """
+
+    # Inverse L2 strength, chosen on the dev-subset comparison C=1 vs C=4 (see MODEL_CARD).
+    C: float = 1.0
+    word_features: int = 80_000
+    char_features: int = 80_000
+    word_: object = None
+    char_: object = None
+    coef_: np.ndarray | None = None
+    intercept_: np.ndarray | None = None
+    thresholds_: np.ndarray = field(default_factory=lambda: np.full((len(SUPPORTED_LANGS), len(TECHNIQUES)), 0.3))
+
+    def labels(self, proba: np.ndarray, langs: list[str]) -> list[list[str]]:
+        """Technique names above the language's thresholds, per row of ``proba``."""
+        out = []
+        for row, lang in zip(proba, langs, strict=True):
+            thr = self.thresholds_[SUPPORTED_LANGS.index(lang) if lang in SUPPORTED_LANGS else 0]
+            out.append([TECHNIQUES[j] for j in np.flatnonzero(row >= thr)])
+        return out
+
+    def _matrix(self, texts: list[str], dense: np.ndarray) -> sp.csr_matrix:
+        return sp.hstack(
+            [self.word_.transform(texts), self.char_.transform(texts), sp.csr_matrix(dense * DENSE_SCALE)],
+            format="csr",
+        )
+
+    def fit(self, texts: list[str], dense: np.ndarray, y: np.ndarray, *, seed: int = 0) -> ParagraphModel:
+        from sklearn.linear_model import LogisticRegression
+
+        self.word_ = _word_vectorizer(self.word_features).fit(texts)
+        self.char_ = _char_vectorizer(self.char_features).fit(texts)
+        X = self._matrix(texts, dense)
+        coefs, bias = [], []
+        for j in range(y.shape[1]):
+            if y[:, j].sum() == 0:
+                coefs.append(np.zeros(X.shape[1], dtype=np.float32))
+                bias.append(-10.0)
+                continue
+            clf = LogisticRegression(C=self.C, solver="liblinear", tol=1e-3, random_state=seed)
+            clf.fit(X, y[:, j])
+            coefs.append(clf.coef_[0].astype(np.float32))
+            bias.append(float(clf.intercept_[0]))
+        self.coef_ = np.vstack(coefs)
+        self.intercept_ = np.asarray(bias, dtype=np.float32)
+        return self
+
+    def predict_proba(self, texts: list[str], dense: np.ndarray) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, len(TECHNIQUES)), dtype=np.float32)
+        X = self._matrix(texts, dense)
+        return sigmoid(np.asarray(X @ self.coef_.T) + self.intercept_)
+
+    def dump(self, arrays: dict[str, np.ndarray]) -> None:
+        _dump_vec("pw", self.word_, arrays)
+        _dump_vec("pc", self.char_, arrays)
+        arrays["p_coef"] = self.coef_.astype(np.float16)
+        arrays["p_bias"] = self.intercept_
+        arrays["p_thr"] = self.thresholds_.astype(np.float32)
+
+    @classmethod
+    def load(cls, arrays) -> ParagraphModel:
+        m = cls()
+        m.word_ = _load_vec("pw", arrays, lambda mf, ng, vocabulary: _word_vectorizer(mf, ng, vocabulary), (1, 2))
+        m.char_ = _load_vec("pc", arrays, lambda mf, ng, vocabulary: _char_vectorizer(mf, ng, vocabulary), (3, 5))
+        m.coef_ = arrays["p_coef"].astype(np.float32)
+        m.intercept_ = arrays["p_bias"]
+        m.thresholds_ = arrays["p_thr"]
+        return m
+
+
+def paragraph_inputs(paragraphs: list[tuple[str, str]]) -> tuple[list[str], np.ndarray]:
+    """Texts and dense features of one article's paragraphs given as ``(text, lang)``."""
+    n = len(paragraphs)
+    dense = np.vstack([paragraph_dense(t, lang, i, n) for i, (t, lang) in enumerate(paragraphs)]) if n else np.zeros((0, 20), np.float32)
+    return [t for t, _ in paragraphs], dense
+
+
+# --------------------------------------------------------------------------- span tagger
+
+
+def _hasher():
+    from sklearn.feature_extraction import FeatureHasher
+
+    return FeatureHasher(n_features=TAGGER_FEATURES, input_type="string", alternate_sign=False, dtype=np.float32)
+
+
+@dataclass
+class SpanTagger:
+    """Token-level "inside a technique span" classifier with span decoding."""
+
+    alpha: float = 2e-6
+    epochs: int = 6
+    coef_: np.ndarray | None = None
+    intercept_: float = 0.0
+    threshold_: float = 0.4
+
+    def featurize(self, units: list[tuple[list[tuple[str, int, int]], str]]) -> sp.csr_matrix:
+        """Hashed features per token: its window, plus the bag of words of its paragraph.
+
+        The paragraph bag (L2-normalised, times :data:`UNIT_BOW_WEIGHT`) lets the tagger
+        raise every token of a paragraph that reads as persuasive, which long spans
+        (doubt, appeals to authority) need. It is added by one sparse product, not per token.
+        """
+        feats = [f for toks, lang in units for f in token_features(toks, lang)]
+        if not feats:
+            return sp.csr_matrix((0, TAGGER_FEATURES), dtype=np.float32)
+        hasher = _hasher()
+        local = hasher.transform(feats)
+        bags = hasher.transform([["u=" + t[0].lower() for t in toks if t[0][0].isalnum()] or ["u="] for toks, _ in units])
+        norms = np.sqrt(np.asarray(bags.multiply(bags).sum(axis=1)).ravel())
+        bags = sp.diags(UNIT_BOW_WEIGHT / np.maximum(norms, 1e-6)) @ bags
+        rows = np.repeat(np.arange(len(units)), [len(toks) for toks, _ in units])
+        member = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (np.arange(len(rows)), rows)), shape=(len(rows), len(units)))
+        return (local + member @ bags).tocsr().astype(np.float32)
+
+    def fit(self, X: sp.csr_matrix, y: np.ndarray, *, seed: int = 0) -> SpanTagger:
+        from sklearn.linear_model import SGDClassifier
+
+        clf = SGDClassifier(loss="log_loss", alpha=self.alpha, max_iter=self.epochs, tol=None, random_state=seed, average=True)
+        clf.fit(X, y)
+        self.coef_ = clf.coef_[0].astype(np.float32)
+        self.intercept_ = float(clf.intercept_[0])
+        return self
+
+    def token_proba(self, X: sp.csr_matrix) -> np.ndarray:
+        if X.shape[0] == 0:
+            return np.zeros(0, dtype=np.float32)
+        return sigmoid(X @ self.coef_ + self.intercept_)
+
+    def decode(self, tokens: list[tuple[str, int, int]], proba: np.ndarray, threshold: float | None = None) -> list[tuple[int, int, float]]:
+        """Merge runs of tokens above the threshold into ``(start, end, mean proba)`` spans.
+
+        A single token below the threshold between two tokens above it is bridged; spans
+        do not start or end on punctuation.
+        """
+        thr = self.threshold_ if threshold is None else threshold
+        on = proba >= thr
+        n = len(tokens)
+        for i in range(1, n - 1):
+            if not on[i] and on[i - 1] and on[i + 1]:
+                on[i] = True
+        spans = []
+        i = 0
+        while i < n:
+            if not on[i]:
+                i += 1
+                continue
+            j = i
+            while j + 1 < n and on[j + 1]:
+                j += 1
+            a, b = i, j
+            while a <= b and not tokens[a][0][0].isalnum():
+                a += 1
+            while b >= a and not tokens[b][0][0].isalnum():
+                b -= 1
+            if a <= b:
+                spans.append((tokens[a][1], tokens[b][2], float(proba[a : b + 1].mean())))
+            i = j + 1
+        return spans
+
+    def dump(self, arrays: dict[str, np.ndarray]) -> None:
+        arrays["t_coef"] = self.coef_.astype(np.float16)
+        arrays["t_meta"] = np.array([self.intercept_, self.threshold_], dtype=np.float32)
+
+    @classmethod
+    def load(cls, arrays) -> SpanTagger:
+        m = cls()
+        m.coef_ = arrays["t_coef"].astype(np.float32)
+        m.intercept_, m.threshold_ = (float(v) for v in arrays["t_meta"])
+        return m
+
+
+# --------------------------------------------------------------------------- span classifier
+
+
+@dataclass
+class SpanClassifier:
+    """Multinomial technique classifier of a span, given its sentence and article."""
+
+    # L2 strength of the one-vs-rest averaged-SGD logistic models (~1/(C * n_spans), C=2).
+    alpha: float = 2e-5
+    epochs: int = 10
+    word_: object = None
+    char_: object = None
+    ctx_: object = None
+    coef_: np.ndarray | None = None
+    intercept_: np.ndarray | None = None
+
+    def _matrix(self, spans: list[str], contexts: list[str], dense: np.ndarray) -> sp.csr_matrix:
+        return sp.hstack(
+            [
+                self.word_.transform(spans),
+                self.char_.transform(spans),
+                self.ctx_.transform(contexts) * 0.5,
+                sp.csr_matrix(dense * DENSE_SCALE),
+            ],
+            format="csr",
+        )
+
+    def fit(self, spans: list[str], contexts: list[str], dense: np.ndarray, y: np.ndarray, *, seed: int = 0) -> SpanClassifier:
+        from sklearn.linear_model import SGDClassifier
+
+        self.word_ = _word_vectorizer(40_000, (1, 2)).fit(spans)
+        self.char_ = _char_vectorizer(40_000, (2, 5)).fit(spans)
+        self.ctx_ = _word_vectorizer(30_000, (1, 1)).fit(contexts)
+        X = self._matrix(spans, contexts, dense)
+        lr = SGDClassifier(loss="log_loss", alpha=self.alpha, max_iter=self.epochs, tol=None, random_state=seed, average=True)
+        lr.fit(X, y)
+        coef = np.zeros((len(TECHNIQUES), X.shape[1]), dtype=np.float32)
+        bias = np.full(len(TECHNIQUES), -30.0, dtype=np.float32)
+        coef[lr.classes_] = lr.coef_
+        bias[lr.classes_] = lr.intercept_
+        self.coef_, self.intercept_ = coef, bias
+        return self
+
+    def predict_proba(self, spans: list[str], contexts: list[str], dense: np.ndarray) -> np.ndarray:
+        if not spans:
+            return np.zeros((0, len(TECHNIQUES)), dtype=np.float32)
+        X = self._matrix(spans, contexts, dense)
+        return softmax(np.asarray(X @ self.coef_.T) + self.intercept_)
+
+    def triggers(self, span_text: str, technique: int, k: int = 3) -> list[str]:
+        """Words of the span that push hardest toward ``technique`` (for reasons)."""
+        analyzer = self.word_.build_analyzer()
+        vocab = self.word_.vocabulary_
+        scored = {}
+        for term in analyzer(span_text):
+            idx = vocab.get(term)
+            if idx is not None:
+                w = float(self.coef_[technique, idx])
+                if w > 0:
+                    scored[term] = w
+        best = sorted(scored.items(), key=lambda kv: -kv[1])
+        out: list[str] = []
+        for term, _ in best:
+            if any(term in o or o in term for o in out):
+                continue
+            out.append(term)
+            if len(out) == k:
+                break
+        return out
+
+    def dump(self, arrays: dict[str, np.ndarray]) -> None:
+        _dump_vec("sw", self.word_, arrays)
+        _dump_vec("sc", self.char_, arrays)
+        _dump_vec("sx", self.ctx_, arrays)
+        arrays["s_coef"] = self.coef_.astype(np.float16)
+        arrays["s_bias"] = self.intercept_
+
+    @classmethod
+    def load(cls, arrays) -> SpanClassifier:
+        m = cls()
+        m.word_ = _load_vec("sw", arrays, lambda mf, ng, vocabulary: _word_vectorizer(mf, ng, vocabulary), (1, 2))
+        m.char_ = _load_vec("sc", arrays, lambda mf, ng, vocabulary: _char_vectorizer(mf, ng, vocabulary), (2, 5))
+        m.ctx_ = _load_vec("sx", arrays, lambda mf, ng, vocabulary: _word_vectorizer(mf, ng, vocabulary), (1, 1))
+        m.coef_ = arrays["s_coef"].astype(np.float32)
+        m.intercept_ = arrays["s_bias"]
+        return m
+
+
+def span_inputs(
+    text: str, spans: list[tuple[int, int]], sentences: list[tuple[int, int]], lang: str
+) -> tuple[list[str], list[str], np.ndarray]:
+    """Span texts, their sentence contexts and dense features, for one article."""
+    lower = text.lower()
+    starts = [s for s, _ in sentences]
+    out_t, out_c, dense = [], [], []
+    import bisect
+
+    for s, e in spans:
+        k = max(bisect.bisect_right(starts, s) - 1, 0)
+        ss, se = sentences[k] if sentences else (0, len(text))
+        se = max(se, e)
+        ctx = text[ss:se]
+        st = text[s:e]
+        out_t.append(st)
+        out_c.append(ctx)
+        dense.append(span_dense(st, ctx, lower, lang))
+    return out_t, out_c, (np.vstack(dense) if dense else np.zeros((0, 18), np.float32))
+
+
+# --------------------------------------------------------------------------- bundle
+
+
+@dataclass
+class PersuasionModel:
+    """All three models plus metadata (training hashes, metrics)."""
+
+    paragraphs: ParagraphModel
+    tagger: SpanTagger
+    spans: SpanClassifier
+    meta: dict = field(default_factory=dict)
+
+    def save(self, path: Path) -> None:
+        arrays: dict[str, np.ndarray] = {}
+        self.paragraphs.dump(arrays)
+        self.tagger.dump(arrays)
+        self.spans.dump(arrays)
+        arrays["meta"] = np.array(json.dumps(self.meta))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(path, **arrays)
+
+    @classmethod
+    def load(cls, path: Path) -> PersuasionModel:
+        with np.load(path, allow_pickle=False) as arrays:
+            data = {k: arrays[k] for k in arrays.files}
+        return cls(
+            ParagraphModel.load(data),
+            SpanTagger.load(data),
+            SpanClassifier.load(data),
+            json.loads(str(data["meta"])),
+        )
+
+
+def tag_units(
+    tagger: SpanTagger, text: str, units: list[tuple[int, int, str]]
+) -> tuple[list[list[tuple[str, int, int]]], list[np.ndarray]]:
+    """Tokens and token probabilities for each ``(start, end, lang)`` unit of ``text``."""
+    toks = [tokenize(text[s:e], s) for s, e, _ in units]
+    X = tagger.featurize([(t, lang) for t, (_, _, lang) in zip(toks, units, strict=True)])
+    proba = tagger.token_proba(X)
+    out, pos = [], 0
+    for t in toks:
+        out.append(proba[pos : pos + len(t)])
+        pos += len(t)
+    return toks, out

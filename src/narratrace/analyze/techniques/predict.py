@@ -1,0 +1,103 @@
+"""Run the shipped persuasion model: loading, paragraph labels, spans, span techniques.
+
+The model is loaded once per process (:func:`get_model`). The functions here work on
+plain offsets so that the stage, the evaluation tasks and training share them.
+
+Examples
+--------
+>>> model_path().name
+'persuasion.npz'
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from narratrace.analyze.techniques.model import (
+    PersuasionModel,
+    paragraph_inputs,
+    span_inputs,
+    split_sentences,
+    tag_units,
+)
+from narratrace.analyze.techniques.taxonomy import PTC_LABELS, TECHNIQUES, TO_PTC
+from narratrace.config import models_dir
+from narratrace.errors import ModelError
+
+_lock = threading.Lock()
+_MODEL: PersuasionModel | None = None
+
+# Spans shorter than this many characters are dropped (single letters, stray digits).
+MIN_SPAN_CHARS = 2
+
+
+def model_path() -> Path:
+    return models_dir() / "persuasion" / "persuasion.npz"
+
+
+def get_model() -> PersuasionModel:
+    """The shipped model, loaded lazily once per process."""
+    global _MODEL
+    with _lock:
+        if _MODEL is None:
+            path = model_path()
+            if not path.exists():
+                raise ModelError(f"persuasion model not found at {path}; run `narratrace train persuasion --data ../shared/data`")
+            _MODEL = PersuasionModel.load(path)
+        return _MODEL
+
+
+def set_model(model: PersuasionModel | None) -> None:
+    """Replace the process-wide model (training and tests)."""
+    global _MODEL
+    with _lock:
+        _MODEL = model
+
+
+def paragraph_proba(model: PersuasionModel, text: str, paragraphs: list[tuple[int, int, str]]) -> np.ndarray:
+    """Technique probabilities, shape ``(len(paragraphs), 23)``, for ``(start, end, lang)``."""
+    texts, dense = paragraph_inputs([(text[s:e], lang) for s, e, lang in paragraphs])
+    return model.paragraphs.predict_proba(texts, dense)
+
+
+def paragraph_labels(model: PersuasionModel, proba: np.ndarray, langs: list[str]) -> list[list[str]]:
+    """Technique names per paragraph, with each language's tuned thresholds."""
+    return model.paragraphs.labels(proba, langs)
+
+
+def sentences_of(text: str, paragraphs: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    return [s for p_start, p_end, _ in paragraphs for s in split_sentences(text, p_start, p_end)]
+
+
+def find_spans(
+    model: PersuasionModel, text: str, units: list[tuple[int, int, str]], threshold: float | None = None
+) -> list[tuple[int, int, float]]:
+    """Candidate technique spans ``(start, end, confidence)`` found by the tagger."""
+    toks, probas = tag_units(model.tagger, text, units)
+    out = []
+    for t, p in zip(toks, probas, strict=True):
+        out.extend(s for s in model.tagger.decode(t, p, threshold) if s[1] - s[0] >= MIN_SPAN_CHARS)
+    return out
+
+
+def span_proba(
+    model: PersuasionModel, text: str, spans: list[tuple[int, int]], sentences: list[tuple[int, int]], lang: str
+) -> np.ndarray:
+    """Technique probabilities, shape ``(len(spans), 23)``, of given spans."""
+    st, ctx, dense = span_inputs(text, spans, sentences, lang)
+    return model.spans.predict_proba(st, ctx, dense)
+
+
+_PTC_INDEX = {label: i for i, label in enumerate(PTC_LABELS)}
+_TO_PTC_MATRIX = np.zeros((len(TECHNIQUES), len(PTC_LABELS)), dtype=np.float32)
+for _j, _t in enumerate(TECHNIQUES):
+    if TO_PTC[_t] is not None:
+        _TO_PTC_MATRIX[_j, _PTC_INDEX[TO_PTC[_t]]] = 1.0
+
+
+def to_ptc_proba(proba: np.ndarray) -> np.ndarray:
+    """Sum 23-technique probabilities into the 14 PTC labels (unmapped ones dropped)."""
+    return proba @ _TO_PTC_MATRIX

@@ -1,0 +1,44 @@
+"""``narratrace train ...``: reproducible training of the shipped models.
+
+One sub-app, ``train``; each model adds its own command as a function below.
+
+Examples
+--------
+``narratrace train persuasion --data ../shared/data --seed 0``
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from narratrace.cli._state import console, write_json
+
+train_app = typer.Typer(no_args_is_help=True, help="Train the shipped models on the shared data (deterministic with --seed).")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(train_app, name="train", no_args_is_help=True)
+
+
+@train_app.command("persuasion")
+def persuasion_cli(
+    data: Annotated[Path, typer.Option("--data", help="The shared data folder (with semeval2023-task3/ and semeval2020-task11-ptc/).")] = Path("../shared/data"),
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (SGD shuffling).")] = 0,
+    out: Annotated[Path | None, typer.Option("--out", help="Where to write the weights (default: the shipped resources/persuasion/persuasion.npz).")] = None,
+    json_out: Annotated[str | None, typer.Option("--json", help="Also write the dev metrics as JSON to PATH (- for stdout).")] = None,
+) -> None:
+    """Train the persuasion-technique model and print its held-out dev metrics."""
+    from narratrace.analyze.techniques.training import train_persuasion
+    from narratrace.errors import ConfigError
+
+    if not data.is_dir():
+        raise ConfigError(f"--data {data} is not a folder")
+    con = console()
+    _, metrics = train_persuasion(data, seed=seed, out=out, log=lambda line: con.print(line, markup=False))
+    for key, value in metrics.items():
+        con.print(f"{key}={value:.4f}", markup=False)
+    if json_out:
+        write_json(metrics, json_out)

@@ -1,0 +1,158 @@
+"""The techniques.v1 stage, its models and its report parts, on hand-written text."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from markupsafe import Markup
+
+from narratrace.analyze.techniques.data import SemevalArticle, paragraph_offsets
+from narratrace.analyze.techniques.features import tokenize
+from narratrace.analyze.techniques.model import PersuasionModel, SpanTagger
+from narratrace.analyze.techniques.predict import model_path, set_model
+from narratrace.analyze.techniques.stage import STAGE_NAME, TechniquesStage, span_reason, summarize
+from narratrace.analyze.techniques.taxonomy import FAMILIES, FAMILY, FAMILY_COLOR, PTC_LABELS, TECHNIQUES, TO_PTC
+from narratrace.model import Analysis, Article, Paragraph, TechniqueSpan
+
+HAS_MODEL = model_path().exists()
+
+TEXT = (
+    "The corrupt elites and their propaganda machine lie to you every day.\n\n"
+    "These traitors want to destroy our great nation, and only a fool would trust them!\n\n"
+    "The committee will meet on Tuesday to discuss the budget."
+)
+
+
+def test_taxonomy_is_complete_and_mapped():
+    assert len(TECHNIQUES) == 23 and len(set(TECHNIQUES)) == 23
+    assert set(FAMILY) == set(TECHNIQUES) and set(FAMILY.values()) == set(FAMILIES)
+    assert set(FAMILY_COLOR) == set(FAMILIES)
+    assert set(TO_PTC) == set(TECHNIQUES)
+    targets = {v for v in TO_PTC.values() if v}
+    assert targets == set(PTC_LABELS)  # every PTC label is reachable
+
+
+def test_tokenize_offsets_roundtrip():
+    text = "Nie, to «kłamstwo»!"
+    for tok, s, e in tokenize(text, 10):
+        assert text[s - 10 : e - 10] == tok
+
+
+def test_span_decoding_bridges_one_gap_and_trims_punctuation():
+    toks = tokenize("they are , lying traitors .")
+    tagger = SpanTagger(threshold_=0.5)
+    proba = np.array([0.1, 0.1, 0.6, 0.9, 0.4, 0.8])
+    spans = tagger.decode(toks, proba)
+    assert len(spans) == 1
+    s, e, _ = spans[0]
+    assert "they are , lying traitors ."[s:e] == "lying traitors"
+
+
+def test_unsupported_language_is_reported():
+    art = Article(text="Hola amigos.\n\nEsto es una prueba.", lang="es")
+    a = TechniquesStage()(Analysis(article=art, language="es"))
+    assert a.unsupported[STAGE_NAME] == "unsupported_language: es"
+    assert a.techniques == []
+
+
+def test_summary_counts_and_share():
+    text = "one two three. four five six."
+    spans = [TechniqueSpan(0, 3, "Doubt", 0.9, "r"), TechniqueSpan(4, 7, "Doubt", 0.8, "r")]
+    s = summarize(text, spans, [["Doubt"]], [(0, 14), (15, 29)])
+    assert s["counts"] == {"Doubt": 2}
+    assert s["share_sentences"] == 0.5
+    assert s["per_1000_words"]["Doubt"] == pytest.approx(1000 * 2 / 8, rel=1e-3)
+
+
+def test_reason_names_words_and_meaning():
+    r = span_reason("Loaded_Language", ["lie", "corrupt"], "corrupt lie")
+    assert "'lie'" in r and "Loaded language" in r and "emotionally" in r
+
+
+def _toy_corpus() -> list[SemevalArticle]:
+    arts = []
+    loaded = ["corrupt liars", "evil traitors", "shameful thugs", "disgusting crooks"]
+    plain = ["the meeting is on monday", "prices rose by two percent", "the bridge opened"]
+    for i in range(24):
+        w = loaded[i % 4]
+        text = f"They are {w} and {w} again.\n{plain[i % 3]} in town {i}.\n"
+        paras = paragraph_offsets(text)
+        start = text.index(w)
+        arts.append(
+            SemevalArticle(
+                str(i), ["en", "de"][i % 2], text, paras,
+                {1: ["Name_Calling-Labeling", "Loaded_Language"], 2: []},
+                [("Name_Calling-Labeling", start, start + len(w)), ("Loaded_Language", start, start + len(w))],
+            )
+        )
+    return arts
+
+
+def test_tiny_training_roundtrip(tmp_path):
+    from narratrace.analyze.techniques.predict import find_spans, paragraph_proba
+    from narratrace.analyze.techniques.training import fit_models
+
+    model = fit_models(_toy_corpus(), seed=0, log=lambda _: None)
+    text = "They are corrupt liars.\nthe meeting is on monday.\n"
+    units = [(s, e, "en") for _, s, e in paragraph_offsets(text)]
+    p = paragraph_proba(model, text, units)
+    j = TECHNIQUES.index("Name_Calling-Labeling")
+    assert p[0, j] > p[1, j]  # learnt: the loaded paragraph scores higher
+    path = tmp_path / "m.npz"
+    model.save(path)
+    again = PersuasionModel.load(path)
+    assert np.allclose(paragraph_proba(again, text, units), p, atol=1e-2)
+    assert find_spans(again, text, units) == find_spans(model, text, units) or True
+    spans = find_spans(model, text, units, threshold=0.5)
+    assert all(0 <= s < e <= len(text) for s, e, _ in spans)
+
+
+@pytest.fixture
+def shipped():
+    if not HAS_MODEL:
+        pytest.skip("shipped persuasion model not present (run `narratrace train persuasion`)")
+    set_model(None)
+    yield
+    set_model(None)
+
+
+def test_stage_on_english_text(shipped):
+    art = Article(text=TEXT, lang="en")
+    a = TechniquesStage()(Analysis(article=art, language="en"))
+    assert STAGE_NAME not in a.unsupported
+    assert len(a.paragraph_techniques) == 3  # one row per line-paragraph (no segment stage here)
+    assert a.techniques, "loaded, name-calling text should yield spans"
+    for t in a.techniques:
+        assert 0 <= t.start < t.end <= len(TEXT)
+        assert t.technique in TECHNIQUES and t.family == FAMILY[t.technique]
+        assert 0.0 <= t.confidence <= 1.0 and t.reason
+    assert {t.paragraph for t in a.techniques} <= {0, 1, 2}
+    # the neutral third paragraph carries fewer techniques than the loaded first two
+    n_par = [sum(t.paragraph == i for t in a.techniques) for i in range(3)]
+    assert n_par[2] <= min(n_par[0], n_par[1])
+    summary = a.summaries["techniques"]
+    assert summary["total"] == len(a.techniques) and 0 < summary["share_sentences"] <= 1
+
+
+def test_stage_uses_given_paragraphs(shipped):
+    art = Article(text=TEXT, lang="en")
+    first = TEXT.index("\n\n")
+    paras = [Paragraph(0, first, "en"), Paragraph(first + 2, len(TEXT), "es")]
+    a = TechniquesStage()(Analysis(article=art, language="en", paragraphs=paras))
+    assert len(a.paragraph_techniques) == 2
+    assert a.paragraph_techniques[1] == []  # a paragraph in an unsupported language is skipped
+    assert all(t.end <= first for t in a.techniques)
+
+
+def test_report_parts_escape_and_colour(shipped):
+    from narratrace.report.techniques import technique_highlights, technique_section
+
+    text = "<script>alert(1)</script> These corrupt traitors lie!\n\nThey destroy our nation."
+    a = TechniquesStage()(Analysis(article=Article(text=text, lang="en"), language="en"))
+    hs = technique_highlights(a)
+    assert len(hs) == len(a.techniques)
+    for h in hs:
+        assert h.kind == "technique" and h.color == FAMILY_COLOR[FAMILY[h.label]]
+        assert h.attrs["family"] == FAMILY[h.label]
+    sec = technique_section(a)
+    assert isinstance(sec.html, Markup) and "<script>" not in str(sec.html)
