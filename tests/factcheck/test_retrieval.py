@@ -37,7 +37,8 @@ def _toy_index(reranker=None) -> tuple[FactCheckIndex, np.ndarray]:
     idx = FactCheckIndex(reranker=reranker)
     texts = [{"claim": "the moon landing was staged"}, {"claim": "vaccines contain microchips"},
              {"claim": "the earth is flat", "title": "flat earth photos"}, {"claim": "sharks swim on highways"}]
-    idx.add(["m", "v", "e", "s"], texts, vecs, years=[1969, 2020, 2018, 2017])
+    days = [date(1969, 7, 20), date(2020, 5, 1), date(2018, 1, 1), date(2017, 8, 28)]
+    idx.add(["m", "v", "e", "s"], texts, vecs, dates=days)
     return idx, vecs
 
 
@@ -55,9 +56,10 @@ def test_lexical_and_dense_each_find_records_and_explain():
 
 def test_year_feature_and_update_in_place():
     idx, vecs = _toy_index()
-    rows, X, _ = idx.features("In 1969 the moon landing", vecs[0])
+    rows, X, _ = idx.features("In 1969 the moon landing, on 1 August 1969", vecs[0])
     ym = dict(zip(rows.tolist(), X[:, FEATURES.index("year_match")], strict=True))
-    assert ym[0] == 1.0 and ym[1] == 0.0
+    near = dict(zip(rows.tolist(), X[:, FEATURES.index("date_near")], strict=True))
+    assert ym[0] == 1.0 and ym[1] == 0.0 and near[0] == 1.0 and near[1] == 0.0
     idx.add(["v"], [{"claim": "tomatoes are illegal"}], vecs[[1]])
     assert len(idx) == 4
     assert idx.search(["tomatoes"], k=1, query_vectors=vecs[[1]])[0][0].record_id == "v"
@@ -87,4 +89,4 @@ def test_save_and_load_keep_results(tmp_path):
     a = idx.search(q, k=4, query_vectors=vecs[[1]])[0]
     b = again.search(q, k=4, query_vectors=vecs[[1]])[0]
     assert [h.record_id for h in a] == [h.record_id for h in b]
-    assert again.years_ == [1969, 2020, 2018, 2017]
+    assert again.days_ == idx.days_ and again.days_[0] == date(1969, 7, 20).toordinal()

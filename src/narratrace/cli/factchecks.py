@@ -1,4 +1,4 @@
-"""``narratrace factchecks import|export|train-reranker`` and ``narratrace match``."""
+"""``narratrace factchecks import|export``, ``narratrace match`` and ``narratrace train claim-reranker``."""
 
 from __future__ import annotations
 
@@ -104,7 +104,6 @@ def register(app: typer.Typer) -> None:
         if json_out != "-":
             _state.err_console().print(f"wrote {len(records)} ClaimReview records to {json_out}", markup=False)
 
-    @fc.command("train-reranker")
     def train_cli(
         claims: Annotated[Path, typer.Option("--claims", help="vclaims.jsonl")],
         data: Annotated[Path, typer.Option("--data", help="train split folder (queries.tsv, qrels.tsv)")],
@@ -122,6 +121,13 @@ def register(app: typer.Typer) -> None:
         for key, value in report.items():
             print(f"{key}\t{value:.4f}" if isinstance(value, float) else f"{key}\t{value}")
         print(f"saved {target}")
+
+    try:  # join ``narratrace train`` when that sub-app exists
+        from narratrace.cli.train import train_app
+
+        train_app.command("claim-reranker")(train_cli)
+    except ImportError:  # pragma: no cover - the train module is optional
+        fc.command("train-reranker")(train_cli)
 
     @app.command("match")
     def match_cli(

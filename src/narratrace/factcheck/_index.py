@@ -19,12 +19,13 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import bm25s
 import numpy as np
 
-from narratrace.factcheck._text import tokenize, words
+from narratrace.factcheck._text import find_dates, tokenize, words
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +43,11 @@ RRF_K = 60
 FEATURES = (
     "bm25_all", "bm25_claim", "bm25_title", "bm25_summary", "bm25_raw",
     "cos_claim", "cos_title", "cos_max", "cos_gap",
-    "rr_bm25", "rr_dense", "overlap", "qcover", "year_match",
+    "rr_bm25", "rr_dense", "overlap", "qcover", "year_match", "date_near",
 )
+#: A date written in the claim within this many days of the record's date counts as
+#: near (fact-checks of viral posts mostly appear within a month of them).
+DATE_NEAR_DAYS = 31
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 
 
@@ -140,7 +144,7 @@ class FactCheckIndex:
         self.ids_: list[str] = []
         self.texts_: list[dict[str, str]] = []
         self.tokens_: dict[str, list[list[str]]] = {f: [] for f in BM25_FIELDS}
-        self.years_: list[int] = []  # year the record was checked, 0 if unknown
+        self.days_: list[int] = []  # proleptic ordinal of the day the record was checked, 0 if unknown
         self.claim_vecs_ = np.zeros((0, 384), dtype=np.float32)
         self.title_vecs_: np.ndarray | None = None  # None: titles share the claim vectors
         self._rows: dict[str, int] = {}
@@ -159,14 +163,14 @@ class FactCheckIndex:
         title_vecs: np.ndarray | None = None,
         *,
         tokens: Sequence[dict[str, list[str]]] | None = None,
-        years: Sequence[int | None] | None = None,
+        dates: Sequence[date | None] | None = None,
     ) -> None:
         """Add records, or replace those whose id is already indexed.
 
         ``texts`` are dicts with ``claim`` and optionally ``title``/``summary``;
         vectors are L2-normalised rows (``title_vecs`` ``None`` reuses the claim's);
         ``tokens`` (per record, per field) skips tokenising, as :meth:`load` does;
-        ``years`` are the years the records were checked (for the date feature).
+        ``dates`` are the days the records were checked (for the date features).
         """
         claim_vecs = np.asarray(claim_vecs, dtype=np.float32)
         if len(ids) != len(texts) or len(ids) != len(claim_vecs):
@@ -180,19 +184,19 @@ class FactCheckIndex:
             toks["all"] = toks["claim"] + toks["title"] + toks["summary"]
             tv = title_vecs[i] if title_vecs is not None else claim_vecs[i]
             row = self._rows.get(rid)
-            year = int(years[i] or 0) if years is not None else 0
+            day = dates[i].toordinal() if dates is not None and dates[i] is not None else 0
             if row is None:
                 self._rows[rid] = len(self.ids_) + len(new_rows)
                 new_rows.append(rid)
                 self.texts_.append(t)
-                self.years_.append(year)
+                self.days_.append(day)
                 for f in BM25_FIELDS:
                     self.tokens_[f].append(toks[f])
                 new_claim.append(claim_vecs[i])
                 new_title.append(tv)
             else:
                 self.texts_[row] = t
-                self.years_[row] = year
+                self.days_[row] = day
                 for f in BM25_FIELDS:
                     self.tokens_[f][row] = toks[f]
                 self.claim_vecs_[row] = claim_vecs[i]
@@ -239,6 +243,7 @@ class FactCheckIndex:
         X = np.zeros((len(rows), len(FEATURES)), dtype=np.float64)
         qset = set(qtok)
         qyears = {int(y) for y in _YEAR.findall(query)}
+        qdays = [d.toordinal() for d in find_dates(query)]
         for name in ("all", "claim", "title", "summary"):
             mx = float(scores[name].max()) if n else 0.0
             X[:, FEATURES.index(f"bm25_{name}")] = scores[name][rows] / mx if mx > 0 else 0.0
@@ -254,7 +259,10 @@ class FactCheckIndex:
             shared = len(qset & dset)
             X[j, FEATURES.index("overlap")] = shared / max(1, len(dset))
             X[j, FEATURES.index("qcover")] = shared / max(1, len(qset))
-            X[j, FEATURES.index("year_match")] = 1.0 if self.years_[r] in qyears else 0.0
+            day = self.days_[r]
+            if day:
+                X[j, FEATURES.index("year_match")] = 1.0 if date.fromordinal(day).year in qyears else 0.0
+                X[j, FEATURES.index("date_near")] = 1.0 if any(abs(day - q) <= DATE_NEAR_DAYS for q in qdays) else 0.0
         return rows, X, qtok
 
     def search(
@@ -318,7 +326,7 @@ class FactCheckIndex:
         with (folder / "records.jsonl").open("w", encoding="utf-8") as fh:
             for row, (rid, t) in enumerate(zip(self.ids_, self.texts_, strict=True)):
                 tok = {f: self.tokens_[f][row] for f in ("claim", "title", "summary")}
-                fh.write(json.dumps({"id": rid, **t, "tok": tok, "year": self.years_[row]}, ensure_ascii=False) + "\n")
+                fh.write(json.dumps({"id": rid, **t, "tok": tok, "day": self.days_[row]}, ensure_ascii=False) + "\n")
         np.save(folder / "claim_vecs.npy", self.claim_vecs_.astype(np.float16))
         if self.title_vecs_ is not None:
             np.save(folder / "title_vecs.npy", self.title_vecs_.astype(np.float16))
@@ -332,17 +340,18 @@ class FactCheckIndex:
     def load(cls, folder: Path, **kwargs) -> FactCheckIndex:
         """Read an index written by :meth:`save` (no tokenising, no BM25 rebuild)."""
         idx = cls(**kwargs)
-        ids, texts, toks, years = [], [], [], []
+        ids, texts, toks, days = [], [], [], []
         with (folder / "records.jsonl").open(encoding="utf-8") as fh:
             for line in fh:
                 d = json.loads(line)
                 ids.append(d.pop("id"))
                 toks.append(d.pop("tok"))
-                years.append(d.pop("year", 0))
+                day = d.pop("day", 0)
+                days.append(date.fromordinal(day) if day else None)
                 texts.append(d)
         claim = np.load(folder / "claim_vecs.npy").astype(np.float32)
         title = np.load(folder / "title_vecs.npy").astype(np.float32) if (folder / "title_vecs.npy").exists() else None
-        idx.add(ids, texts, claim, title, tokens=toks, years=years)
+        idx.add(ids, texts, claim, title, tokens=toks, dates=days)
         try:
             idx._bm25 = {f: bm25s.BM25.load(str(folder / f"bm25_{f}"), show_progress=False) for f in BM25_FIELDS}
         except (OSError, ValueError) as exc:

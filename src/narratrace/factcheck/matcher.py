@@ -23,7 +23,7 @@ from narratrace.factcheck._records import FactCheckRecord, as_utc
 #: Confidence at or above which a match is reported as the *same claim*. Chosen on the
 #: CheckThat 2022 dev queries (never on dev-test): the lowest confidence at which the
 #: top-ranked record is the gold one for at least 95% of the queries that reach it
-#: (see ``narratrace factchecks train-reranker``, which prints the curve).
+#: (see ``narratrace train claim-reranker``, which prints them).
 SAME_CLAIM_THRESHOLD = 0.80
 #: Confidence at or above which a match is *suggested* for a person to confirm: on the
 #: same dev queries, the lowest confidence at which top-1 precision is still >= 50%.

@@ -39,24 +39,29 @@ def default_reranker() -> Reranker | None:
 
 
 def embed_records(records: Sequence[FactCheckRecord]) -> tuple[np.ndarray, np.ndarray]:
-    """Passage vectors of each record's claim; the title shares the claim's vector.
+    """Passage vectors of each record's claim and title.
 
-    One vector per record keeps imports at one e5 pass per record (~30 records/s per
-    core); BM25 still indexes titles and summaries separately.
+    A record without a distinct title (EUvsDisinfo, where the title is the claim)
+    reuses the claim's vector, so it costs one e5 pass.
     """
     from narratrace.text.embeddings import embed_passages
 
     claims = embed_passages([r.claim for r in records])
-    return claims, claims
+    titles = claims.copy()
+    titled = [i for i, r in enumerate(records) if r.title and r.title != r.claim]
+    if titled:
+        titles[titled] = embed_passages([records[i].title or "" for i in titled])
+    return claims, titles
 
 
 def build_index(records: Sequence[FactCheckRecord], *, reranker: Reranker | None | str = "default") -> FactCheckIndex:
     """An in-memory index over ``records`` (embeds them, using the shared cache)."""
     rr = default_reranker() if reranker == "default" else reranker
     idx = FactCheckIndex(reranker=rr if not isinstance(rr, str) else None)
-    claims, _ = embed_records(records)
-    years = [r.checked_on.year if r.checked_on else None for r in records]
-    idx.add([r.record_id for r in records], [r.text_fields() for r in records], claims, None, years=years)
+    claims, titles = embed_records(records)
+    dates = [r.checked_on.date() if r.checked_on else None for r in records]
+    has_titles = any(r.title and r.title != r.claim for r in records)
+    idx.add([r.record_id for r in records], [r.text_fields() for r in records], claims, titles if has_titles else None, dates=dates)
     return idx
 
 
@@ -141,6 +146,27 @@ def rrf(X: np.ndarray) -> np.ndarray:
     return rrf_scores(X)
 
 
+def choose_threshold(model: Reranker, index: FactCheckIndex, ids, qrels, feats, *, precision: float) -> float:
+    """Lowest confidence at which top-1 candidates at or above it are right >= ``precision``.
+
+    Computed over the top-1 candidate of each query with judgements; the precision is
+    that of all top-1 candidates whose confidence is at least the threshold.
+    """
+    pairs = []
+    for qid, (rows, X) in zip(ids, feats, strict=True):
+        if qid not in qrels or not len(rows):
+            continue
+        j = int(np.argmax(model.decision(X)))
+        pairs.append((float(model.confidence(X[j : j + 1])[0]), index.ids_[int(rows[j])] in qrels[qid]))
+    pairs.sort(reverse=True)
+    best, right = 1.0, 0
+    for n, (conf, ok) in enumerate(pairs, 1):
+        right += ok
+        if right / n >= precision:
+            best = conf
+    return round(best, 2)
+
+
 def train_reranker(
     vclaims: Path, train: Path, dev: Path, *, cs: Sequence[float] = (0.01, 0.1, 1.0, 10.0)
 ) -> tuple[Reranker, dict[str, float]]:
@@ -178,6 +204,9 @@ def train_reranker(
     cal = LogisticRegression(C=1.0, max_iter=1000, random_state=SEED).fit(cos, y)
     model.cos_coef, model.cos_intercept = float(cal.coef_[0][0]), float(cal.intercept_[0])
     model.meta = {"C": best[1], "train_queries": len(ids), "train_pairs": int(len(y)), "seed": SEED}
+    dids, dq, dfeats = data["dev"]
+    for target, key in ((0.95, "threshold_same_claim"), (0.5, "threshold_suggested")):
+        report[key] = choose_threshold(model, index, dids, dq, dfeats, precision=target)
     for name, (qids, q, f) in data.items():
         report[f"{name}_bm25"] = mean_ap(rank_with(column("bm25_all"), index, qids, f), q)
         report[f"{name}_dense"] = mean_ap(rank_with(column("cos_max"), index, qids, f), q)

@@ -52,15 +52,18 @@ class ImportReport:
         return sum(1 for p in self.problems if p.skipped)
 
 
-def _pack(claim: np.ndarray) -> bytes:
-    return np.asarray(claim).astype(np.float16).tobytes()
+def _pack(claim: np.ndarray, title: np.ndarray) -> bytes:
+    """float16 claim vector, followed by the title's when it differs."""
+    parts = [claim] if np.array_equal(claim, title) else [claim, title]
+    return np.concatenate(parts).astype(np.float16).tobytes()
 
 
-def _unpack(blob: bytes | None) -> np.ndarray | None:
-    """The claim vector of a stored record (float16 on disk, float32 here)."""
+def _unpack(blob: bytes | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Claim and title vectors of a stored record (the title's is the claim's if absent)."""
     if not blob:
         return None
-    return np.frombuffer(blob, dtype=np.float16)[:DIM].astype(np.float32)
+    v = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+    return v[:DIM], (v[DIM : 2 * DIM] if len(v) >= 2 * DIM else v[:DIM])
 
 
 def _row_to_record(row) -> FactCheckRecord:
@@ -126,12 +129,12 @@ def upsert_records(
         todo = [r for r in batch if existing.get(r.record_id) != r.content_hash()]
         unchanged += len(batch) - len(todo)
         if todo:
-            claims, _ = embed_records(todo)
+            claims, titles = embed_records(todo)
             now = datetime.now(UTC)
             with engine.begin() as conn:
-                for rec, cv in zip(todo, claims, strict=True):
+                for rec, cv, tv in zip(todo, claims, titles, strict=True):
                     values = {c: getattr(rec, c) for c in _COLUMNS}
-                    values.update(content_hash=rec.content_hash(), embedding=_pack(cv), imported_at=now)
+                    values.update(content_hash=rec.content_hash(), embedding=_pack(cv, tv), imported_at=now)
                     if rec.record_id in existing:
                         conn.execute(factchecks.update().where(factchecks.c.record_id == rec.record_id).values(**values))
                         updated += 1
@@ -190,7 +193,7 @@ def index_folder(url: str) -> Path:
     return base / hashlib.sha1(url.encode()).hexdigest()[:16]
 
 
-def _vectors(engine: Engine, ids: Sequence[str]) -> np.ndarray:
+def _vectors(engine: Engine, ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     vec = {}
     with engine.connect() as conn:
         for i in range(0, len(ids), 500):
@@ -198,10 +201,11 @@ def _vectors(engine: Engine, ids: Sequence[str]) -> np.ndarray:
             for rid, blob in conn.execute(select(factchecks.c.record_id, factchecks.c.embedding).where(factchecks.c.record_id.in_(chunk))):
                 vec[rid] = _unpack(blob)
     claims = np.zeros((len(ids), DIM), np.float32)
+    titles = np.zeros((len(ids), DIM), np.float32)
     for j, rid in enumerate(ids):
         if vec.get(rid) is not None:
-            claims[j] = vec[rid]
-    return claims
+            claims[j], titles[j] = vec[rid]
+    return claims, titles
 
 
 def _update_persisted_index(engine: Engine, url: str, before: str, changed: list[FactCheckRecord]) -> None:
@@ -213,8 +217,9 @@ def _update_persisted_index(engine: Engine, url: str, before: str, changed: list
 
     index = FactCheckIndex.load(folder, reranker=default_reranker())
     ids = [r.record_id for r in changed]
-    years = [r.checked_on.year if r.checked_on else None for r in changed]
-    index.add(ids, [r.text_fields() for r in changed], _vectors(engine, ids), years=years)
+    dates = [r.checked_on.date() if r.checked_on else None for r in changed]
+    claims, titles = _vectors(engine, ids)
+    index.add(ids, [r.text_fields() for r in changed], claims, titles, dates=dates)
     rev = revision(engine)
     index.save(folder, revision=rev)
     _INDEXES[url] = (rev, index)
@@ -241,13 +246,15 @@ def open_index(engine: Engine, url: str) -> FactCheckIndex:
                 ).order_by(factchecks.c.pk)
             ).all()
         claims = np.zeros((len(rows), DIM), np.float32)
+        titles = np.zeros((len(rows), DIM), np.float32)
         for j, r in enumerate(rows):
             v = _unpack(r.embedding)
             if v is not None:
-                claims[j] = v
+                claims[j], titles[j] = v
         texts = [{"claim": r.claim, "title": r.title or "", "summary": r.summary or ""} for r in rows]
-        years = [(r.review_date or r.claim_date).year if (r.review_date or r.claim_date) else None for r in rows]
-        index.add([r.record_id for r in rows], texts, claims, years=years)
+        dates = [(as_utc(r.review_date or r.claim_date) or None) for r in rows]
+        has_titles = bool(np.any(titles != claims))
+        index.add([r.record_id for r in rows], texts, claims, titles if has_titles else None, dates=[d.date() if d else None for d in dates])
         try:
             index.save(folder, revision=rev)
         except OSError as exc:  # a read-only cache must not stop matching
