@@ -137,7 +137,6 @@ def write_html(analysis: Analysis, path: Path | str) -> Path:
 
 @register_highlights("foundation")
 def _foundation_highlights(analysis: Analysis) -> list[Highlight]:
-    text = analysis.text
     out: list[Highlight] = []
     for ent in analysis.entities:
         out.append(Highlight(ent.start, ent.end, "entity", ent.label, f"named entity ({ent.label})"))
@@ -150,14 +149,9 @@ def _foundation_highlights(analysis: Analysis) -> list[Highlight]:
         out.append(Highlight(quote.start, quote.end, "quote", "quotation", f"direct quotation; speaker: {who}"))
     for marker in analysis.markers:
         out.append(Highlight(marker.start, marker.end, "hedge", marker.kind, f"'{marker.cue}': {marker.meaning}"))
-    for image in analysis.article.images:
-        if image.start is not None and image.end is not None:
-            out.append(Highlight(image.start, image.end, "image", image.kind,
-                                 f"picture credit: {image.credit or '?'}; caption: {image.caption or 'none'}"))
     for para in analysis.paragraphs:
         if para.lang and analysis.language and para.lang != analysis.language:
             out.append(Highlight(para.start, para.end, "language", para.lang,
                                  f"paragraph in {para.lang} (article: {analysis.language}); confidence {para.lang_confidence:.2f}",
                                  color="#e1f5fe"))
-    del text
     return out

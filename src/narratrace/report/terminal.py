@@ -90,19 +90,6 @@ def _quotes_markers(analysis: Analysis, console: Console) -> None:
         console.print(table)
 
 
-@register_terminal("images", order=700)
-def _images(analysis: Analysis, console: Console) -> None:
-    if not analysis.article.images:
-        return
-    table = Table(title="Pictures", title_justify="left")
-    for col in ("kind", "credit", "offsets", "caption / alt / src"):
-        table.add_column(col)
-    for image in analysis.article.images:
-        where = f"{image.start}-{image.end}" if image.start is not None else ""
-        table.add_row(image.kind, _cut(image.credit or "", 30), where, _cut(image.caption or image.alt or image.src or "", 60))
-    console.print(table)
-
-
 @register_terminal("unsupported", order=990)
 def _unsupported(analysis: Analysis, console: Console) -> None:
     for stage, reason in analysis.unsupported.items():
