@@ -40,3 +40,22 @@ def test_bad_file_is_a_data_error(tmp_path):
     path.write_text("no header here\n", encoding="utf-8")
     with pytest.raises(EvalDataError):
         evaluate_checkworthiness(path, EvalOptions())
+
+
+def test_stage_pipe_matches_call():
+    from narratrace.analyze.claims.checkworthiness import CheckworthinessStage
+    from narratrace.model import Analysis, Article, Sentence
+
+    def make() -> list[Analysis]:
+        out = []
+        for text in (ROWS[0][1] + " " + ROWS[3][1], ROWS[2][1]):
+            a = Analysis(article=Article(text=text), language="en")
+            first = text.find(". ") + 1
+            a.sentences = [Sentence(0, first), Sentence(first + 1, len(text))] if first > 0 else [Sentence(0, len(text))]
+            out.append(a)
+        return out
+
+    stage = CheckworthinessStage()
+    piped = [[s.checkworthiness for s in a.sentences] for a in stage.pipe(make(), batch_size=2)]
+    single = [[s.checkworthiness for s in stage(a).sentences] for a in make()]
+    assert piped == single and piped[0][0] > piped[0][1]

@@ -8,6 +8,7 @@ All article text is escaped with :func:`markupsafe.escape`.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -42,7 +43,8 @@ def claim_rows(analysis: Analysis) -> list[dict[str, Any]]:
         if att is not None:
             src_text = text[att.source.start : att.source.end] if att.source else ""
             source = att.source_name or src_text or "(no source)"
-            if att.source_name and src_text and src_text.lower() not in att.source_name.lower():
+            bare = re.sub(r"^(the|a|an)\s+", "", src_text, flags=re.I).lower()
+            if att.source_name and bare and bare not in att.source_name.lower():
                 source = f"{att.source_name} ({src_text})"
             if att.anonymous:
                 source += " [anonymous]"

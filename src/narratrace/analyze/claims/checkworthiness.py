@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 from narratrace.analyze.claims._common import article_lang
 from narratrace.analyze.claims._cw_model import load_model
@@ -51,11 +52,35 @@ class CheckworthinessStage(Stage):
     """Check-worthiness in [0, 1] for every sentence and claim (CheckThat!-trained model)."""
 
     def __call__(self, analysis: Analysis) -> Analysis:
-        text = analysis.text
-        sent_scores = score_texts([text[s.start : s.end] for s in analysis.sentences])
+        return next(self.pipe([analysis]))
+
+    def pipe(self, analyses: Iterable[Analysis], *, batch_size: int = 32) -> Iterator[Analysis]:
+        """Score the sentences and claims of ``batch_size`` articles in one model call."""
+        batch: list[Analysis] = []
+        for analysis in analyses:
+            batch.append(analysis)
+            if len(batch) >= batch_size:
+                yield from self._score_batch(batch)
+                batch = []
+        if batch:
+            yield from self._score_batch(batch)
+
+    def _score_batch(self, batch: list[Analysis]) -> Iterator[Analysis]:
+        texts: list[str] = []
+        for analysis in batch:
+            texts.extend(analysis.text[s.start : s.end] for s in analysis.sentences)
+            texts.extend(c.text for c in analysis.claims)
+        scores = score_texts(texts)
+        pos = 0
+        for analysis in batch:
+            n_s, n_c = len(analysis.sentences), len(analysis.claims)
+            self._assign(analysis, scores[pos : pos + n_s], scores[pos + n_s : pos + n_s + n_c])
+            pos += n_s + n_c
+            yield analysis
+
+    def _assign(self, analysis: Analysis, sent_scores: list[float], claim_scores: list[float]) -> None:
         for s, score in zip(analysis.sentences, sent_scores, strict=True):
             s.checkworthiness = score
-        claim_scores = score_texts([c.text for c in analysis.claims])
         for c, score in zip(analysis.claims, claim_scores, strict=True):
             sent = sent_scores[c.sentence] if c.sentence is not None and c.sentence < len(sent_scores) else 0.0
             c.checkworthiness = max(score, sent)
@@ -66,4 +91,3 @@ class CheckworthinessStage(Stage):
             "model_language": "en",
             "approximate": article_lang(analysis) != "en",
         }
-        return analysis
