@@ -7,7 +7,7 @@ needs only numpy/scipy. Trained by :func:`train_checkworthiness` on CheckThat! 2
 Examples
 --------
 >>> normalize("In 2019, 3.5 million jobs were lost.")
-'in 0000 , 0.0 million jobs were lost .'
+'in 0000 , 0 . 0 million jobs were lost .'
 """
 
 from __future__ import annotations
