@@ -7,9 +7,9 @@ resources/checkworthiness/MODEL_CARD.md, so a regression fails CI.
 from __future__ import annotations
 
 import pytest
+from tests.conftest import SHARED_DATA, needs_shared
 
 from narratrace.eval.registry import EvalOptions
-from tests.conftest import SHARED_DATA, needs_shared
 
 pytestmark = [needs_shared, pytest.mark.slow]
 

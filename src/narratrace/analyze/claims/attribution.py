@@ -58,6 +58,8 @@ SOURCE_POS = frozenset({"PROPN", "NOUN", "PRON", "NUM", "X"})
 # A colon right after the cue belongs to it ("said:"): so annotated in 141 of 154 such
 # cases in PolNeAR train.
 INCLUDE_COLON = True
+# "Speaker: statement" headline lines are attributions (145 colon cues in PolNeAR train).
+HEADLINE_CUES = True
 QUOTE_CHARS = "\"“”„«»‘’'"
 OPEN_QUOTES = "\"“„«‘"
 CLOSE_QUOTES = "\"”“»’"
@@ -335,7 +337,51 @@ def attribute_doc(doc: Doc, model: dict[str, Any] | None = None) -> list[Attribu
             _describe_source_en(att, source_tok, doc)
         out.append(att)
         used_heads.update(cue_tokens)
+    if HEADLINE_CUES:
+        taken = {(a.cue.start, a.cue.end) for a in out}
+        out.extend(a for a in headline_attributions(doc) if (a.cue.start, a.cue.end) not in taken
+                   and not any(b.cue.start <= a.cue.start < b.cue.end for b in out))
+        out.sort(key=lambda a: a.cue.start)
     return out
+
+
+def headline_attributions(doc: Doc) -> list[Attribution]:
+    """``Speaker: statement`` lines (headlines such as "Graham: Trump's rhetoric destroying GOP").
+
+    The speaker is a short name phrase at the start of a line (at most
+    :data:`HEADLINE_SOURCE_TOKENS` tokens, with a proper noun), the content runs to the end
+    of the line.
+    """
+    out: list[Attribution] = []
+    text = doc.text
+    for tok in doc:
+        if tok.text != ":" or tok.i == 0:
+            continue
+        line_start = text.rfind("\n", 0, tok.idx) + 1
+        line_end = text.find("\n", tok.idx)
+        line_end = len(text) if line_end < 0 else line_end
+        head = [t for t in doc[: tok.i] if t.idx >= line_start and not t.is_space]
+        if not head or len(head) > HEADLINE_SOURCE_TOKENS or text[line_start:head[0].idx].strip(" #*"):
+            continue
+        if not any(t.pos_ == "PROPN" for t in head) or any(t.pos_ in ("VERB", "AUX", "ADP", "PRON") for t in head):
+            continue
+        if any(t.is_upper and len(t) > 2 for t in head) or head[-1].ent_type_ not in ("PERSON", "ORG", "GPE", "NORP"):
+            continue  # "ARTICLE TAGS:", "Correction:", "Editor's note:" are labels, not speakers
+        rest = text[tok.idx + 1 : line_end]
+        if len(rest.split()) < 3:
+            continue
+        c_start = tok.idx + 1 + (len(rest) - len(rest.lstrip()))
+        c_end = line_end - (len(rest) - len(rest.rstrip()))
+        att = Attribution(cue=Span(tok.idx, tok.idx + 1, "cue"), source=Span(head[0].idx, head[-1].idx + len(head[-1]), "source"),
+                          content=Span(c_start, c_end, "content"), cue_lemma=":", lang="en", confidence=0.6)
+        att.source_name = text[att.source.start : att.source.end]
+        att.source_kind = classify_source(att.source_name, doc[head[-1].i].ent_type_, True)
+        out.append(att)
+    return out
+
+
+# A headline speaker ("John McCain:", "NY Daily News:") has at most this many tokens.
+HEADLINE_SOURCE_TOKENS = 5
 
 
 def _describe_source_en(att: Attribution, head: Token, doc: Doc) -> None:
