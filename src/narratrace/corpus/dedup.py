@@ -264,9 +264,11 @@ class Deduplicator:
         hashes: dict[str, MinHash] = {}
         tokens: dict[str, list[str]] = {}
         for d in docs:
-            tokens[d.id] = words(d.text)
+            toks = words(d.text)
+            if self.wire_min_words:  # kept only when the wire-copy pass needs them
+                tokens[d.id] = toks
             m = MinHash(num_perm=self.num_perm, seed=1)
-            m.update_batch([s.encode("utf-8") for s in _shingles(tokens[d.id], SHINGLE_WORDS)])
+            m.update_batch([s.encode("utf-8") for s in _shingles(toks, SHINGLE_WORDS)])
             hashes[d.id] = m
         with lsh.insertion_session() as session:
             for d in docs:
