@@ -7,12 +7,11 @@ metrics in ``EvalResult.headline`` order, as the evaluation contract requires.
 
 from __future__ import annotations
 
-import importlib
-import logging
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from narratrace._discovery import import_submodules
 
 
 @dataclass
@@ -50,12 +49,6 @@ def register_eval(task: str, description: str = "") -> Callable[[EvalFn], EvalFn
 def eval_tasks() -> dict[str, tuple[EvalFn, str]]:
     global _DISCOVERED
     if not _DISCOVERED:
-        import narratrace.eval as package
-
-        for module in pkgutil.walk_packages(package.__path__, package.__name__ + ".", onerror=lambda name: None):
-            try:
-                importlib.import_module(module.name)
-            except Exception as exc:  # one broken module must not take the others down
-                logging.getLogger(__name__).warning("cannot load %s: %s: %s", module.name, exc.__class__.__name__, exc)
+        import_submodules("narratrace.eval")
         _DISCOVERED = True
     return dict(_TASKS)

@@ -14,14 +14,12 @@ is untrusted.
 
 from __future__ import annotations
 
-import importlib
-import logging
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from narratrace._discovery import import_submodules
 from narratrace.model import Analysis
 
 
@@ -85,13 +83,7 @@ def discover() -> None:
     global _DISCOVERED
     if _DISCOVERED:
         return
-    import narratrace.report as package
-
-    for module in pkgutil.walk_packages(package.__path__, package.__name__ + ".", onerror=lambda name: None):
-        try:
-            importlib.import_module(module.name)
-        except Exception as exc:  # one broken module must not take the others down
-            logging.getLogger(__name__).warning("cannot load %s: %s: %s", module.name, exc.__class__.__name__, exc)
+    import_submodules("narratrace.report")
     from narratrace.analyze.registry import discover as discover_stages
 
     discover_stages()
