@@ -69,7 +69,7 @@ def test_reranker_round_trip_and_confidence(tmp_path):
     n = len(FEATURES)
     coef = [0.0] * n
     coef[FEATURES.index("cos_max")] = 3.0
-    rr = Reranker(coef, -1.0, [0.0] * n, [1.0] * n, cos_coef=10.0, cos_intercept=-8.0)
+    rr = Reranker(coef, -1.0, [0.0] * n, [1.0] * n, cos_coef=10.0, cos_intercept=-8.0)  # no conf model: cosine only
     rr.save(tmp_path / "r.json")
     again = Reranker.load(tmp_path / "r.json")
     X = np.zeros((2, n))

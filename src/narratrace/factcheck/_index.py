@@ -63,21 +63,33 @@ class Hit:
     shared_terms: list[str] = field(default_factory=list)
 
 
+#: Features of the confidence model: absolute evidence only. Relative features (ranks,
+#: scores relative to the query's best) say which record is best, not whether it is
+#: the same claim at all, so they would make the best record of *any* query look certain.
+CONF_FEATURES = ("cos_max", "cos_claim", "cos_title", "overlap", "qcover", "bm25_raw", "year_match", "date_near")
+
+
 @dataclass
 class Reranker:
-    """A logistic regression over :data:`FEATURES` plus a cosine-only calibration.
+    """Ranking model (logistic regression over :data:`FEATURES`) plus confidence models.
 
-    ``confidence`` of a hit is ``max(P(lr), P(cos))``: the full model is trusted when
-    the words overlap; a cross-lingual match, which shares no words, is judged by
-    its cosine alone (a one-feature logistic fit on the same training pairs).
+    ``decision`` ranks a query's candidates. ``confidence`` is ``max(P(abs), P(cos))``:
+    a logistic regression over :data:`CONF_FEATURES`, and one over the cosine alone,
+    both fitted on gold records against the best other records of each training query
+    (what a claim that was never checked would be shown). The cosine-only model is what
+    judges a cross-lingual match, which shares no words.
     """
 
     coef: list[float]
     intercept: float
     mean: list[float]
     scale: list[float]
-    cos_coef: float
-    cos_intercept: float
+    conf_coef: list[float] = field(default_factory=list)
+    conf_intercept: float = 0.0
+    conf_mean: list[float] = field(default_factory=list)
+    conf_scale: list[float] = field(default_factory=list)
+    cos_coef: float = 0.0
+    cos_intercept: float = 0.0
     features: tuple[str, ...] = FEATURES
     meta: dict = field(default_factory=dict)
 
@@ -86,13 +98,17 @@ class Reranker:
         return Z @ np.asarray(self.coef) + self.intercept
 
     def confidence(self, X: np.ndarray) -> np.ndarray:
-        p_lr = 1.0 / (1.0 + np.exp(-self.decision(X)))
         cos = X[:, self.features.index("cos_max")]
         p_cos = 1.0 / (1.0 + np.exp(-(self.cos_coef * cos + self.cos_intercept)))
-        return np.maximum(p_lr, p_cos)
+        if not self.conf_coef:
+            return p_cos
+        A = X[:, [self.features.index(f) for f in CONF_FEATURES]]
+        z = ((A - np.asarray(self.conf_mean)) / np.asarray(self.conf_scale)) @ np.asarray(self.conf_coef) + self.conf_intercept
+        return np.maximum(1.0 / (1.0 + np.exp(-z)), p_cos)
 
     def save(self, path: Path) -> None:
-        payload = {k: getattr(self, k) for k in ("coef", "intercept", "mean", "scale", "cos_coef", "cos_intercept", "meta")}
+        keys = ("coef", "intercept", "mean", "scale", "conf_coef", "conf_intercept", "conf_mean", "conf_scale", "cos_coef", "cos_intercept", "meta")
+        payload = {k: getattr(self, k) for k in keys}
         payload["features"] = list(self.features)
         path.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
 

@@ -24,11 +24,11 @@ from narratrace.factcheck._records import FactCheckRecord, as_utc
 #: CheckThat 2022 dev queries (never dev-test) by ``narratrace train claim-reranker``:
 #: each query contributes its gold fact-check (a positive) and the best other record (a
 #: negative: what would be shown had the claim never been checked); this is the lowest
-#: confidence at which >= 95% of the pooled matches above it are right (printed 0.148).
-SAME_CLAIM_THRESHOLD = 0.15
+#: confidence at which >= 95% of the pooled matches above it are right (printed 0.390).
+SAME_CLAIM_THRESHOLD = 0.39
 #: Confidence at or above which a match is *suggested* for a person to confirm: the
-#: lowest confidence at which >= 80% of that pool above it is right (printed 0.040).
-SUGGESTED_THRESHOLD = 0.04
+#: lowest confidence at which >= 80% of that pool above it is right (printed 0.282).
+SUGGESTED_THRESHOLD = 0.28
 LEVELS = ("same_claim", "suggested", "related")
 
 

@@ -16,7 +16,13 @@ import numpy as np
 
 from narratrace.config import models_dir
 from narratrace.errors import EvalDataError
-from narratrace.factcheck._index import FEATURES, FactCheckIndex, Reranker, rrf_scores
+from narratrace.factcheck._index import (
+    CONF_FEATURES,
+    FEATURES,
+    FactCheckIndex,
+    Reranker,
+    rrf_scores,
+)
 from narratrace.factcheck._records import FactCheckRecord
 
 logger = logging.getLogger(__name__)
@@ -24,6 +30,9 @@ logger = logging.getLogger(__name__)
 RERANKER_DIR = "factcheck_rerank"
 RERANKER_FILE = "reranker.json"
 SEED = 13
+#: Hard negatives per training query for the confidence models: the records the ranker
+#: puts highest after the gold one (3 keeps positives at a quarter of the pairs).
+NEG_PER_QUERY = 3
 _RERANKER: dict[str, Reranker | None] = {}
 
 
@@ -201,7 +210,7 @@ def train_reranker(
     best = None
     for c in cs:
         lr = LogisticRegression(C=c, max_iter=2000, random_state=SEED).fit((X - mean) / scale, y)
-        model = Reranker(lr.coef_[0].tolist(), float(lr.intercept_[0]), mean.tolist(), scale.tolist(), 0.0, 0.0)
+        model = Reranker(lr.coef_[0].tolist(), float(lr.intercept_[0]), mean.tolist(), scale.tolist())
         dids, dq, dfeats = data["dev"]
         m = mean_ap(rank_with(model.decision, index, dids, dfeats), dq)
         report[f"dev_map_at_5_C={c}"] = m
@@ -209,8 +218,22 @@ def train_reranker(
             best = (m, c, model)
     assert best is not None
     model = best[2]
-    cos = X[:, FEATURES.index("cos_max")].reshape(-1, 1)
-    cal = LogisticRegression(C=1.0, max_iter=1000, random_state=SEED).fit(cos, y)
+    # confidence models: gold vs. the best NEG_PER_QUERY other records of each train query
+    cx, cy = [], []
+    for q, (rows, Xq) in zip(ids, feats, strict=True):
+        gold = np.array([index.ids_[int(r)] in qrels.get(q, set()) for r in rows])
+        order = np.argsort(-model.decision(Xq), kind="stable")
+        negs = [j for j in order if not gold[j]][:NEG_PER_QUERY]
+        for j in list(np.flatnonzero(gold)) + negs:
+            cx.append(Xq[j])
+            cy.append(int(gold[j]))
+    CX, CY = np.asarray(cx), np.asarray(cy)
+    A = CX[:, [FEATURES.index(f) for f in CONF_FEATURES]]
+    cmean, cscale = A.mean(axis=0), A.std(axis=0) + 1e-9
+    conf = LogisticRegression(C=1.0, max_iter=2000, random_state=SEED).fit((A - cmean) / cscale, CY)
+    model.conf_coef, model.conf_intercept = conf.coef_[0].tolist(), float(conf.intercept_[0])
+    model.conf_mean, model.conf_scale = cmean.tolist(), cscale.tolist()
+    cal = LogisticRegression(C=1.0, max_iter=1000, random_state=SEED).fit(CX[:, [FEATURES.index("cos_max")]], CY)
     model.cos_coef, model.cos_intercept = float(cal.coef_[0][0]), float(cal.intercept_[0])
     model.meta = {"C": best[1], "train_queries": len(ids), "train_pairs": int(len(y)), "seed": SEED}
     dids, dq, dfeats = data["dev"]
