@@ -28,6 +28,8 @@ import numpy as np
 from narratrace.factcheck._text import find_dates, tokenize, words
 
 logger = logging.getLogger(__name__)
+# bm25s sets its own logger to DEBUG on import, which floods the CLI's stderr handler.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 BM25_FIELDS = ("all", "claim", "title", "summary")
 #: BM25 parameters. k1=1.2, b=0.75 are Robertson's defaults; on CheckThat 2022 train

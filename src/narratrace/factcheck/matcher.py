@@ -2,7 +2,7 @@
 
 Examples
 --------
->>> level_of(0.99), level_of(0.6), level_of(0.05)
+>>> level_of(0.99), level_of(0.3), level_of(0.05)
 ('same_claim', 'suggested', 'related')
 >>> relation_of(date(2020, 1, 1), as_utc(date(2021, 1, 1)))
 'later_checked'
