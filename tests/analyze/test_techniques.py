@@ -11,7 +11,14 @@ from narratrace.analyze.techniques.features import tokenize
 from narratrace.analyze.techniques.model import PersuasionModel, SpanTagger
 from narratrace.analyze.techniques.predict import model_path, set_model
 from narratrace.analyze.techniques.stage import STAGE_NAME, TechniquesStage, span_reason, summarize
-from narratrace.analyze.techniques.taxonomy import FAMILIES, FAMILY, FAMILY_COLOR, PTC_LABELS, TECHNIQUES, TO_PTC
+from narratrace.analyze.techniques.taxonomy import (
+    FAMILIES,
+    FAMILY,
+    FAMILY_COLOR,
+    PTC_LABELS,
+    TECHNIQUES,
+    TO_PTC,
+)
 from narratrace.model import Analysis, Article, Paragraph, TechniqueSpan
 
 HAS_MODEL = model_path().exists()
@@ -102,7 +109,9 @@ def test_tiny_training_roundtrip(tmp_path):
     model.save(path)
     again = PersuasionModel.load(path)
     assert np.allclose(paragraph_proba(again, text, units), p, atol=1e-2)
-    assert find_spans(again, text, units) == find_spans(model, text, units) or True
+    tok_a = [(s, e) for s, e, _ in find_spans(again, text, units, threshold=0.3)]
+    tok_m = [(s, e) for s, e, _ in find_spans(model, text, units, threshold=0.3)]
+    assert tok_a == tok_m  # float16 weights do not move the spans
     spans = find_spans(model, text, units, threshold=0.5)
     assert all(0 <= s < e <= len(text) for s, e, _ in spans)
 

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from narratrace.analyze.techniques.data import is_dev_article, load_ptc, load_semeval2023, norm_hash, paragraph_offsets
+from narratrace.analyze.techniques.data import (
+    is_dev_article,
+    load_ptc,
+    load_semeval2023,
+    norm_hash,
+    paragraph_offsets,
+)
 from narratrace.eval.persuasion import merge_spans, paragraph_scores, si_prf, tc_micro_f1
 
 SHARED = Path(os.environ.get("NARRATRACE_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))

@@ -47,6 +47,12 @@ TAGGER_FEATURES = 2**20
 # Weight of a token's paragraph bag of words next to its own window features (each 1.0);
 # 1.0 (the bag's L2 norm) gave +0.03 SI F1 on the tune split over no bag.
 UNIT_BOW_WEIGHT = 1.0
+# Words in more than ~2% of training spans (IDF below ln(50) + 1) are too common to
+# name as triggers ("and", "the") and a span made only of them is dropped.
+MIN_TRIGGER_IDF_SPANS = float(np.log(50) + 1)
+# Same idea for paragraph triggers, with ~5% of training paragraphs (IDF below ln(20) + 1).
+MIN_TRIGGER_IDF_PARAGRAPHS = float(np.log(20) + 1)
+TOKEN_WORD_RE = re.compile(r"\w+")
 # Scale of the dense block next to the TF-IDF blocks (chosen on the tune split: 1.0 and 3.0
 # were within noise; 2.0 kept).
 DENSE_SCALE = 2.0
@@ -360,24 +366,15 @@ class SpanClassifier:
 
     def triggers(self, span_text: str, technique: int, k: int = 3) -> list[str]:
         """Words of the span that push hardest toward ``technique`` (for reasons)."""
-        analyzer = self.word_.build_analyzer()
-        vocab = self.word_.vocabulary_
-        scored = {}
-        for term in analyzer(span_text):
-            idx = vocab.get(term)
-            if idx is not None:
-                w = float(self.coef_[technique, idx])
-                if w > 0:
-                    scored[term] = w
-        best = sorted(scored.items(), key=lambda kv: -kv[1])
-        out: list[str] = []
-        for term, _ in best:
-            if any(term in o or o in term for o in out):
-                continue
-            out.append(term)
-            if len(out) == k:
-                break
-        return out
+        return top_terms(self.word_, self.coef_[technique], span_text, MIN_TRIGGER_IDF_SPANS, k)
+
+    def is_function_words(self, span_text: str) -> bool:
+        """True when every word of a short span is a common word ("is", "the", "any")."""
+        words = [w for w in TOKEN_WORD_RE.findall(span_text.lower())]
+        if len(words) > 2:
+            return False
+        idf, vocab = self.word_.idf_, self.word_.vocabulary_
+        return all(len(w) < 3 or (w in vocab and idf[vocab[w]] < MIN_TRIGGER_IDF_SPANS) for w in words)
 
     def dump(self, arrays: dict[str, np.ndarray]) -> None:
         _dump_vec("sw", self.word_, arrays)
@@ -395,6 +392,32 @@ class SpanClassifier:
         m.coef_ = arrays["s_coef"].astype(np.float32)
         m.intercept_ = arrays["s_bias"]
         return m
+
+
+def top_terms(vec, weights: np.ndarray, text: str, min_idf: float, k: int = 3) -> list[str]:
+    """Up to ``k`` n-grams of ``text`` with the largest positive ``weights``, skipping common words.
+
+    Terms with an IDF below ``min_idf`` (frequent words such as "and", "the") and
+    single characters never count as triggers; overlapping n-grams are kept once.
+    """
+    analyzer = vec.build_analyzer()
+    vocab, idf = vec.vocabulary_, vec.idf_
+    scored: dict[str, float] = {}
+    for term in analyzer(text):
+        idx = vocab.get(term)
+        if idx is None or idf[idx] < min_idf or len(term) < 3:
+            continue
+        if " " in term and any(idf[vocab[w]] < min_idf for w in term.split() if w in vocab):
+            continue
+        if weights[idx] > 0:
+            scored[term] = float(weights[idx])
+    out: list[str] = []
+    for term, _ in sorted(scored.items(), key=lambda kv: -kv[1]):
+        if not any(term in o or o in term for o in out):
+            out.append(term)
+        if len(out) == k:
+            break
+    return out
 
 
 def span_inputs(

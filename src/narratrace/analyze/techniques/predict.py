@@ -79,7 +79,11 @@ def find_spans(
     toks, probas = tag_units(model.tagger, text, units)
     out = []
     for t, p in zip(toks, probas, strict=True):
-        out.extend(s for s in model.tagger.decode(t, p, threshold) if s[1] - s[0] >= MIN_SPAN_CHARS)
+        out.extend(
+            s
+            for s in model.tagger.decode(t, p, threshold)
+            if s[1] - s[0] >= MIN_SPAN_CHARS and not model.spans.is_function_words(text[s[0] : s[1]])
+        )
     return out
 
 

@@ -30,7 +30,11 @@ import numpy as np
 from narratrace.analyze.registry import Stage, register_stage
 from narratrace.analyze.techniques.data import paragraph_offsets
 from narratrace.analyze.techniques.features import TOKEN_RE
-from narratrace.analyze.techniques.model import split_sentences
+from narratrace.analyze.techniques.model import (
+    MIN_TRIGGER_IDF_PARAGRAPHS,
+    split_sentences,
+    top_terms,
+)
 from narratrace.analyze.techniques.taxonomy import FAMILY, MEANING, SUPPORTED_LANGS, TECHNIQUES
 from narratrace.model import Analysis, TechniqueSpan
 
@@ -169,20 +173,7 @@ class TechniquesStage(Stage):
 
 
 def _paragraph_triggers(model, sentence: str, j: int, k: int = 3) -> list[str]:
-    vec = model.paragraphs.word_
-    analyzer = vec.build_analyzer()
-    scored = {}
-    for term in analyzer(sentence):
-        idx = vec.vocabulary_.get(term)
-        if idx is not None and model.paragraphs.coef_[j, idx] > 0:
-            scored[term] = float(model.paragraphs.coef_[j, idx])
-    out: list[str] = []
-    for term, _ in sorted(scored.items(), key=lambda kv: -kv[1]):
-        if not any(term in o or o in term for o in out):
-            out.append(term)
-        if len(out) == k:
-            break
-    return out
+    return top_terms(model.paragraphs.word_, model.paragraphs.coef_[j], sentence, MIN_TRIGGER_IDF_PARAGRAPHS, k)
 
 
 def summarize(text: str, spans: list[TechniqueSpan], para_tech: list[list[str]], sentences: list[tuple[int, int]]) -> dict:
