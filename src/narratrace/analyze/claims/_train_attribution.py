@@ -25,7 +25,7 @@ from narratrace.analyze.claims.attribution import (
     _trim,
     attribute_doc,
     dep_path,
-    source_bounds,
+    source_char_span,
     token_features,
 )
 from narratrace.eval.attribution import GoldAttribution, load_polnear, score
@@ -177,9 +177,7 @@ def train_attribution(
         m = dict(model, source_trim_deps=trim)
         hits = 0
         for s, gold_span in pairs_src:
-            lo, hi = source_bounds(s, m)
-            sp = _trim(s.doc, lo, hi, keep_final=False)
-            hits += sp == gold_span
+            hits += source_char_span(s, m) == gold_span
         return hits
 
     trim: list[str] = []

@@ -248,6 +248,19 @@ def source_bounds(tok: Token, model: dict[str, Any]) -> tuple[int, int]:
     return lo, hi
 
 
+def source_char_span(tok: Token, model: dict[str, Any]) -> tuple[int, int] | None:
+    """Character span of the source phrase headed by ``tok`` (shared by training and decoding)."""
+    doc = tok.doc
+    lo, hi = source_bounds(tok, model)
+    # never let a source run across a paragraph break (scraped credits, headings)
+    while lo < tok.i and "\n\n" in doc.text[doc[lo].idx : tok.idx]:
+        lo += 1
+    span = _trim(doc, lo, hi, keep_final=False)
+    if span and "," in doc.text[span[0] : span[1]] and doc.text[span[1] : span[1] + 1] == ",":
+        span = (span[0], span[1] + 1)  # "Ban Ki-moon, the secretary general," keeps its closing comma (PolNeAR)
+    return span
+
+
 def cue_bounds(head: Token, model: dict[str, Any]) -> tuple[int, int]:
     lemma_deps = model.get("cue_child_deps_by_lemma", {}).get(head.lemma_.lower())
     deps = set(lemma_deps if lemma_deps is not None else model.get("cue_child_deps", ()))
@@ -331,11 +344,7 @@ def attribute_doc(doc: Doc, model: dict[str, Any] | None = None) -> list[Attribu
                 content = Span(span[0], span[1], "content")
         source = None
         if source_tok is not None:
-            lo, hi = source_bounds(source_tok, model)
-            # never let a source run across a paragraph break (scraped credits, headings)
-            while lo < source_tok.i and "\n\n" in doc.text[doc[lo].idx : source_tok.idx]:
-                lo += 1
-            span = _trim(doc, lo, hi, keep_final=False)
+            span = source_char_span(source_tok, model)
             if span:
                 source = Span(span[0], span[1], "source")
         cue_span = Span(doc[clo].idx, doc[chi - 1].idx + len(doc[chi - 1]), "cue")
