@@ -1,0 +1,18 @@
+import importlib
+
+import narratrace
+
+
+def test_analyze_is_callable_before_and_after_subpackages_load(examples_dir):
+    first = narratrace.analyze("Officials reportedly denied the claim on Monday evening.", stages=["language.v1", "segment.v1", "hedges.v1"])
+    importlib.import_module("narratrace.analyze.pipeline")  # binds the subpackage to narratrace.analyze
+
+    second = narratrace.analyze(examples_dir / "news_report.txt", stages=["language.v1", "segment.v1", "sources.v1"])
+    assert first.markers[0].cue == "reportedly"
+    assert second.article.title.startswith("Grain convoy")
+    assert callable(narratrace.analyze)
+
+
+def test_analyze_accepts_a_path_string_and_forced_language(examples_dir):
+    analysis = narratrace.analyze(str(examples_dir / "german_article.txt"), lang="de", stages=["language.v1"])
+    assert analysis.language == "de" and analysis.language_confidence == 1.0
