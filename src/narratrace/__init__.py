@@ -4,6 +4,8 @@ Public API
 ----------
 analyze(text_or_path, lang=None) -> Analysis
     Run the default pipeline on one article (a path, or the article text itself).
+Corpus(url)
+    A corpus in a store: ingest, duplicates, stories, narratives and timelines.
 """
 
 from __future__ import annotations
@@ -12,10 +14,18 @@ import logging
 
 from narratrace.model import Analysis, Article
 
-__all__ = ["Analysis", "Article", "analyze", "__version__"]
+__all__ = ["Analysis", "Article", "Corpus", "analyze", "__version__"]
 __version__ = "0.1.0"
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+
+def __getattr__(name: str):
+    if name == "Corpus":  # imported lazily: the corpus layer pulls in the store and embeddings
+        from narratrace.corpus import Corpus
+
+        return Corpus
+    raise AttributeError(f"module 'narratrace' has no attribute {name!r}")
 
 
 def analyze(text_or_path, lang: str | None = None, *, stages: list[str] | None = None) -> Analysis:

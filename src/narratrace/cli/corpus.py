@@ -43,7 +43,11 @@ def register(app: typer.Typer) -> None:
 
         from narratrace.corpus.build import build
         from narratrace.corpus.ingest_corpus import ingest
+        from narratrace.errors import InputError
 
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:
+            raise InputError(f"no such file or folder: {', '.join(missing)}")
         engine = _state.open_db()
         console = _state.err_console()
         with Progress(
