@@ -17,14 +17,16 @@ Examples
 
 from __future__ import annotations
 
-import json
+import secrets
 from typing import Any
 
 from jinja2 import Environment, select_autoescape
 
+from narratrace.report.html import script_json
+
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-{{ nonce }}'; style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'">
 <title>Narrative {{ n.id }} - narratrace</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;color:#222}
@@ -48,8 +50,8 @@ Last appearance: {{ last.date or "undated" }} in <em>{{ last.article }}</em>.</p
 <td>{{ e.source or "" }}</td><td>{{ e.outlet or "" }}</td><td>{{ e.article }} <small>[{{ e.span[0] }}, {{ e.span[1] }})</small></td><td>{{ e.text }}</td></tr>
 {% endfor %}</table>
 <script id="nt-data" type="application/json">{{ data_json|safe }}</script>
-{% if plotlyjs %}<script>{{ plotlyjs|safe }}</script>{% endif %}
-<script>
+{% if plotlyjs %}<script nonce="{{ nonce }}">{{ plotlyjs|safe }}</script>{% endif %}
+<script nonce="{{ nonce }}">
 (function(){
   if (typeof Plotly === "undefined") { return; }
   var d = JSON.parse(document.getElementById("nt-data").textContent);
@@ -66,10 +68,6 @@ Last appearance: {{ last.date or "undated" }} in <em>{{ last.article }}</em>.</p
 """
 
 _ENV = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-
-
-def _safe_json(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def render_timeline_html(narrative: dict[str, Any], *, include_plotlyjs: bool = True) -> str:
@@ -100,6 +98,7 @@ def render_timeline_html(narrative: dict[str, Any], *, include_plotlyjs: bool = 
         last=tl.get("last_appearance") or {},
         outlets=[o["outlet"] for o in tl.get("outlets") or []],
         languages=[g["lang"] for g in tl.get("languages") or []],
-        data_json=_safe_json(data),
+        data_json=script_json(data),
+        nonce=secrets.token_urlsafe(16),
         plotlyjs=plotlyjs,
     )
