@@ -274,6 +274,10 @@ def cue_bounds(head: Token, model: dict[str, Any]) -> tuple[int, int]:
     return lo, hi + 1
 
 
+# Stances that answer an earlier claim; their verbs are always cues (see attribute_doc).
+REACTION_STANCES = frozenset({"denies", "confirms", "retracts", "corrects"})
+
+
 def attribute_doc(doc: Doc, model: dict[str, Any] | None = None) -> list[Attribution]:
     """Attributions in an English spaCy ``Doc`` (offsets are the Doc's character offsets).
 
@@ -289,10 +293,13 @@ def attribute_doc(doc: Doc, model: dict[str, Any] | None = None) -> list[Attribu
     for tok in doc:
         if tok.pos_ not in CANDIDATE_POS or tok.i in used_heads:
             continue
-        if tok.lemma_.lower() not in model["lemma_seen"]:
+        # Verbs of reaction from the hand-written lexicon ("retracted", "corrected", "denied",
+        # "confirmed") are cues even where PolNeAR, which has few retractions, gives them a low score.
+        reaction = tok.pos_ == "VERB" and cue_lexicon("en").get(tok.lemma_.lower(), {}).get("stance") in REACTION_STANCES
+        if tok.lemma_.lower() not in model["lemma_seen"] and not reaction:
             continue
         prob = cue_probability(tok, model)
-        if prob < threshold:
+        if prob < threshold and not reaction:
             continue
         clo, chi = cue_bounds(tok, model)
         cue_tokens = set(range(clo, chi))
