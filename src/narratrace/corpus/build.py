@@ -37,6 +37,7 @@ from narratrace.corpus.narratives import (
 from narratrace.corpus.stories import StoryClusterer, StoryItem, make_items
 from narratrace.corpus.timeline import build_timeline
 from narratrace.errors import NarratraceError
+from narratrace.ingest.dates import as_utc as _aware
 from narratrace.model import Article
 from narratrace.store.schema import analyses, articles
 from narratrace.store.schema_corpus import (
@@ -75,11 +76,6 @@ class BuildResult:
     stories: dict[str, str] = field(default_factory=dict)
     narratives: list[dict[str, Any]] = field(default_factory=list)
 
-
-def _aware(d: datetime | None) -> datetime | None:
-    if d is None:
-        return None
-    return d if d.tzinfo else d.replace(tzinfo=UTC)
 
 
 def load_publications(engine: Engine) -> list[Publication]:

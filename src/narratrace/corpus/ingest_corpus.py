@@ -33,7 +33,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ from sqlalchemy.engine import Connection
 
 from narratrace.corpus.dedup import normalize_url
 from narratrace.ingest import IngestFailure, iter_files, read_path
+from narratrace.ingest.dates import as_utc as _aware
 from narratrace.model import Analysis, Article
 from narratrace.store.articles import save_analysis, save_article
 from narratrace.store.schema import analyses
@@ -98,13 +99,6 @@ def publication_name(article: Article) -> str:
         return article.url
     return article.id
 
-
-def _aware(value: datetime | date | None) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime(value.year, value.month, value.day, tzinfo=UTC)
 
 
 def _file_key(path: Path) -> tuple[str, int, int, str]:

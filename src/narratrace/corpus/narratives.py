@@ -46,6 +46,7 @@ import numpy as np
 
 from narratrace.corpus.similarity import jaccard, name_keys
 from narratrace.errors import ConfigError
+from narratrace.ingest.dates import as_utc as _aware
 from narratrace.model import Analysis, Article
 
 STANCE_TO_EVENT = {
@@ -186,13 +187,6 @@ class Narrative:
                 seen.append(m.article)
         return seen
 
-
-def _aware(d: datetime | date | None) -> datetime | None:
-    if d is None:
-        return None
-    if isinstance(d, datetime):
-        return d if d.tzinfo else d.replace(tzinfo=UTC)
-    return datetime(d.year, d.month, d.day, tzinfo=UTC)
 
 
 def article_name(article: Article) -> str:

@@ -32,6 +32,7 @@ import numpy as np
 
 from narratrace.corpus.similarity import combine, jaccard, name_keys
 from narratrace.errors import ConfigError
+from narratrace.ingest.dates import as_utc as _aware
 
 # Join threshold on the combined score (probability of "same story"). Lower than the
 # 0.5 decision boundary on purpose: a story gathers all coverage of one event (its
@@ -80,11 +81,6 @@ class Story:
     def top_keys(self) -> set[str]:
         return {k for k, _ in self.key_counts.most_common(STORY_TOP_KEYS)}
 
-
-def _aware(d: datetime | None) -> datetime | None:
-    if d is None:
-        return None
-    return d if d.tzinfo else d.replace(tzinfo=UTC)
 
 
 class StoryClusterer:

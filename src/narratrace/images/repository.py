@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -13,15 +13,8 @@ from sqlalchemy.engine import Connection
 from narratrace.images.collect import ImageItem
 from narratrace.images.hashing import Fingerprint, ImageMetadata
 from narratrace.images.index import ImageIndex, ViewCodes, hex_to_words
+from narratrace.ingest.dates import as_utc as _utc
 from narratrace.store.schema_images import image_appearances, image_refusals, images
-
-
-def _utc(value: datetime | date | None) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime(value.year, value.month, value.day, tzinfo=UTC)
 
 
 @dataclass(slots=True)

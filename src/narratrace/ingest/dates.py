@@ -17,6 +17,19 @@ DATE_LINE = re.compile(
 )
 
 
+def as_utc(value: datetime | date | None) -> datetime | None:
+    """A timezone-aware UTC datetime from a datetime (naive ones are taken as UTC) or a date.
+
+    >>> as_utc(date(2025, 2, 8)).isoformat()
+    '2025-02-08T00:00:00+00:00'
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime(value.year, value.month, value.day, tzinfo=UTC)
+
+
 def parse_date(value: object) -> datetime | None:
     """Parse a date from a string, number (epoch seconds), date or datetime; ``None`` if unknown.
 
@@ -27,10 +40,8 @@ def parse_date(value: object) -> datetime | None:
     """
     if value is None or value == "":
         return None
-    if isinstance(value, datetime):
-        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    if isinstance(value, datetime | date):
+        return as_utc(value)
     if isinstance(value, int | float):
         try:
             return datetime.fromtimestamp(float(value), tz=UTC)

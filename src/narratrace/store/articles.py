@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
+from narratrace.ingest.dates import as_utc as _as_datetime
 from narratrace.model import Article, ImageRef, to_jsonable
 from narratrace.store.schema import analyses, articles
-
-
-def _as_datetime(value: datetime | date | None) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime(value.year, value.month, value.day, tzinfo=UTC)
 
 
 def save_article(conn: Connection, article: Article) -> bool:
