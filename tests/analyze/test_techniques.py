@@ -16,6 +16,7 @@ from narratrace.analyze.techniques.taxonomy import (
     FAMILY,
     FAMILY_COLOR,
     PTC_LABELS,
+    SUPPORTED_LANGS,
     TECHNIQUES,
     TO_PTC,
 )
@@ -165,3 +166,72 @@ def test_report_parts_escape_and_colour(shipped):
         assert h.attrs["family"] == FAMILY[h.label]
     sec = technique_section(a)
     assert isinstance(sec.html, Markup) and "<script>" not in str(sec.html)
+
+
+def test_embedding_features_shape_and_context():
+    from narratrace.analyze.techniques.model import EMB_DIM, embedding_features
+
+    rng = np.random.default_rng(0)
+    vecs = rng.normal(size=(3, 384)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    feats = embedding_features(vecs, ["de", "de", "fr"])
+    assert feats.shape == (3, EMB_DIM)
+    assert np.allclose(feats[:, :384], vecs)
+    assert np.allclose(feats[0, 384:768], feats[2, 384:768])  # one article context for all rows
+    assert np.isclose(np.linalg.norm(feats[0, 384:768]), 1.0, atol=1e-4)
+    assert feats[2, 768:].argmax() != feats[0, 768:].argmax()  # language one-hot differs
+
+
+def test_fused_paragraph_model_roundtrip(tmp_path):
+    from narratrace.analyze.techniques.model import EMB_DIM, ParagraphModel
+
+    corpus = _toy_corpus()
+    texts = [a.text[s:e] for a in corpus for _, s, e in a.paragraphs]
+    y = np.zeros((len(texts), len(TECHNIQUES)), dtype=np.int8)
+    j = TECHNIQUES.index("Name_Calling-Labeling")
+    y[::2, j] = 1  # first line of each toy article is the loaded one
+    rng = np.random.default_rng(1)
+    emb = rng.normal(size=(len(texts), EMB_DIM)).astype(np.float32)
+    emb[:, 0] = y[:, j] * 2.0 - 1.0  # one informative embedding column
+    dense = np.zeros((len(texts), 20), dtype=np.float32)
+    pm = ParagraphModel().fit(texts, dense, y).fit_embeddings(emb, y)
+    assert not pm.uses_embeddings  # fusion weight 1.0: TF-IDF only until tuned
+    pm.fusion_ = 0.0
+    p_emb = pm.predict_proba(texts, dense, emb)
+    assert p_emb[y[:, j] == 1, j].min() > p_emb[y[:, j] == 0, j].max()
+    assert np.allclose(pm.predict_proba(texts, dense), pm.tfidf_proba(texts, dense))  # no emb -> TF-IDF
+    pm.fusion_ = 0.4
+    arrays: dict = {}
+    pm.dump(arrays)
+    np.savez(tmp_path / "p.npz", **arrays)
+    with np.load(tmp_path / "p.npz", allow_pickle=False) as data:
+        again = ParagraphModel.load({k: data[k] for k in data.files})
+    assert again.fusion_ == pytest.approx(0.4)
+    assert np.allclose(again.predict_proba(texts, dense, emb), pm.predict_proba(texts, dense, emb), atol=1e-2)
+
+
+def test_fusion_weight_follows_the_informative_model():
+    from narratrace.analyze.techniques.training import choose_fusion, cross_half_micro
+
+    rng = np.random.default_rng(2)
+    n = 400
+    y = (rng.random((n, len(TECHNIQUES))) < 0.2).astype(np.int8)
+    informative = np.clip(y * 0.6 + rng.random(y.shape) * 0.4, 0, 1)
+    noise = rng.random(y.shape)
+    langs = ["de"] * (n // 2) + ["fr"] * (n // 2)
+    halves = np.arange(n) % 2
+    good = cross_half_micro(informative, y, langs, halves)
+    bad = cross_half_micro(noise, y, langs, halves)
+    assert set(good) == {"de", "fr"} and min(good.values()) > max(bad.values())
+    w_emb = choose_fusion(noise, informative, y, langs, halves, lambda _: None)
+    assert w_emb.shape == (len(SUPPORTED_LANGS),) and w_emb.max() <= 0.3
+    assert choose_fusion(informative, noise, y, langs, halves, lambda _: None).min() >= 0.7
+
+
+def test_per_language_fusion_weights_pick_rows():
+    from narratrace.analyze.techniques.model import ParagraphModel
+
+    pm = ParagraphModel(fusion_=np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], dtype=np.float32))
+    w = pm.fusion_weights(["de", "en", "xx"], 3).ravel()
+    assert w.tolist() == pytest.approx([0.1 + 0.1 * SUPPORTED_LANGS.index("de"), 0.1, 0.1])
+    assert pm.fusion_weights(None, 2).ravel() == pytest.approx([0.35, 0.35])

@@ -29,6 +29,7 @@ def persuasion_cli(
     seed: Annotated[int, typer.Option("--seed", help="Random seed (SGD shuffling).")] = 0,
     out: Annotated[Path | None, typer.Option("--out", help="Where to write the weights (default: the shipped resources/persuasion/persuasion.npz).")] = None,
     json_out: Annotated[str | None, typer.Option("--json", help="Also write the dev metrics as JSON to PATH (- for stdout).")] = None,
+    embeddings: Annotated[bool, typer.Option("--embeddings/--no-embeddings", help="Fuse an e5 sentence-embedding paragraph model with the TF-IDF one.")] = True,
 ) -> None:
     """Train the persuasion-technique model and print its held-out dev metrics."""
     from narratrace.analyze.techniques.training import train_persuasion
@@ -37,7 +38,7 @@ def persuasion_cli(
     if not data.is_dir():
         raise ConfigError(f"--data {data} is not a folder")
     con = console()
-    _, metrics = train_persuasion(data, seed=seed, out=out, log=lambda line: con.print(line, markup=False))
+    _, metrics = train_persuasion(data, seed=seed, out=out, log=lambda line: con.print(line, markup=False), embeddings=embeddings)
     for key, value in metrics.items():
         con.print(f"{key}={value:.4f}", markup=False)
     if json_out:

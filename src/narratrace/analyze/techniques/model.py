@@ -32,6 +32,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from narratrace.analyze.techniques.features import (
+    lang_onehot,
     paragraph_dense,
     span_dense,
     token_features,
@@ -52,6 +53,8 @@ UNIT_BOW_WEIGHT = 1.0
 MIN_TRIGGER_IDF_SPANS = float(np.log(50) + 1)
 # Same idea for paragraph triggers, with ~5% of training paragraphs (IDF below ln(20) + 1).
 MIN_TRIGGER_IDF_PARAGRAPHS = float(np.log(20) + 1)
+# Width of the embedding features: paragraph and article-mean e5 vectors, language one-hot.
+EMB_DIM = 2 * 384 + len(SUPPORTED_LANGS)
 TOKEN_WORD_RE = re.compile(r"\w+")
 # Scale of the dense block next to the TF-IDF blocks (chosen on the tune split: 1.0 and 3.0
 # were within noise; 2.0 kept).
@@ -154,6 +157,15 @@ class ParagraphModel:
     coef_: np.ndarray | None = None
     intercept_: np.ndarray | None = None
     thresholds_: np.ndarray = field(default_factory=lambda: np.full((len(SUPPORTED_LANGS), len(TECHNIQUES)), 0.3))
+    # Second model on sentence embeddings (see :func:`paragraph_embeddings`); its
+    # probabilities are averaged with the TF-IDF model's, the TF-IDF one weighted by
+    # ``fusion_`` (a number, or one weight per supported language).
+    # Inverse L2 strength of the embedding model: C in {0.5, 1, 2, 4, 8, 16} on the tune split
+    # (en, de, fr; thresholds cross-fitted over two halves), 2 was best.
+    emb_C: float = 2.0
+    emb_coef_: np.ndarray | None = None
+    emb_bias_: np.ndarray | None = None
+    fusion_: float | np.ndarray = 1.0
 
     def labels(self, proba: np.ndarray, langs: list[str]) -> list[list[str]]:
         """Technique names above the language's thresholds, per row of ``proba``."""
@@ -189,11 +201,58 @@ class ParagraphModel:
         self.intercept_ = np.asarray(bias, dtype=np.float32)
         return self
 
-    def predict_proba(self, texts: list[str], dense: np.ndarray) -> np.ndarray:
+    def fit_embeddings(self, emb: np.ndarray, y: np.ndarray, *, seed: int = 0) -> ParagraphModel:
+        """Fit the embedding model: one logistic regression per technique (lbfgs, L2)."""
+        from sklearn.linear_model import LogisticRegression
+
+        coefs, bias = [], []
+        for j in range(y.shape[1]):
+            if y[:, j].sum() == 0:
+                coefs.append(np.zeros(emb.shape[1], dtype=np.float32))
+                bias.append(-10.0)
+                continue
+            clf = LogisticRegression(C=self.emb_C, max_iter=500, random_state=seed)
+            clf.fit(emb, y[:, j])
+            coefs.append(clf.coef_[0].astype(np.float32))
+            bias.append(float(clf.intercept_[0]))
+        self.emb_coef_ = np.vstack(coefs)
+        self.emb_bias_ = np.asarray(bias, dtype=np.float32)
+        return self
+
+    @property
+    def uses_embeddings(self) -> bool:
+        return self.emb_coef_ is not None and bool(np.any(np.asarray(self.fusion_) < 1.0))
+
+    def fusion_weights(self, langs: list[str] | None, n: int) -> np.ndarray:
+        """TF-IDF weight per row, shape ``(n, 1)`` (unknown languages use the first row)."""
+        w = np.asarray(self.fusion_, dtype=np.float32)
+        if w.ndim == 0:
+            return np.full((n, 1), float(w), dtype=np.float32)
+        if langs is None:
+            return np.full((n, 1), float(w.mean()), dtype=np.float32)
+        idx = [SUPPORTED_LANGS.index(lang) if lang in SUPPORTED_LANGS else 0 for lang in langs]
+        return w[idx].reshape(n, 1)
+
+    def tfidf_proba(self, texts: list[str], dense: np.ndarray) -> np.ndarray:
+        """Probabilities of the TF-IDF model alone."""
         if not texts:
             return np.zeros((0, len(TECHNIQUES)), dtype=np.float32)
         X = self._matrix(texts, dense)
         return sigmoid(np.asarray(X @ self.coef_.T) + self.intercept_)
+
+    def emb_proba(self, emb: np.ndarray) -> np.ndarray:
+        """Probabilities of the embedding model alone."""
+        return sigmoid(emb @ self.emb_coef_.T + self.emb_bias_)
+
+    def predict_proba(
+        self, texts: list[str], dense: np.ndarray, emb: np.ndarray | None = None, langs: list[str] | None = None
+    ) -> np.ndarray:
+        """Fused probabilities (``langs`` picks per-language weights); TF-IDF alone when ``emb`` is ``None``."""
+        p = self.tfidf_proba(texts, dense)
+        if emb is None or not self.uses_embeddings or not texts:
+            return p
+        w = self.fusion_weights(langs, len(texts))
+        return w * p + (1.0 - w) * self.emb_proba(emb)
 
     def dump(self, arrays: dict[str, np.ndarray]) -> None:
         _dump_vec("pw", self.word_, arrays)
@@ -201,6 +260,10 @@ class ParagraphModel:
         arrays["p_coef"] = self.coef_.astype(np.float16)
         arrays["p_bias"] = self.intercept_
         arrays["p_thr"] = self.thresholds_.astype(np.float32)
+        if self.emb_coef_ is not None:
+            arrays["pe_coef"] = self.emb_coef_.astype(np.float16)
+            arrays["pe_bias"] = self.emb_bias_.astype(np.float32)
+        arrays["p_fusion"] = np.atleast_1d(np.asarray(self.fusion_, dtype=np.float32))
 
     @classmethod
     def load(cls, arrays) -> ParagraphModel:
@@ -210,6 +273,11 @@ class ParagraphModel:
         m.coef_ = arrays["p_coef"].astype(np.float32)
         m.intercept_ = arrays["p_bias"]
         m.thresholds_ = arrays["p_thr"]
+        if "pe_coef" in arrays:
+            m.emb_coef_ = arrays["pe_coef"].astype(np.float32)
+            m.emb_bias_ = arrays["pe_bias"]
+        fusion = np.asarray(arrays["p_fusion"], dtype=np.float32) if "p_fusion" in arrays else np.ones(1, np.float32)
+        m.fusion_ = float(fusion[0]) if fusion.size == 1 else fusion
         return m
 
 
@@ -218,6 +286,29 @@ def paragraph_inputs(paragraphs: list[tuple[str, str]]) -> tuple[list[str], np.n
     n = len(paragraphs)
     dense = np.vstack([paragraph_dense(t, lang, i, n) for i, (t, lang) in enumerate(paragraphs)]) if n else np.zeros((0, 20), np.float32)
     return [t for t, _ in paragraphs], dense
+
+
+def paragraph_embeddings(paragraphs: list[tuple[str, str]]) -> np.ndarray:
+    """Embedding features of one article's paragraphs given as ``(text, lang)``.
+
+    Per paragraph: its multilingual e5 embedding (stripped text, cut at the shared
+    ``MAX_CHARS``), the normalised mean embedding of the article's paragraphs (context),
+    and a language one-hot. Shape ``(len(paragraphs), EMB_DIM)``.
+    """
+    if not paragraphs:
+        return np.zeros((0, EMB_DIM), dtype=np.float32)
+    from narratrace.text.embeddings import embed_passages
+
+    vecs = embed_passages([t.strip() for t, _ in paragraphs])
+    return embedding_features(vecs, [lang for _, lang in paragraphs])
+
+
+def embedding_features(vecs: np.ndarray, langs: list[str]) -> np.ndarray:
+    """Features from one article's paragraph embeddings (see :func:`paragraph_embeddings`)."""
+    mean = vecs.mean(axis=0)
+    mean = mean / (np.linalg.norm(mean) + 1e-9)
+    onehot = np.asarray([lang_onehot(lang) for lang in langs], dtype=np.float32)
+    return np.hstack([vecs, np.tile(mean, (len(vecs), 1)), onehot]).astype(np.float32)
 
 
 # --------------------------------------------------------------------------- span tagger

@@ -18,6 +18,7 @@ import numpy as np
 
 from narratrace.analyze.techniques.model import (
     PersuasionModel,
+    paragraph_embeddings,
     paragraph_inputs,
     span_inputs,
     split_sentences,
@@ -57,10 +58,19 @@ def set_model(model: PersuasionModel | None) -> None:
         _MODEL = model
 
 
-def paragraph_proba(model: PersuasionModel, text: str, paragraphs: list[tuple[int, int, str]]) -> np.ndarray:
-    """Technique probabilities, shape ``(len(paragraphs), 23)``, for ``(start, end, lang)``."""
-    texts, dense = paragraph_inputs([(text[s:e], lang) for s, e, lang in paragraphs])
-    return model.paragraphs.predict_proba(texts, dense)
+def paragraph_proba(
+    model: PersuasionModel, text: str, paragraphs: list[tuple[int, int, str]], *, embeddings: bool = True
+) -> np.ndarray:
+    """Technique probabilities, shape ``(len(paragraphs), 23)``, for ``(start, end, lang)``.
+
+    ``paragraphs`` should be all paragraphs of one article: the embedding model reads the
+    article's mean embedding as context. With ``embeddings=False`` (or a model without an
+    embedding part) only the TF-IDF model runs, which needs no e5 encoding.
+    """
+    pairs = [(text[s:e], lang) for s, e, lang in paragraphs]
+    texts, dense = paragraph_inputs(pairs)
+    emb = paragraph_embeddings(pairs) if embeddings and model.paragraphs.uses_embeddings and pairs else None
+    return model.paragraphs.predict_proba(texts, dense, emb, [lang for _, lang in pairs])
 
 
 def paragraph_labels(model: PersuasionModel, proba: np.ndarray, langs: list[str]) -> list[list[str]]:

@@ -154,7 +154,8 @@ class TechniquesStage(Stage):
                 continue
             ps, pe, _ = units[i]
             sents = [(s, e) for s, e in sentences if s >= ps and e <= pe] or [(ps, pe)]
-            sp = paragraph_proba(model, text, [(s, e, langs[i]) for s, e in sents])
+            # TF-IDF part only: ranking sentences does not need an e5 pass per sentence.
+            sp = paragraph_proba(model, text, [(s, e, langs[i]) for s, e in sents], embeddings=False)
             for tech in missing:
                 j = TECHNIQUES.index(tech)
                 if proba[i, j] < MIN_PARAGRAPH_PROBA:
