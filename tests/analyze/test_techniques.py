@@ -235,3 +235,16 @@ def test_per_language_fusion_weights_pick_rows():
     w = pm.fusion_weights(["de", "en", "xx"], 3).ravel()
     assert w.tolist() == pytest.approx([0.1 + 0.1 * SUPPORTED_LANGS.index("de"), 0.1, 0.1])
     assert pm.fusion_weights(None, 2).ravel() == pytest.approx([0.35, 0.35])
+
+
+def test_embeddings_switch_off_gives_tfidf_only(shipped, monkeypatch):
+    from narratrace.analyze.techniques.predict import EMBEDDINGS_ENV, get_model, paragraph_proba
+
+    model = get_model()
+    units = [(s, e, "en") for _, s, e in paragraph_offsets(TEXT)]
+    monkeypatch.setenv(EMBEDDINGS_ENV, "off")
+    off = paragraph_proba(model, TEXT, units)
+    assert np.allclose(off, paragraph_proba(model, TEXT, units, embeddings=False))
+    if model.paragraphs.uses_embeddings:
+        monkeypatch.delenv(EMBEDDINGS_ENV)
+        assert not np.allclose(off, paragraph_proba(model, TEXT, units))  # the e5 part moves the scores

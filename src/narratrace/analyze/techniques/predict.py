@@ -11,6 +11,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -31,6 +32,8 @@ from narratrace.errors import ModelError
 _lock = threading.Lock()
 _MODEL: PersuasionModel | None = None
 
+# Environment switch: "off" runs the paragraph classifier without e5 embeddings (speed).
+EMBEDDINGS_ENV = "NARRATRACE_TECHNIQUES_EMBEDDINGS"
 # Spans shorter than this many characters are dropped (single letters, stray digits).
 MIN_SPAN_CHARS = 2
 
@@ -64,11 +67,13 @@ def paragraph_proba(
     """Technique probabilities, shape ``(len(paragraphs), 23)``, for ``(start, end, lang)``.
 
     ``paragraphs`` should be all paragraphs of one article: the embedding model reads the
-    article's mean embedding as context. With ``embeddings=False`` (or a model without an
-    embedding part) only the TF-IDF model runs, which needs no e5 encoding.
+    article's mean embedding as context. With ``embeddings=False``, a model without an
+    embedding part, or ``NARRATRACE_TECHNIQUES_EMBEDDINGS=off`` in the environment, only
+    the TF-IDF model runs, which needs no e5 encoding (faster, less accurate).
     """
     pairs = [(text[s:e], lang) for s, e, lang in paragraphs]
     texts, dense = paragraph_inputs(pairs)
+    embeddings = embeddings and os.environ.get(EMBEDDINGS_ENV, "").lower() != "off"
     emb = paragraph_embeddings(pairs) if embeddings and model.paragraphs.uses_embeddings and pairs else None
     return model.paragraphs.predict_proba(texts, dense, emb, [lang for _, lang in pairs])
 
