@@ -53,7 +53,7 @@ def technique_section(analysis: Analysis) -> Section | None:
         family = FAMILY.get(tech, "")
         rows.append(
             Markup(
-                '<tr data-technique="{t}" data-family="{f}"><td><span class="swatch" style="background:{c}"></span>{name}</td>'
+                '<tr data-technique="{t}" data-family="{f}"><td><span class="swatch" data-color="{c}"></span>{name}</td>'
                 "<td>{fam}</td><td>{n}</td><td>{per}</td><td>{p}</td></tr>"
             ).format(
                 t=tech,
