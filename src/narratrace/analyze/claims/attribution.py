@@ -42,6 +42,7 @@ from narratrace.analyze.claims._common import (
     sentence_index,
 )
 from narratrace.analyze.registry import Stage, register_stage
+from narratrace.analyze.sources import classify_kind
 from narratrace.model import Analysis, Attribution, SourceKind, Span
 
 if TYPE_CHECKING:
@@ -85,17 +86,7 @@ ANONYMOUS_HEADS = frozenset(
     "diplomat diplomats aide aides observer observers critic critics witness witnesses resident residents "
     "someone somebody report reports".split()
 )
-# Words in an organisation's name that make it a news outlet or agency (name shape, not a list of outlets).
-OUTLET_NAME_WORDS = re.compile(
-    r"\b(Times|Post|News|Journal|Mail|Daily|Guardian|Telegraph|Herald|Tribune|Gazette|Press|Today|Magazine|"
-    r"TV|Radio|Broadcasting|Network|Channel|Zeitung|Spiegel|Welt|Bild|Agency|Agentur|Wire|Review|Observer|"
-    r"Express|Independent|Chronicle|Insider|Politico|CNN|BBC|NBC|ABC|CBS|Fox|ZDF|ARD|RT|TASS|Reuters|AP|AFP|dpa)\b"
-)
-GOVERNMENT_NAME_WORDS = re.compile(
-    r"\b(administration|government|ministry|Ministry|Kremlin|White House|Pentagon|Department|cabinet|"
-    r"Defense|Defence|State Department|Foreign Office|Bundesregierung|Regierung|Ministerium|"
-    r"правительство|министерство|Кремль|МИД)\b"
-)
+
 
 
 # --------------------------------------------------------------------------- English
@@ -425,27 +416,26 @@ def _describe_source_en(att: Attribution, head: Token, doc: Doc) -> None:
 
 
 def classify_source(name: str, ent_label: str = "", proper: bool = True) -> str:
-    """Kind of a source by the shape of its name and its entity label (same rule for every outlet).
+    """Kind of a source: the sources stage's rule (:func:`narratrace.analyze.sources.classify_kind`,
+    the same for every outlet), with descriptions such as "the newspaper" classified by their head.
 
     >>> classify_source("the New York Times", "ORG")
     'outlet'
     >>> classify_source("Russia", "GPE")
     'government'
+    >>> classify_source("the newspaper", proper=False)
+    'outlet'
     """
-    if OUTLET_NAME_WORDS.search(name) and ent_label not in ("PERSON", "GPE"):
-        return SourceKind.OUTLET.value
-    if GOVERNMENT_NAME_WORDS.search(name) or ent_label == "GPE":
-        return SourceKind.GOVERNMENT.value
-    if ent_label == "PERSON":
-        return SourceKind.PERSON.value
-    if ent_label == "NORP":
-        return SourceKind.OTHER.value
-    if ent_label == "ORG":
-        return SourceKind.ORGANIZATION.value
-    head = name.split()[-1].lower() if name.split() else ""
+    words = name.split()
+    head = words[-1].lower() if words else ""
+    if not proper and head in ANAPHOR_KINDS:
+        return ANAPHOR_KINDS[head]
+    kind = classify_kind(name, spacy_label=ent_label or None)
+    if kind != SourceKind.OTHER.value:
+        return kind
     if head in ANAPHOR_KINDS:
         return ANAPHOR_KINDS[head]
-    return SourceKind.OTHER.value if not proper else SourceKind.ORGANIZATION.value
+    return SourceKind.ORGANIZATION.value if proper else SourceKind.OTHER.value
 
 
 # --------------------------------------------------------------------------- German / Russian
