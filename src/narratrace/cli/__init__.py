@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 from typing import Annotated
@@ -38,6 +39,10 @@ def _global(
 ) -> None:
     _state.DB_URL = db
     _state.DEBUG = debug
+    if db:
+        # Stages that look things up in the store (fact-checks, images) read the URL from the
+        # environment, so the global option must reach them, also over an inherited variable.
+        os.environ["NARRATRACE_DB"] = db
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 

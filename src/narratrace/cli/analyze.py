@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
         from narratrace.report.terminal import render_terminal
 
         stage_list = [s.strip() for s in stages.split(",") if s.strip()] if stages else None
-        os.environ.setdefault("NARRATRACE_DB", _state.db_url())
+        os.environ["NARRATRACE_DB"] = _state.db_url()
         items: list[Article | IngestFailure] = []
         for raw in paths:
             if raw == "-":
