@@ -116,9 +116,7 @@ def save_refusal(conn: Connection, location: str, reason: str, message: str, art
 
 def _row_fingerprint(row: Any) -> Fingerprint:
     views = row.views or {}
-    cap = row.capture_date
-    if cap is not None and cap.tzinfo is None:
-        cap = cap.replace(tzinfo=UTC)
+    cap = _utc(row.capture_date)
     return Fingerprint(
         sha256=row.sha256,
         width=row.width,

@@ -43,9 +43,7 @@ def save_article(conn: Connection, article: Article) -> bool:
 
 
 def _row_to_article(row: Any) -> Article:
-    published = row.published
-    if published is not None and published.tzinfo is None:
-        published = published.replace(tzinfo=UTC)
+    published = _as_datetime(row.published)
     return Article(
         text=row.text,
         id=row.article_id,
