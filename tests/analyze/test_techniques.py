@@ -56,6 +56,21 @@ def test_span_decoding_bridges_one_gap_and_trims_punctuation():
     assert "they are , lying traitors ."[s:e] == "lying traitors"
 
 
+def test_tagger_thresholds_per_language_survive_save_and_load(tmp_path):
+    toks = tokenize("they are lying traitors")
+    proba = np.array([0.05, 0.05, 0.2, 0.2])
+    tagger = SpanTagger(coef_=np.zeros(4, np.float32), threshold_=np.array([0.1, 0.3, 0.3, 0.3, 0.3, 0.3], np.float32))
+    assert tagger.decode(toks, proba, lang="en")  # English cuts at 0.1: "lying traitors" is in
+    assert tagger.decode(toks, proba, lang="de") == []  # German cuts at 0.3
+    assert tagger.threshold_for("es") == pytest.approx(np.mean([0.1] + [0.3] * 5))
+    arrays: dict = {}
+    tagger.dump(arrays)
+    again = SpanTagger.load(arrays)
+    assert np.allclose(again.threshold_, tagger.threshold_)
+    arrays["t_meta"] = np.array([0.0, 0.25], np.float32)  # a model saved with one threshold
+    assert SpanTagger.load(arrays).threshold_for("en") == pytest.approx(0.25)
+
+
 def test_unsupported_language_is_reported():
     art = Article(text="Hola amigos.\n\nEsto es una prueba.", lang="es")
     a = TechniquesStage()(Analysis(article=art, language="es"))

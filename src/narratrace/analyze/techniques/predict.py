@@ -21,6 +21,7 @@ from narratrace.analyze.techniques.model import (
     PersuasionModel,
     paragraph_embeddings,
     paragraph_inputs,
+    span_embeddings,
     span_inputs,
     split_sentences,
     tag_units,
@@ -73,7 +74,7 @@ def paragraph_proba(
     """
     pairs = [(text[s:e], lang) for s, e, lang in paragraphs]
     texts, dense = paragraph_inputs(pairs)
-    embeddings = embeddings and os.environ.get(EMBEDDINGS_ENV, "").lower() != "off"
+    embeddings = embeddings and _embeddings_on()
     emb = paragraph_embeddings(pairs) if embeddings and model.paragraphs.uses_embeddings and pairs else None
     return model.paragraphs.predict_proba(texts, dense, emb, [lang for _, lang in pairs])
 
@@ -93,21 +94,36 @@ def find_spans(
     """Candidate technique spans ``(start, end, confidence)`` found by the tagger."""
     toks, probas = tag_units(model.tagger, text, units)
     out = []
-    for t, p in zip(toks, probas, strict=True):
+    for t, p, (_, _, lang) in zip(toks, probas, units, strict=True):
         out.extend(
             s
-            for s in model.tagger.decode(t, p, threshold)
+            for s in model.tagger.decode(t, p, threshold, lang)
             if s[1] - s[0] >= MIN_SPAN_CHARS and not model.spans.is_function_words(text[s[0] : s[1]])
         )
     return out
 
 
 def span_proba(
-    model: PersuasionModel, text: str, spans: list[tuple[int, int]], sentences: list[tuple[int, int]], lang: str
+    model: PersuasionModel,
+    text: str,
+    spans: list[tuple[int, int]],
+    sentences: list[tuple[int, int]],
+    lang: str,
+    *,
+    embeddings: bool = True,
 ) -> np.ndarray:
-    """Technique probabilities, shape ``(len(spans), 23)``, of given spans."""
+    """Technique probabilities, shape ``(len(spans), 23)``, of given spans.
+
+    The e5 part is skipped as in :func:`paragraph_proba` (``embeddings=False`` or
+    ``NARRATRACE_TECHNIQUES_EMBEDDINGS=off``).
+    """
     st, ctx, dense = span_inputs(text, spans, sentences, lang)
-    return model.spans.predict_proba(st, ctx, dense)
+    use = embeddings and _embeddings_on() and model.spans.uses_embeddings and bool(st)
+    return model.spans.predict_proba(st, ctx, dense, span_embeddings(st) if use else None)
+
+
+def _embeddings_on() -> bool:
+    return os.environ.get(EMBEDDINGS_ENV, "").lower() != "off"
 
 
 _PTC_INDEX = {label: i for i, label in enumerate(PTC_LABELS)}
