@@ -10,7 +10,13 @@ from narratrace.analyze.techniques.data import SemevalArticle, paragraph_offsets
 from narratrace.analyze.techniques.features import tokenize
 from narratrace.analyze.techniques.model import PersuasionModel, SpanTagger
 from narratrace.analyze.techniques.predict import model_path, set_model
-from narratrace.analyze.techniques.stage import STAGE_NAME, TechniquesStage, span_reason, summarize
+from narratrace.analyze.techniques.stage import (
+    STAGE_NAME,
+    TechniquesStage,
+    readable,
+    span_reason,
+    summarize,
+)
 from narratrace.analyze.techniques.taxonomy import (
     FAMILIES,
     FAMILY,
@@ -263,3 +269,26 @@ def test_embeddings_switch_off_gives_tfidf_only(shipped, monkeypatch):
     if model.paragraphs.uses_embeddings:
         monkeypatch.delenv(EMBEDDINGS_ENV)
         assert not np.allclose(off, paragraph_proba(model, TEXT, units))  # the e5 part moves the scores
+
+
+def test_seed_article_marks_labels_and_loaded_language_with_reasons(shipped, seed_path):
+    """The issue's must-show: the labels the seed article pins on others, and its loaded language."""
+    import narratrace
+
+    a = narratrace.analyze(seed_path)
+    text = a.text
+    for label in ("phantom army", "conspiracy theory", "propaganda machine"):
+        starts = [i for i in range(len(text)) if text.startswith(label, i)]
+        assert starts, label
+        marking = [
+            t for t in a.techniques for i in starts if t.start < i + len(label) and t.end > i and t.technique in TECHNIQUES
+        ]
+        assert marking, f"no technique span covers {label!r}"
+        assert all(readable(t.technique) in t.reason for t in marking)
+    loaded = [t for t in a.techniques if t.technique == "Loaded_Language"]
+    assert len(loaded) >= 5
+    # A word-triggered reason names words that are in the span it explains.
+    for t in loaded:
+        quoted = t.reason.split("'")[1::2]
+        span = text[t.start : t.end].lower()
+        assert quoted and all(w.lower() in span for w in quoted if not t.reason.startswith("the paragraph"))
