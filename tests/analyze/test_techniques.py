@@ -271,6 +271,29 @@ def test_embeddings_switch_off_gives_tfidf_only(shipped, monkeypatch):
         assert not np.allclose(off, paragraph_proba(model, TEXT, units))  # the e5 part moves the scores
 
 
+def test_embeddings_switch_off_also_covers_span_techniques(shipped, monkeypatch):
+    from narratrace.analyze.techniques.model import span_inputs
+    from narratrace.analyze.techniques.predict import (
+        EMBEDDINGS_ENV,
+        get_model,
+        sentences_of,
+        span_proba,
+    )
+
+    model = get_model()
+    units = [(s, e, "en") for _, s, e in paragraph_offsets(TEXT)]
+    spans = [(TEXT.index("propaganda machine"), TEXT.index("propaganda machine") + 18), (TEXT.index("traitors"), TEXT.index("traitors") + 8)]
+    sents = sentences_of(TEXT, units)
+    monkeypatch.setenv(EMBEDDINGS_ENV, "off")
+    off = span_proba(model, TEXT, spans, sents, "en")
+    assert np.allclose(off, model.spans.sparse_proba(*span_inputs(TEXT, spans, sents, "en")))
+    if model.spans.uses_embeddings:
+        monkeypatch.delenv(EMBEDDINGS_ENV)
+        on = span_proba(model, TEXT, spans, sents, "en")
+        assert np.allclose(on.sum(axis=1), 1.0, atol=1e-4)  # still a distribution after fusion
+        assert not np.allclose(off, on)
+
+
 def test_seed_article_marks_labels_and_loaded_language_with_reasons(shipped, seed_path):
     """The issue's must-show: the labels the seed article pins on others, and its loaded language."""
     import narratrace
