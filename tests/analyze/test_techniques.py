@@ -315,3 +315,36 @@ def test_seed_article_marks_labels_and_loaded_language_with_reasons(shipped, see
         quoted = t.reason.split("'")[1::2]
         span = text[t.start : t.end].lower()
         assert quoted and all(w.lower() in span for w in quoted if not t.reason.startswith("the paragraph"))
+
+
+def test_span_filter_tuning_and_roundtrip(tmp_path):
+    from narratrace.analyze.techniques.predict import detect_spans, paragraph_proba, sentences_of
+    from narratrace.analyze.techniques.training import (
+        FILTER_THRESHOLDS,
+        fit_models,
+        tune_span_filter,
+    )
+
+    corpus = _toy_corpus()
+    model = fit_models(corpus[:16], seed=0, log=lambda _: None)
+    # The toy tagger is sure of every token (probabilities 0 or 1, with a few ~1e-36 in the
+    # plain lines); a tiny cut lets those through as wrong candidates for the filter to learn.
+    model.tagger.threshold_ = 1e-37
+    # Four loaded phrases among 24 spans are "common words" by the stop rule; not the point here.
+    model.spans.is_function_words = lambda _text: False
+    logs: list[str] = []
+    model.span_filter = tune_span_filter(model, corpus[16:], seed=0, log=logs.append)
+    assert {"en", "de"} <= {line.split()[2].rstrip(":") for line in logs}
+    assert all(np.isclose(FILTER_THRESHOLDS, t).any() for t in model.span_filter.thresholds_[:2])  # en, de
+    text = "They are evil traitors and evil traitors again.\nthe bridge opened in town.\n"
+    units = [(s, e, "en") for _, s, e in paragraph_offsets(text)]
+    args = (text, units, sentences_of(text, units), "en", paragraph_proba(model, text, units))
+    spans, rows = detect_spans(model, *args)
+    assert len(spans) == len(rows) and all(0 <= s < e <= len(text) for s, e, _ in spans)
+    path = tmp_path / "m.npz"
+    model.save(path)
+    again = PersuasionModel.load(path)
+    again.spans.is_function_words = model.spans.is_function_words
+    assert again.span_filter is not None
+    assert np.allclose(again.span_filter.thresholds_, model.span_filter.thresholds_)
+    assert [(s, e) for s, e, _ in detect_spans(again, *args)[0]] == [(s, e) for s, e, _ in spans]

@@ -121,7 +121,9 @@ def predict_ptc(model, articles, *, threshold: float | None = None):
     """Predicted SI spans per article and PTC labels for every gold span key."""
     from narratrace.analyze.techniques.data import paragraph_offsets
     from narratrace.analyze.techniques.predict import (
+        detect_spans,
         find_spans,
+        paragraph_proba,
         sentences_of,
         span_proba,
         to_ptc_proba,
@@ -132,7 +134,14 @@ def predict_ptc(model, articles, *, threshold: float | None = None):
     tc_pred: dict[tuple, list[str]] = {}
     for art in articles:
         units = [(s, e, "en") for _, s, e in paragraph_offsets(art.text)]
-        si_pred[art.id] = [(s, e) for s, e, _ in find_spans(model, art.text, units, threshold)]
+        if threshold is not None:  # the tagger alone at a fixed cut (diagnostics)
+            si_pred[art.id] = [(s, e) for s, e, _ in find_spans(model, art.text, units, threshold)]
+        elif units:
+            para = paragraph_proba(model, art.text, units)
+            found, _ = detect_spans(model, art.text, units, sentences_of(art.text, units), "en", para)
+            si_pred[art.id] = [(s, e) for s, e, _ in found]
+        else:
+            si_pred[art.id] = []
         groups: dict[tuple[int, int], int] = Counter((s, e) for _, s, e in art.spans)
         if groups:
             keys = sorted(groups)

@@ -1,12 +1,13 @@
-"""The persuasion model: a paragraph classifier, a span tagger and a span classifier.
+"""The persuasion model: a paragraph classifier, a span tagger, a span filter and a span classifier.
 
-Three linear models over sparse features, trained jointly on six languages:
+Linear models over sparse features and e5 embeddings, trained jointly on six languages:
 
 - :class:`ParagraphModel`: one-vs-rest logistic regression over word 1-2-gram and
   character 3-5-gram TF-IDF plus dense features, with a tuned threshold per technique
   (SemEval-2023 subtask 3).
 - :class:`SpanTagger`: a token-level logistic model over hashed window features that
-  marks tokens inside any technique span (PTC span identification).
+  marks tokens inside any technique span; :class:`SpanFilter` keeps the candidate runs
+  of marked tokens it believes (PTC span identification).
 - :class:`SpanClassifier`: a multinomial logistic model that names the technique of a
   span from its words, characters, sentence context, length and repetition in the
   article, averaged with one over the e5 embedding of the span (PTC technique
@@ -608,23 +609,113 @@ def span_inputs(
     return out_t, out_c, (np.vstack(dense) if dense else np.zeros((0, 18), np.float32))
 
 
+# --------------------------------------------------------------------------- span filter
+
+# Candidate spans are token runs above this share of the language's tagger threshold; the
+# span filter then keeps the ones it believes. 0.3, 0.5 and 0.7 were within .01 mean SI F1
+# on the tune split (cross-fitted over its halves); 0.5 kept.
+CANDIDATE_FACTOR = 0.5
+# Width of :func:`candidate_features`: 11 statistics, language one-hot, 23 technique probabilities.
+FILTER_DIM = 11 + len(SUPPORTED_LANGS) + len(TECHNIQUES)
+
+
+def candidate_features(
+    token_proba: np.ndarray, n_chars: int, technique_proba: np.ndarray, paragraph_proba: np.ndarray, lang: str, threshold: float
+) -> np.ndarray:
+    """Features of one candidate span for :class:`SpanFilter`.
+
+    ``token_proba`` are the tagger's probabilities of the span's tokens, ``threshold`` the
+    language's tagger threshold, ``technique_proba`` the span classifier's 23 probabilities,
+    ``paragraph_proba`` the paragraph classifier's 23 probabilities for its paragraph.
+    """
+    p = np.asarray(token_proba, dtype=np.float32)
+    t = np.asarray(technique_proba, dtype=np.float32)
+    para = np.asarray(paragraph_proba, dtype=np.float32)
+    stats = [
+        p.mean(),
+        p.max(),
+        p.min(),
+        (p >= threshold).mean(),
+        np.log1p(len(p)),
+        np.log1p(n_chars),
+        t.max(),
+        -(t * np.log(t + 1e-9)).sum(),
+        para.max(),
+        1.0 - np.prod(1.0 - para),
+        p.mean() / max(threshold, 1e-6),
+    ]
+    return np.concatenate([np.asarray(stats, dtype=np.float32), np.asarray(lang_onehot(lang), np.float32), t])
+
+
+@dataclass
+class SpanFilter:
+    """Keeps or drops candidate spans of the tagger (logistic regression over :func:`candidate_features`).
+
+    The tagger alone cuts token probabilities at one threshold, so short runs of common
+    words pass and long runs with a few weak tokens break up. The filter looks at a whole
+    candidate: its token probabilities, length, how sure the span classifier is of one
+    technique and how persuasive its paragraph reads. On the tune split it raised mean SI
+    F1 over the six languages from .467 to .512 (English .285 to .319).
+    """
+
+    C: float = 1.0
+    coef_: np.ndarray | None = None
+    intercept_: float = 0.0
+    thresholds_: np.ndarray = field(default_factory=lambda: np.full(len(SUPPORTED_LANGS), 0.5, dtype=np.float32))
+
+    def fit(self, X: np.ndarray, y: np.ndarray, *, seed: int = 0) -> SpanFilter:
+        from sklearn.linear_model import LogisticRegression
+
+        clf = LogisticRegression(C=self.C, max_iter=2000, random_state=seed).fit(X, y)
+        self.coef_ = clf.coef_[0].astype(np.float32)
+        self.intercept_ = float(clf.intercept_[0])
+        return self
+
+    def proba(self, X: np.ndarray) -> np.ndarray:
+        if len(X) == 0:
+            return np.zeros(0, dtype=np.float32)
+        return sigmoid(np.asarray(X, dtype=np.float32) @ self.coef_ + self.intercept_)
+
+    def threshold_for(self, lang: str | None) -> float:
+        if lang in SUPPORTED_LANGS:
+            return float(self.thresholds_[SUPPORTED_LANGS.index(lang)])
+        return float(np.mean(self.thresholds_))
+
+    def dump(self, arrays: dict[str, np.ndarray]) -> None:
+        arrays["f_coef"] = self.coef_.astype(np.float32)
+        arrays["f_meta"] = np.concatenate([[self.intercept_], self.thresholds_]).astype(np.float32)
+
+    @classmethod
+    def load(cls, arrays) -> SpanFilter | None:
+        if "f_coef" not in arrays:
+            return None
+        m = cls()
+        m.coef_ = arrays["f_coef"].astype(np.float32)
+        m.intercept_ = float(arrays["f_meta"][0])
+        m.thresholds_ = arrays["f_meta"][1:].astype(np.float32)
+        return m
+
+
 # --------------------------------------------------------------------------- bundle
 
 
 @dataclass
 class PersuasionModel:
-    """All three models plus metadata (training hashes, metrics)."""
+    """The three models, the optional span filter, and metadata (training hashes, metrics)."""
 
     paragraphs: ParagraphModel
     tagger: SpanTagger
     spans: SpanClassifier
     meta: dict = field(default_factory=dict)
+    span_filter: SpanFilter | None = None
 
     def save(self, path: Path) -> None:
         arrays: dict[str, np.ndarray] = {}
         self.paragraphs.dump(arrays)
         self.tagger.dump(arrays)
         self.spans.dump(arrays)
+        if self.span_filter is not None:
+            self.span_filter.dump(arrays)
         arrays["meta"] = np.array(json.dumps(self.meta))
         path.parent.mkdir(parents=True, exist_ok=True)
         np.savez_compressed(path, **arrays)
@@ -638,6 +729,7 @@ class PersuasionModel:
             SpanTagger.load(data),
             SpanClassifier.load(data),
             json.loads(str(data["meta"])),
+            SpanFilter.load(data),
         )
 
 

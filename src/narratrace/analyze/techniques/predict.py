@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from narratrace.analyze.techniques.model import (
+    CANDIDATE_FACTOR,
+    FILTER_DIM,
     PersuasionModel,
+    candidate_features,
     paragraph_embeddings,
     paragraph_inputs,
     span_embeddings,
@@ -101,6 +105,80 @@ def find_spans(
             if s[1] - s[0] >= MIN_SPAN_CHARS and not model.spans.is_function_words(text[s[0] : s[1]])
         )
     return out
+
+
+@dataclass
+class SpanCandidates:
+    """Candidate spans of one article with what the span filter reads about them."""
+
+    spans: list[tuple[int, int, float]]  # (start, end, mean token probability)
+    langs: list[str]  # language of each candidate's unit
+    technique_proba: np.ndarray  # (n, 23) span classifier probabilities
+    features: np.ndarray  # (n, FILTER_DIM) span filter features
+
+
+def span_candidates(
+    model: PersuasionModel,
+    text: str,
+    units: list[tuple[int, int, str]],
+    sentences: list[tuple[int, int]],
+    lang: str,
+    paragraph_probas: np.ndarray,
+    *,
+    embeddings: bool = True,
+    factor: float | None = None,
+) -> SpanCandidates:
+    """Candidate spans of the tagger with their technique probabilities and filter features.
+
+    Candidates are runs above ``factor`` times the unit language's tagger threshold; by
+    default :data:`CANDIDATE_FACTOR` when the model has a span filter (the filter decides),
+    else 1 (the tagger decides). ``paragraph_probas`` are the paragraph classifier's rows
+    for ``units``; ``lang`` is the article language (for the span classifier).
+    """
+    if factor is None:
+        factor = CANDIDATE_FACTOR if model.span_filter is not None else 1.0
+    toks, probas = tag_units(model.tagger, text, units)
+    spans, langs, stats = [], [], []
+    for ui, (t, p, (_, _, u_lang)) in enumerate(zip(toks, probas, units, strict=True)):
+        thr = model.tagger.threshold_for(u_lang)
+        starts = np.fromiter((tok[1] for tok in t), dtype=np.int64, count=len(t))
+        for s, e, mean in model.tagger.decode(t, p, thr * factor):
+            if e - s < MIN_SPAN_CHARS or model.spans.is_function_words(text[s:e]):
+                continue
+            inside = (starts >= s) & (starts < e)
+            spans.append((s, e, mean))
+            langs.append(u_lang)
+            stats.append((p[inside], ui, thr))
+    rows = span_proba(model, text, [(s, e) for s, e, _ in spans], sentences, lang, embeddings=embeddings)
+    feats = np.zeros((len(spans), FILTER_DIM), dtype=np.float32)
+    for i, ((s, e, _), (tp, ui, thr), u_lang) in enumerate(zip(spans, stats, langs, strict=True)):
+        feats[i] = candidate_features(tp, e - s, rows[i], paragraph_probas[ui], u_lang, thr)
+    return SpanCandidates(spans, langs, rows, feats)
+
+
+def detect_spans(
+    model: PersuasionModel,
+    text: str,
+    units: list[tuple[int, int, str]],
+    sentences: list[tuple[int, int]],
+    lang: str,
+    paragraph_probas: np.ndarray,
+    *,
+    embeddings: bool = True,
+) -> tuple[list[tuple[int, int, float]], np.ndarray]:
+    """Technique spans ``(start, end, confidence)`` and their technique probabilities.
+
+    Candidates from :func:`span_candidates`, kept by the span filter at the language's
+    threshold; the confidence is the filter's probability (the mean token probability
+    for a model without a filter).
+    """
+    cands = span_candidates(model, text, units, sentences, lang, paragraph_probas, embeddings=embeddings)
+    if model.span_filter is None or not cands.spans:
+        return cands.spans, cands.technique_proba
+    keep_p = model.span_filter.proba(cands.features)
+    keep = [i for i, u_lang in enumerate(cands.langs) if keep_p[i] >= model.span_filter.threshold_for(u_lang)]
+    spans = [(cands.spans[i][0], cands.spans[i][1], float(keep_p[i])) for i in keep]
+    return spans, cands.technique_proba[keep]
 
 
 def span_proba(

@@ -4,7 +4,8 @@ For each paragraph in a supported language (en, de, ru, fr, it, pl) the stage
 
 1. labels the paragraph with techniques (``analysis.paragraph_techniques``, aligned with
    ``analysis.paragraphs``);
-2. finds technique spans with the token tagger and names each with the span classifier;
+2. finds technique spans with the token tagger and the span filter, and names each with
+   the span classifier;
 3. for a paragraph technique with no span of its own, marks the sentence that scores
    highest for it, so that every paragraph label has a place in the text;
 
@@ -91,12 +92,7 @@ class TechniquesStage(Stage):
     """Persuasion techniques (SemEval-2023 taxonomy) as spans with reasons, per paragraph, summarised."""
 
     def __call__(self, analysis: Analysis) -> Analysis:
-        from narratrace.analyze.techniques.predict import (
-            find_spans,
-            get_model,
-            paragraph_proba,
-            span_proba,
-        )
+        from narratrace.analyze.techniques.predict import detect_spans, get_model, paragraph_proba
 
         text = analysis.text
         lang = analysis.language or analysis.article.lang
@@ -118,9 +114,8 @@ class TechniquesStage(Stage):
                 para_tech[i] = techs
         sentences = _sentences(analysis, units)
         spans: list[TechniqueSpan] = []
-        cands = find_spans(model, text, act_units)
+        cands, sp_proba = detect_spans(model, text, act_units, sentences, lang, proba[active])
         if cands:
-            sp_proba = span_proba(model, text, [(s, e) for s, e, _ in cands], sentences, lang)
             starts = [u[0] for u in units]
             import bisect
 

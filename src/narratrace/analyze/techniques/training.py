@@ -39,10 +39,13 @@ from narratrace.analyze.techniques.data import (
 )
 from narratrace.analyze.techniques.features import tokenize
 from narratrace.analyze.techniques.model import (
+    CANDIDATE_FACTOR,
     EMB_DIM,
+    FILTER_DIM,
     ParagraphModel,
     PersuasionModel,
     SpanClassifier,
+    SpanFilter,
     SpanTagger,
     paragraph_embeddings,
     paragraph_inputs,
@@ -70,6 +73,8 @@ LANG_OFFSETS = np.round(np.arange(-0.1, 0.101, 0.025), 3)
 # (1) was within noise of it (tune split +.004 mean micro-F1, dev subset -.004; see the
 # model card), so the cheaper setting is kept.
 EN_EMBED_MODULO = 4
+# Span filter thresholds searched per language on the tune split.
+FILTER_THRESHOLDS = np.round(np.arange(0.05, 0.91, 0.025), 3)
 # Weights of the sparse span classifier in the average with the span embedding model,
 # searched on tune (mean technique micro-F1 over languages).
 SPAN_FUSION_WEIGHTS = np.round(np.arange(0.0, 0.61, 0.1), 2)
@@ -368,6 +373,82 @@ def choose_span_fusion(model: PersuasionModel, articles: list[SemevalArticle], l
     return max(scores, key=lambda w: (round(scores[w], 4), w))
 
 
+def filter_examples(model: PersuasionModel, articles: list[SemevalArticle]):
+    """Candidate spans of ``articles`` (from the model's tagger) with span filter features.
+
+    Returns the feature matrix, whether each candidate overlaps a gold span, the language
+    of each candidate and its ``(article key, start, end)``.
+    """
+    from narratrace.analyze.techniques.predict import paragraph_proba, span_candidates
+
+    X, y, langs, where = [], [], [], []
+    for a in articles:
+        units = [(s, e, a.lang) for line, s, e in a.paragraphs if line in a.labels]
+        if not units:
+            continue
+        sents = [x for _, s, e in a.paragraphs for x in split_sentences(a.text, s, e)]
+        para = paragraph_proba(model, a.text, units)
+        cands = span_candidates(model, a.text, units, sents, a.lang, para, factor=CANDIDATE_FACTOR)
+        gold = [(s, e) for _, s, e in a.spans]
+        for (s, e, _), feats in zip(cands.spans, cands.features, strict=True):
+            X.append(feats)
+            y.append(any(gs < e and ge > s for gs, ge in gold))
+            langs.append(a.lang)
+            where.append((a.lang + a.id, s, e))
+    X_arr = np.vstack(X) if X else np.zeros((0, FILTER_DIM), dtype=np.float32)
+    return X_arr, np.asarray(y, dtype=bool), langs, where
+
+
+def tune_span_filter(
+    model: PersuasionModel, articles: list[SemevalArticle], *, seed: int, log: Callable[[str], None]
+) -> SpanFilter | None:
+    """Fit the span filter on the candidates of ``articles`` (the tune part) and its thresholds.
+
+    The threshold of each language maximises SI F1 on that language's articles, scored
+    with probabilities cross-fitted over the two halves of ``articles`` (a filter fitted
+    on one half scores the other), so no candidate is judged by a filter that saw it.
+    ``None`` (no filter: the tagger's threshold decides) when the candidates are all
+    right or all wrong, so there is nothing to learn.
+    """
+    from narratrace.eval.persuasion import si_prf
+
+    X, y, langs, where = filter_examples(model, articles)
+    if not y.any() or y.all():
+        log(f"  span filter: not fitted ({len(y)} candidates, {int(y.sum())} overlapping a gold span)")
+        return None
+    half = {a.lang + a.id: _half(a) for a in articles}
+    gold = {a.lang + a.id: [(s, e) for _, s, e in a.spans] for a in articles}
+    lang_of = {a.lang + a.id: a.lang for a in articles}
+    halves = np.asarray([half[key] for key, _, _ in where])
+    oof = np.zeros(len(y), dtype=np.float32)
+    for k in (0, 1):
+        fit, held = halves != k, halves == k
+        if fit.any() and held.any() and y[fit].any() and not y[fit].all():
+            oof[held] = SpanFilter().fit(X[fit], y[fit], seed=seed).proba(X[held])
+    lang_arr = np.asarray(langs)
+    span_filter = SpanFilter().fit(X, y, seed=seed)
+    for li, lang in enumerate(SUPPORTED_LANGS):
+        rows = np.flatnonzero(lang_arr == lang)
+        if not len(rows):
+            span_filter.thresholds_[li] = np.nan
+            continue
+        lang_gold = {key: spans for key, spans in gold.items() if lang_of[key] == lang}
+
+        def f1_at(t: float, rows=rows, lang_gold=lang_gold) -> float:
+            pred: dict[str, list[tuple[int, int]]] = {}
+            for i in rows[oof[rows] >= t]:
+                pred.setdefault(where[i][0], []).append((where[i][1], where[i][2]))
+            return si_prf(lang_gold, pred)[2]
+
+        scores = {float(t): f1_at(float(t)) for t in FILTER_THRESHOLDS}
+        best = max(scores, key=lambda t: (round(scores[t], 4), t))
+        span_filter.thresholds_[li] = best
+        log(f"  span filter {lang}: threshold {best:.3f}, SI F1 on tune (cross-fitted) {scores[best]:.4f}, {len(rows)} candidates")
+    missing = np.isnan(span_filter.thresholds_)
+    span_filter.thresholds_[missing] = np.nanmean(span_filter.thresholds_) if (~missing).any() else 0.5
+    return span_filter
+
+
 # --------------------------------------------------------------------------- main entry
 
 
@@ -462,14 +543,18 @@ def train_persuasion(
         p_tfidf = w * p_tfidf + (1 - w) * p_emb
     thresholds = tune_paragraph_thresholds(p_tfidf, y, langs)
     span_fusion = choose_span_fusion(model, tune_part, log) if embeddings else 1.0
+    model.spans.fusion_ = span_fusion
     tagger_thr = tune_tagger_threshold(model, tune_part)
+    model.tagger.threshold_ = tagger_thr
     log("  tagger thresholds: " + " ".join(f"{lang}={t:.2f}" for lang, t in zip(SUPPORTED_LANGS, tagger_thr, strict=True)))
+    span_filter = tune_span_filter(model, tune_part, seed=seed, log=log)
     log(f"step 2: refit on all {len(train)} train articles")
     model = fit_models(train, seed=seed, log=log, embeddings=embeddings)
     model.paragraphs.thresholds_ = thresholds
     model.paragraphs.fusion_ = fusion
     model.tagger.threshold_ = tagger_thr
     model.spans.fusion_ = span_fusion
+    model.span_filter = span_filter
     model.meta = {
         "trained": datetime.now(UTC).isoformat(timespec="seconds"),
         "seed": seed,
@@ -479,6 +564,9 @@ def train_persuasion(
         "thresholds": {lang: {t: round(float(v), 3) for t, v in zip(TECHNIQUES, row, strict=True)} for lang, row in zip(SUPPORTED_LANGS, thresholds, strict=True)},
         "tagger_threshold": {lang: round(float(t), 3) for lang, t in zip(SUPPORTED_LANGS, tagger_thr, strict=True)},
         "span_fusion_sparse_weight": span_fusion,
+        "span_filter_thresholds": (
+            {lang: round(float(t), 3) for lang, t in zip(SUPPORTED_LANGS, span_filter.thresholds_, strict=True)} if span_filter else None
+        ),
         "fusion_tfidf_weight": {lang: round(float(v), 2) for lang, v in zip(SUPPORTED_LANGS, np.broadcast_to(fusion, (len(SUPPORTED_LANGS),)), strict=True)},
     }
     path = out or model_path()
