@@ -747,11 +747,12 @@ fitted on train minus tune; these looked at the dev subset, a mild selection eff
   on top are linear, so rare techniques (straw man, red herring, whataboutism, appeal to
   time) are seldom found. What would close more of the gap: fine-tuning a multilingual
   encoder on a GPU and exporting it to ONNX, or embedding all English training paragraphs.
-- Languages below the floor: see docs/techniques.md (the floor's held-out data are not
-  these dev subsets; small dev subsets of 25-45 articles move by several points).
+- The floor quoted in the issue was measured on other held-out data; on these dev
+  subsets the same kind of model scores lower in every language (table above), and dev
+  subsets of 25-45 articles move by several points on small changes.
 - Span boundaries are token runs; long clause-level spans (doubt, appeal to authority) are
   often cut or missed, hence the sentence-level fallback spans in the stage. Span
-  identification is the furthest from the published systems (PTC dev SI about .32 vs
+  identification is the furthest from the published systems (PTC dev SI about .37 vs
   .52 for Hitachi on test): deciding where a span starts and ends needs contextual token
   representations, which a frozen sentence encoder does not give. The span tagger is a
   linear model over word windows.
