@@ -318,7 +318,12 @@ def test_seed_article_marks_labels_and_loaded_language_with_reasons(shipped, see
 
 
 def test_span_filter_tuning_and_roundtrip(tmp_path):
-    from narratrace.analyze.techniques.predict import detect_spans, paragraph_proba, sentences_of
+    from narratrace.analyze.techniques.predict import (
+        keep_spans,
+        paragraph_proba,
+        sentences_of,
+        span_candidates,
+    )
     from narratrace.analyze.techniques.training import (
         FILTER_THRESHOLDS,
         fit_models,
@@ -339,7 +344,7 @@ def test_span_filter_tuning_and_roundtrip(tmp_path):
     text = "They are evil traitors and evil traitors again.\nthe bridge opened in town.\n"
     units = [(s, e, "en") for _, s, e in paragraph_offsets(text)]
     args = (text, units, sentences_of(text, units), "en", paragraph_proba(model, text, units))
-    spans, rows = detect_spans(model, *args)
+    spans, rows = keep_spans(model, span_candidates(model, *args))
     assert len(spans) == len(rows) and all(0 <= s < e <= len(text) for s, e, _ in spans)
     path = tmp_path / "m.npz"
     model.save(path)
@@ -347,4 +352,4 @@ def test_span_filter_tuning_and_roundtrip(tmp_path):
     again.spans.is_function_words = model.spans.is_function_words
     assert again.span_filter is not None
     assert np.allclose(again.span_filter.thresholds_, model.span_filter.thresholds_)
-    assert [(s, e) for s, e, _ in detect_spans(again, *args)[0]] == [(s, e) for s, e, _ in spans]
+    assert [(s, e) for s, e, _ in keep_spans(again, span_candidates(again, *args))[0]] == [(s, e) for s, e, _ in spans]

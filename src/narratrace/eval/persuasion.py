@@ -121,10 +121,11 @@ def predict_ptc(model, articles, *, threshold: float | None = None):
     """Predicted SI spans per article and PTC labels for every gold span key."""
     from narratrace.analyze.techniques.data import paragraph_offsets
     from narratrace.analyze.techniques.predict import (
-        detect_spans,
         find_spans,
+        keep_spans,
         paragraph_proba,
         sentences_of,
+        span_candidates,
         span_proba,
         to_ptc_proba,
     )
@@ -138,7 +139,7 @@ def predict_ptc(model, articles, *, threshold: float | None = None):
             si_pred[art.id] = [(s, e) for s, e, _ in find_spans(model, art.text, units, threshold)]
         elif units:
             para = paragraph_proba(model, art.text, units)
-            found, _ = detect_spans(model, art.text, units, sentences_of(art.text, units), "en", para)
+            found, _ = keep_spans(model, span_candidates(model, art.text, units, sentences_of(art.text, units), "en", para))
             si_pred[art.id] = [(s, e) for s, e, _ in found]
         else:
             si_pred[art.id] = []

@@ -156,23 +156,13 @@ def span_candidates(
     return SpanCandidates(spans, langs, rows, feats)
 
 
-def detect_spans(
-    model: PersuasionModel,
-    text: str,
-    units: list[tuple[int, int, str]],
-    sentences: list[tuple[int, int]],
-    lang: str,
-    paragraph_probas: np.ndarray,
-    *,
-    embeddings: bool = True,
-) -> tuple[list[tuple[int, int, float]], np.ndarray]:
+def keep_spans(model: PersuasionModel, cands: SpanCandidates) -> tuple[list[tuple[int, int, float]], np.ndarray]:
     """Technique spans ``(start, end, confidence)`` and their technique probabilities.
 
-    Candidates from :func:`span_candidates`, kept by the span filter at the language's
-    threshold; the confidence is the filter's probability (the mean token probability
-    for a model without a filter).
+    The candidates of :func:`span_candidates` that the span filter keeps at the
+    language's threshold; the confidence is the filter's probability (the mean token
+    probability, and every candidate, for a model without a filter).
     """
-    cands = span_candidates(model, text, units, sentences, lang, paragraph_probas, embeddings=embeddings)
     if model.span_filter is None or not cands.spans:
         return cands.spans, cands.technique_proba
     keep_p = model.span_filter.proba(cands.features)

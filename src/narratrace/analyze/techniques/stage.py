@@ -92,7 +92,12 @@ class TechniquesStage(Stage):
     """Persuasion techniques (SemEval-2023 taxonomy) as spans with reasons, per paragraph, summarised."""
 
     def __call__(self, analysis: Analysis) -> Analysis:
-        from narratrace.analyze.techniques.predict import detect_spans, get_model, paragraph_proba
+        from narratrace.analyze.techniques.predict import (
+            get_model,
+            keep_spans,
+            paragraph_proba,
+            span_candidates,
+        )
 
         text = analysis.text
         lang = analysis.language or analysis.article.lang
@@ -114,7 +119,7 @@ class TechniquesStage(Stage):
                 para_tech[i] = techs
         sentences = _sentences(analysis, units)
         spans: list[TechniqueSpan] = []
-        cands, sp_proba = detect_spans(model, text, act_units, sentences, lang, proba[active])
+        cands, sp_proba = keep_spans(model, span_candidates(model, text, act_units, sentences, lang, proba[active]))
         if cands:
             starts = [u[0] for u in units]
             import bisect
