@@ -331,7 +331,8 @@ def test_span_filter_tuning_and_roundtrip(tmp_path):
     )
 
     corpus = _toy_corpus()
-    model = fit_models(corpus[:16], seed=0, log=lambda _: None)
+    model = fit_models(corpus[:16], seed=0, log=lambda _: None, embeddings=True)
+    model.spans.fusion_ = 0.5
     # The toy tagger is sure of every token (probabilities 0 or 1, with a few ~1e-36 in the
     # plain lines); a tiny cut lets those through as wrong candidates for the filter to learn.
     model.tagger.threshold_ = 1e-37
@@ -353,3 +354,7 @@ def test_span_filter_tuning_and_roundtrip(tmp_path):
     assert again.span_filter is not None
     assert np.allclose(again.span_filter.thresholds_, model.span_filter.thresholds_)
     assert [(s, e) for s, e, _ in keep_spans(again, span_candidates(again, *args))[0]] == [(s, e) for s, e, _ in spans]
+    # Without e5 the filter cannot read its features: every candidate of the tagger's own cut stays.
+    plain = span_candidates(model, *args, embeddings=False)
+    assert plain.features is None
+    assert keep_spans(model, plain)[0] == plain.spans

@@ -20,7 +20,6 @@ import numpy as np
 
 from narratrace.analyze.techniques.model import (
     CANDIDATE_FACTOR,
-    FILTER_DIM,
     PersuasionModel,
     candidate_features,
     paragraph_embeddings,
@@ -114,7 +113,7 @@ class SpanCandidates:
     spans: list[tuple[int, int, float]]  # (start, end, mean token probability)
     langs: list[str]  # language of each candidate's unit
     technique_proba: np.ndarray  # (n, 23) span classifier probabilities
-    features: np.ndarray  # (n, FILTER_DIM) span filter features
+    features: np.ndarray | None  # (n, FILTER_DIM) span filter features; None without e5
 
 
 def span_candidates(
@@ -131,12 +130,15 @@ def span_candidates(
     """Candidate spans of the tagger with their technique probabilities and filter features.
 
     Candidates are runs above ``factor`` times the unit language's tagger threshold; by
-    default :data:`CANDIDATE_FACTOR` when the model has a span filter (the filter decides),
-    else 1 (the tagger decides). ``paragraph_probas`` are the paragraph classifier's rows
-    for ``units``; ``lang`` is the article language (for the span classifier).
+    default :data:`CANDIDATE_FACTOR` when the span filter can run (the filter decides),
+    else 1 (the tagger decides). The filter reads e5 embeddings, so it does not run with
+    ``embeddings=False`` or ``NARRATRACE_TECHNIQUES_EMBEDDINGS=off``. ``paragraph_probas``
+    are the paragraph classifier's rows for ``units``; ``lang`` is the article language
+    (for the span classifier).
     """
+    use_emb = embeddings and _embeddings_on() and model.spans.emb_coef_ is not None
     if factor is None:
-        factor = CANDIDATE_FACTOR if model.span_filter is not None else 1.0
+        factor = CANDIDATE_FACTOR if model.span_filter is not None and use_emb else 1.0
     toks, probas = tag_units(model.tagger, text, units)
     spans, langs, stats = [], [], []
     for ui, (t, p, (_, _, u_lang)) in enumerate(zip(toks, probas, units, strict=True)):
@@ -149,10 +151,17 @@ def span_candidates(
             spans.append((s, e, mean))
             langs.append(u_lang)
             stats.append((p[inside], ui, thr))
-    rows = span_proba(model, text, [(s, e) for s, e, _ in spans], sentences, lang, embeddings=embeddings)
-    feats = np.zeros((len(spans), FILTER_DIM), dtype=np.float32)
-    for i, ((s, e, _), (tp, ui, thr), u_lang) in enumerate(zip(spans, stats, langs, strict=True)):
-        feats[i] = candidate_features(tp, e - s, rows[i], paragraph_probas[ui], u_lang, thr)
+    st, ctx, dense = span_inputs(text, [(s, e) for s, e, _ in spans], sentences, lang)
+    emb = span_embeddings(st) if use_emb and st else None
+    rows = model.spans.predict_proba(st, ctx, dense, emb)
+    feats = None
+    if emb is not None:
+        feats = np.vstack(
+            [
+                candidate_features(tp, e - s, rows[i], paragraph_probas[ui], u_lang, thr, emb[i])
+                for i, ((s, e, _), (tp, ui, thr), u_lang) in enumerate(zip(spans, stats, langs, strict=True))
+            ]
+        )
     return SpanCandidates(spans, langs, rows, feats)
 
 
@@ -161,9 +170,9 @@ def keep_spans(model: PersuasionModel, cands: SpanCandidates) -> tuple[list[tupl
 
     The candidates of :func:`span_candidates` that the span filter keeps at the
     language's threshold; the confidence is the filter's probability (the mean token
-    probability, and every candidate, for a model without a filter).
+    probability, and every candidate, where the filter cannot run).
     """
-    if model.span_filter is None or not cands.spans:
+    if model.span_filter is None or cands.features is None or not cands.spans:
         return cands.spans, cands.technique_proba
     keep_p = model.span_filter.proba(cands.features)
     keep = [i for i, u_lang in enumerate(cands.langs) if keep_p[i] >= model.span_filter.threshold_for(u_lang)]
