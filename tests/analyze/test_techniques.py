@@ -358,3 +358,13 @@ def test_span_filter_tuning_and_roundtrip(tmp_path):
     plain = span_candidates(model, *args, embeddings=False)
     assert plain.features is None
     assert keep_spans(model, plain)[0] == plain.spans
+
+
+def test_span_triggers_skip_words_common_in_paragraphs(shipped):
+    from narratrace.analyze.techniques.predict import get_model
+
+    model = get_model()
+    j = TECHNIQUES.index("Name_Calling-Labeling")
+    words = model.span_triggers("its were traitors and thugs", j)
+    assert words and not {"its", "were", "and"} & set(words)
+    assert model.paragraphs.is_common_word("was") and not model.paragraphs.is_common_word("traitors")

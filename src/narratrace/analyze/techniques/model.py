@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -168,6 +169,11 @@ class ParagraphModel:
     emb_coef_: np.ndarray | None = None
     emb_bias_: np.ndarray | None = None
     fusion_: float | np.ndarray = 1.0
+
+    def is_common_word(self, word: str) -> bool:
+        """True for a word in more than ~2% of training paragraphs ("was", "its", "und")."""
+        idx = self.word_.vocabulary_.get(word.lower())
+        return idx is not None and self.word_.idf_[idx] < MIN_TRIGGER_IDF_SPANS
 
     def labels(self, proba: np.ndarray, langs: list[str]) -> list[list[str]]:
         """Technique names above the language's thresholds, per row of ``proba``."""
@@ -515,9 +521,9 @@ class SpanClassifier:
             return p
         return self.fusion_ * p + (1.0 - self.fusion_) * self.emb_proba(emb, dense)
 
-    def triggers(self, span_text: str, technique: int, k: int = 3) -> list[str]:
+    def triggers(self, span_text: str, technique: int, k: int = 3, common: Callable[[str], bool] | None = None) -> list[str]:
         """Words of the span that push hardest toward ``technique`` (for reasons)."""
-        return top_terms(self.word_, self.coef_[technique], span_text, MIN_TRIGGER_IDF_SPANS, k)
+        return top_terms(self.word_, self.coef_[technique], span_text, MIN_TRIGGER_IDF_SPANS, k, common)
 
     def is_function_words(self, span_text: str) -> bool:
         """True when every word of a short span is a common word ("is", "the", "any")."""
@@ -553,11 +559,14 @@ class SpanClassifier:
         return m
 
 
-def top_terms(vec, weights: np.ndarray, text: str, min_idf: float, k: int = 3) -> list[str]:
+def top_terms(
+    vec, weights: np.ndarray, text: str, min_idf: float, k: int = 3, common: Callable[[str], bool] | None = None
+) -> list[str]:
     """Up to ``k`` n-grams of ``text`` with the largest positive ``weights``, skipping common words.
 
-    Terms with an IDF below ``min_idf`` (frequent words such as "and", "the") and
-    single characters never count as triggers; overlapping n-grams are kept once.
+    Terms with an IDF below ``min_idf`` (frequent words such as "and", "the"), terms with
+    a word that ``common`` flags, and single characters never count as triggers;
+    overlapping n-grams are kept once.
     """
     analyzer = vec.build_analyzer()
     vocab, idf = vec.vocabulary_, vec.idf_
@@ -567,6 +576,8 @@ def top_terms(vec, weights: np.ndarray, text: str, min_idf: float, k: int = 3) -
         if idx is None or idf[idx] < min_idf or len(term) < 3:
             continue
         if " " in term and any(idf[vocab[w]] < min_idf for w in term.split() if w in vocab):
+            continue
+        if common is not None and any(common(w) for w in term.split()):
             continue
         if weights[idx] > 0:
             scored[term] = float(weights[idx])
@@ -719,6 +730,14 @@ class PersuasionModel:
     spans: SpanClassifier
     meta: dict = field(default_factory=dict)
     span_filter: SpanFilter | None = None
+
+    def span_triggers(self, span_text: str, technique: int, k: int = 3) -> list[str]:
+        """Words of a span that push hardest toward ``technique``, never words common in paragraphs.
+
+        Spans are short, so a word like "was" is rare among them and would pass the span
+        vocabulary's own common-word test; the paragraph vocabulary knows better.
+        """
+        return self.spans.triggers(span_text, technique, k, common=self.paragraphs.is_common_word)
 
     def save(self, path: Path) -> None:
         arrays: dict[str, np.ndarray] = {}

@@ -130,7 +130,7 @@ class TechniquesStage(Stage):
                     continue
                 tech = TECHNIQUES[j]
                 pidx = max(bisect.bisect_right(starts, s) - 1, 0)
-                reason = span_reason(tech, model.spans.triggers(text[s:e], j), text[s:e])
+                reason = span_reason(tech, model.span_triggers(text[s:e], j), text[s:e])
                 spans.append(TechniqueSpan(s, e, tech, round(float(conf * row[j]) ** 0.5, 3), reason, FAMILY[tech], pidx))
         spans += self._sentence_spans(model, text, units, langs, para_tech, proba, spans, sentences)
         spans.sort(key=lambda t: (t.start, t.end, t.technique))
