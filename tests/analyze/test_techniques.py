@@ -365,6 +365,7 @@ def test_span_triggers_skip_words_common_in_paragraphs(shipped):
 
     model = get_model()
     j = TECHNIQUES.index("Name_Calling-Labeling")
-    words = model.span_triggers("its were traitors and thugs", j)
-    assert words and not {"its", "were", "and"} & set(words)
+    span = "they were corrupt traitors"
+    words = model.span_triggers(span, j)
+    assert words and "were" not in words
     assert model.paragraphs.is_common_word("was") and not model.paragraphs.is_common_word("traitors")
