@@ -118,10 +118,11 @@ def _toy_corpus() -> list[SemevalArticle]:
 
 
 def test_tiny_training_roundtrip(tmp_path):
-    from narratrace.analyze.techniques.predict import find_spans, paragraph_proba
+    from narratrace.analyze.techniques.predict import paragraph_proba, sentences_of, span_candidates
     from narratrace.analyze.techniques.training import fit_models
 
     model = fit_models(_toy_corpus(), seed=0, log=lambda _: None)
+    model.tagger.threshold_ = 0.3
     text = "They are corrupt liars.\nthe meeting is on monday.\n"
     units = [(s, e, "en") for _, s, e in paragraph_offsets(text)]
     p = paragraph_proba(model, text, units)
@@ -131,11 +132,11 @@ def test_tiny_training_roundtrip(tmp_path):
     model.save(path)
     again = PersuasionModel.load(path)
     assert np.allclose(paragraph_proba(again, text, units), p, atol=1e-2)
-    tok_a = [(s, e) for s, e, _ in find_spans(again, text, units, threshold=0.3)]
-    tok_m = [(s, e) for s, e, _ in find_spans(model, text, units, threshold=0.3)]
+    args = (text, units, sentences_of(text, units), "en", p)
+    tok_a = [(s, e) for s, e, _ in span_candidates(again, *args).spans]
+    tok_m = [(s, e) for s, e, _ in span_candidates(model, *args).spans]
     assert tok_a == tok_m  # float16 weights do not move the spans
-    spans = find_spans(model, text, units, threshold=0.5)
-    assert all(0 <= s < e <= len(text) for s, e, _ in spans)
+    assert all(0 <= s < e <= len(text) for s, e in tok_m)
 
 
 @pytest.fixture

@@ -117,11 +117,10 @@ def predict_semeval(model, articles) -> tuple[list[list[str]], list[list[str]]]:
     return gold, pred
 
 
-def predict_ptc(model, articles, *, threshold: float | None = None):
+def predict_ptc(model, articles):
     """Predicted SI spans per article and PTC labels for every gold span key."""
     from narratrace.analyze.techniques.data import paragraph_offsets
     from narratrace.analyze.techniques.predict import (
-        find_spans,
         keep_spans,
         paragraph_proba,
         sentences_of,
@@ -135,9 +134,7 @@ def predict_ptc(model, articles, *, threshold: float | None = None):
     tc_pred: dict[tuple, list[str]] = {}
     for art in articles:
         units = [(s, e, "en") for _, s, e in paragraph_offsets(art.text)]
-        if threshold is not None:  # the tagger alone at a fixed cut (diagnostics)
-            si_pred[art.id] = [(s, e) for s, e, _ in find_spans(model, art.text, units, threshold)]
-        elif units:
+        if units:
             para = paragraph_proba(model, art.text, units)
             found, _ = keep_spans(model, span_candidates(model, art.text, units, sentences_of(art.text, units), "en", para))
             si_pred[art.id] = [(s, e) for s, e, _ in found]

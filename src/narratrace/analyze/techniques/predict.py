@@ -91,21 +91,6 @@ def sentences_of(text: str, paragraphs: list[tuple[int, int, str]]) -> list[tupl
     return [s for p_start, p_end, _ in paragraphs for s in split_sentences(text, p_start, p_end)]
 
 
-def find_spans(
-    model: PersuasionModel, text: str, units: list[tuple[int, int, str]], threshold: float | None = None
-) -> list[tuple[int, int, float]]:
-    """Candidate technique spans ``(start, end, confidence)`` found by the tagger."""
-    toks, probas = tag_units(model.tagger, text, units)
-    out = []
-    for t, p, (_, _, lang) in zip(toks, probas, units, strict=True):
-        out.extend(
-            s
-            for s in model.tagger.decode(t, p, threshold, lang)
-            if s[1] - s[0] >= MIN_SPAN_CHARS and not model.spans.is_function_words(text[s[0] : s[1]])
-        )
-    return out
-
-
 @dataclass
 class SpanCandidates:
     """Candidate spans of one article with what the span filter reads about them."""
