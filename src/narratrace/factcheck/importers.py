@@ -126,6 +126,17 @@ def _json_lines(path: Path) -> Iterator[tuple[str, Any]]:
                 yield f"line {n}", Problem(f"line {n}", f"invalid JSON: {exc.msg}")
 
 
+def _json_objects(items: Iterator[tuple[str, Any]]) -> Iterator[tuple[str, dict] | Problem]:
+    """The JSON objects of ``items`` with where they are; problems, and non-objects as problems."""
+    for where, obj in items:
+        if isinstance(obj, Problem):
+            yield obj
+        elif not isinstance(obj, dict):
+            yield Problem(where, "not a JSON object")
+        else:
+            yield where, obj
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -135,13 +146,11 @@ def _text(value: Any) -> str | None:
 
 
 def _read_vclaims(path: Path) -> Iterator[FactCheckRecord | Problem]:
-    for where, obj in _json_lines(path):
-        if isinstance(obj, Problem):
-            yield obj
+    for item in _json_objects(_json_lines(path)):
+        if isinstance(item, Problem):
+            yield item
             continue
-        if not isinstance(obj, dict):
-            yield Problem(where, "not a JSON object")
-            continue
+        where, obj = item
         try:
             rid = _text(obj.get("vclaim_id"))
             claim = _text(obj.get("vclaim")) or _text(obj.get("title"))
@@ -257,13 +266,11 @@ def _iter_json_items(path: Path) -> Iterator[tuple[str, Any]]:
 
 
 def _read_claimreview(path: Path) -> Iterator[FactCheckRecord | Problem]:
-    for where, obj in _iter_json_items(path):
-        if isinstance(obj, Problem):
-            yield obj
+    for item in _json_objects(_iter_json_items(path)):
+        if isinstance(item, Problem):
+            yield item
             continue
-        if not isinstance(obj, dict):
-            yield Problem(where, "not a JSON object")
-            continue
+        where, obj = item
         try:
             if "claimReview" in obj:  # Google Fact Check Tools API
                 reviews = obj.get("claimReview")
