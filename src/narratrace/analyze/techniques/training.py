@@ -307,6 +307,13 @@ def choose_fusion(
     return out
 
 
+def _best_threshold(grid: np.ndarray, score: Callable[[float], float]) -> tuple[float, float]:
+    """The grid value with the best score (to 4 decimals; ties go to the larger value) and its score."""
+    scores = {float(t): score(float(t)) for t in grid}
+    best = max(scores, key=lambda t: (round(scores[t], 4), t))
+    return best, scores[best]
+
+
 def tune_tagger_threshold(model: PersuasionModel, articles: list[SemevalArticle]) -> np.ndarray:
     """One span-tagger threshold per supported language, maximising SI F1 on ``articles``.
 
@@ -322,16 +329,16 @@ def tune_tagger_threshold(model: PersuasionModel, articles: list[SemevalArticle]
 
     def best_for(langs: set[str]) -> tuple[float, float]:
         gold = {a.lang + a.id: [(s, e) for _, s, e in a.spans] for a, _ in cache if a.lang in langs}
-        scores = {}
-        for thr in TAGGER_THRESHOLDS:
+
+        def f1_at(thr: float) -> float:
             pred = {
-                a.lang + a.id: [(s, e) for t, p in zip(toks, probas, strict=True) for s, e, _ in model.tagger.decode(t, p, float(thr))]
+                a.lang + a.id: [(s, e) for t, p in zip(toks, probas, strict=True) for s, e, _ in model.tagger.decode(t, p, thr)]
                 for a, (toks, probas) in cache
                 if a.lang in langs
             }
-            scores[float(thr)] = si_prf(gold, pred)[2]
-        best = max(scores, key=lambda t: (round(scores[t], 4), t))
-        return best, scores[best]
+            return si_prf(gold, pred)[2]
+
+        return _best_threshold(TAGGER_THRESHOLDS, f1_at)
 
     overall, _ = best_for(set(SUPPORTED_LANGS))
     out = np.full(len(SUPPORTED_LANGS), overall, dtype=np.float32)
@@ -442,10 +449,9 @@ def tune_span_filter(
                 pred.setdefault(where[i][0], []).append((where[i][1], where[i][2]))
             return si_prf(lang_gold, pred)[2]
 
-        scores = {float(t): f1_at(float(t)) for t in FILTER_THRESHOLDS}
-        best = max(scores, key=lambda t: (round(scores[t], 4), t))
+        best, f1 = _best_threshold(FILTER_THRESHOLDS, f1_at)
         span_filter.thresholds_[li] = best
-        log(f"  span filter {lang}: threshold {best:.3f}, SI F1 on tune (cross-fitted) {scores[best]:.4f}, {len(rows)} candidates")
+        log(f"  span filter {lang}: threshold {best:.3f}, SI F1 on tune (cross-fitted) {f1:.4f}, {len(rows)} candidates")
     missing = np.isnan(span_filter.thresholds_)
     span_filter.thresholds_[missing] = np.nanmean(span_filter.thresholds_) if (~missing).any() else 0.5
     return span_filter
