@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 export OMP_NUM_THREADS ?= 1
 
-.PHONY: demo test test-fast lint bench clean
+.PHONY: demo test eval test-all lint bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,13 +18,18 @@ demo: $(BIN)/.installed
 	$(BIN)/narratrace --db sqlite:///out/demo.db analyze examples/opinion_piece.txt --html out/report.html --json out/report.json
 	@echo "Open out/report.html in a browser (it works offline)."
 
-## Install, then run the whole test suite (a throwaway PostgreSQL server is started when the binaries exist).
+## Install, then run the test suite on small fixtures (a throwaway PostgreSQL server is started
+## when the binaries exist). Full benchmark evaluations are `make eval`.
 test: $(BIN)/.installed
-	scripts/with-postgres.sh $(BIN)/python -m pytest
-
-## The fast tests only (no model evaluation on the shared data).
-test-fast: $(BIN)/.installed
 	scripts/with-postgres.sh $(BIN)/python -m pytest -m "not slow"
+
+## The quality gates on the shared benchmarks (slow: embeds whole datasets on a cold cache).
+eval: $(BIN)/.installed
+	$(BIN)/python -m pytest -m slow
+
+## Everything: `make test` plus `make eval`.
+test-all: $(BIN)/.installed
+	scripts/with-postgres.sh $(BIN)/python -m pytest
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests benchmarks scripts

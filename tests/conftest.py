@@ -21,6 +21,16 @@ needs_shared = pytest.mark.skipif(
 )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Point the user data directory and default database at a throwaway folder before any
+    fixture (module- or session-scoped ones included) can create the user's real database."""
+    import tempfile
+
+    scratch = Path(tempfile.mkdtemp(prefix="narratrace-tests-"))
+    os.environ["XDG_DATA_HOME"] = str(scratch / "data")
+    os.environ.setdefault("NARRATRACE_DB", f"sqlite:///{scratch / 'session.db'}")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_db(tmp_path, monkeypatch):
     """Never touch the user's database: every test gets its own SQLite file by default."""
