@@ -99,6 +99,7 @@ class Paragraph:
     end: int
     lang: str | None = None
     lang_confidence: float = 0.0
+    furniture: bool = False  # page furniture (navigation, share prompts, bylines, CSS): marked, never analysed
 
 
 @dataclass(slots=True)
