@@ -217,6 +217,7 @@ class TechniqueSpan:
     reason: str
     family: str = ""
     paragraph: int | None = None
+    quoted_by: str | None = None  # inside a direct quotation: its speaker ("" when unknown); None for the author's own
 
 
 @dataclass(slots=True)
