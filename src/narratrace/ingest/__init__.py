@@ -24,26 +24,33 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from narratrace.config import MAX_INPUT_BYTES
-from narratrace.errors import InputError, NarratraceError, TooLargeError, UnknownFormatError
-from narratrace.ingest.decode import decode_bytes
+from narratrace.errors import InputError, NarratraceError, UnknownFormatError, path_text, safe_text
+from narratrace.ingest.decode import Decoded, decode_bytes
 from narratrace.ingest.detect import detect_format
 from narratrace.ingest.feed import parse_feed
+from narratrace.ingest.files import read_capped
 from narratrace.ingest.html import parse_html
 from narratrace.ingest.plaintext import parse_text
-from narratrace.ingest.records import iter_jsonl, parse_json
+from narratrace.ingest.records import iter_json, iter_jsonl
 from narratrace.model import Article
 
-__all__ = ["IngestFailure", "read_path", "read_file", "read_text", "iter_files"]
+__all__ = ["IngestFailure", "read_path", "read_file", "read_text", "iter_files", "read_file_bytes", "iter_file_items"]
 
 logger = logging.getLogger(__name__)
 
 # Files that are never articles: skipped silently when walking a folder.
 SKIP_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".ico", ".css", ".js", ".woff", ".woff2", ".ttf", ".map"}
 
+Item = tuple[int | None, Article | InputError]
+
 
 @dataclass(frozen=True)
 class IngestFailure:
-    """A file (or a record in it) that could not be read, and why."""
+    """A file (or a record in it) that could not be read, and why.
+
+    ``path`` is valid UTF-8 (undecodable bytes of a file name become U+FFFD); ``str()``
+    also replaces control characters, so the line is safe to print.
+    """
 
     path: str
     reason: str
@@ -52,61 +59,84 @@ class IngestFailure:
 
     def __str__(self) -> str:
         where = f"{self.path}" + (f" (record {self.record})" if self.record else "")
-        return f"{where}: [{self.code}] {self.reason}"
+        return safe_text(f"{where}: [{self.code}] {self.reason}")
+
+
+def _items(text: str, fmt: str, source_path: str | None) -> Iterator[Item]:
+    """``(record number or None, Article or error)`` for decoded ``text`` in format ``fmt``."""
+    if fmt == "text":
+        yield None, parse_text(text, source_path=source_path)
+    elif fmt == "html":
+        yield None, parse_html(text, source_path=source_path)
+    elif fmt == "json":
+        yield from iter_json(text, source_path=source_path)
+    elif fmt == "jsonl":
+        yield from iter_jsonl(text, source_path=source_path)
+    elif fmt == "feed":
+        for article in parse_feed(text, source_path=source_path):
+            yield None, article
+    else:
+        raise UnknownFormatError(f"unknown format {fmt!r}; expected one of text, html, json, jsonl, feed")
 
 
 def read_text(text: str, *, fmt: str | None = None, source_path: str | None = None, suffix: str = "") -> list[Article]:
-    """Parse already-decoded text in ``fmt`` (detected when ``None``) into articles."""
-    fmt = fmt or detect_format(text, suffix=suffix)
-    if fmt == "text":
-        return [parse_text(text, source_path=source_path)]
-    if fmt == "html":
-        return [parse_html(text, source_path=source_path)]
-    if fmt == "json":
-        return parse_json(text, source_path=source_path)
-    if fmt == "jsonl":
-        items = list(iter_jsonl(text, source_path=source_path))
-        articles = [a for a in items if isinstance(a, Article)]
-        if not articles:
-            errors = [e for e in items if not isinstance(e, Article)]
-            raise errors[0] if errors else UnknownFormatError("JSONL file has no records")
-        return articles
-    if fmt == "feed":
-        return parse_feed(text, source_path=source_path)
-    raise UnknownFormatError(f"unknown format {fmt!r}; expected one of text, html, json, jsonl, feed")
+    """Parse already-decoded text in ``fmt`` (detected when ``None``) into articles.
+
+    Broken records of a JSON/JSONL text are skipped; when none is usable, the first
+    record's error is raised.
+    """
+    items = [item for _, item in _items(text, fmt or detect_format(text, suffix=suffix), source_path)]
+    articles = [a for a in items if isinstance(a, Article)]
+    if not articles:
+        errors = [e for e in items if not isinstance(e, Article)]
+        raise errors[0] if errors else UnknownFormatError("the input holds no records")
+    return articles
 
 
-def _read_bytes(path: Path) -> bytes:
-    size = path.stat().st_size
-    if size > MAX_INPUT_BYTES:
-        raise TooLargeError(
-            f"{path.name} is {size / 1e6:.1f} MB, above the {MAX_INPUT_BYTES / 1e6:.0f} MB limit for one file "
-            "(split it, or raise NARRATRACE_MAX_INPUT_BYTES)"
-        )
-    return path.read_bytes()
+def read_file_bytes(path: Path | str) -> bytes:
+    """The bytes of one input file: a regular file of at most ``MAX_INPUT_BYTES`` (20 MB).
+
+    Raises :class:`~narratrace.errors.NotRegularFileError` for FIFOs, devices and links
+    to them, :class:`~narratrace.errors.TooLargeError` above the cap, ``OSError`` otherwise.
+    """
+    path = Path(path)
+    return read_capped(path, MAX_INPUT_BYTES, name=path_text(path.name))
+
+
+def _decoded_items(decoded: Decoded, path: Path, fmt: str | None) -> Iterator[Item]:
+    name = path_text(path)
+    for number, item in _items(decoded.text, fmt or detect_format(decoded.text, suffix=path.suffix), name):
+        if isinstance(item, Article):
+            item.encoding = decoded.encoding
+            item.notes[:0] = decoded.notes
+        yield number, item
 
 
 def read_file(path: Path | str, *, fmt: str | None = None) -> list[Article]:
     """Read every article in one file; raises a :class:`~narratrace.errors.InputError` subclass.
 
-    Records that fail inside a JSONL file are skipped here; use :func:`read_path` to see them.
+    Records that fail inside a JSON/JSONL file are skipped here; use :func:`read_path` to see them.
     """
     path = Path(path)
     if path.is_dir():
-        raise InputError(f"{path} is a folder; use read_path() or `narratrace ingest`")
+        raise InputError(f"{path_text(path)} is a folder; use read_path() or `narratrace ingest`")
     if not path.exists():
-        raise InputError(f"{path} does not exist")
-    decoded = decode_bytes(_read_bytes(path), name=path.name)
-    articles = read_text(decoded.text, fmt=fmt, source_path=str(path), suffix=path.suffix)
-    for article in articles:
-        article.encoding = decoded.encoding
-        article.notes.extend(decoded.notes)
+        raise InputError(f"{path_text(path)} does not exist")
+    decoded = decode_bytes(read_file_bytes(path), name=path_text(path.name))
+    items = [item for _, item in _decoded_items(decoded, path, fmt)]
+    articles = [a for a in items if isinstance(a, Article)]
+    if not articles:
+        raise next(e for e in items if not isinstance(e, Article))
     return articles
 
 
 def iter_files(root: Path) -> Iterator[Path]:
-    """Files under ``root`` (recursively, sorted, hidden files and assets skipped)."""
-    if root.is_file():
+    """Files under ``root`` (recursively, sorted, hidden files and assets skipped).
+
+    Every entry that is not a folder is yielded, FIFOs and devices included, so that the
+    reader can name them as refused; links to folders are not followed (no loops).
+    """
+    if not root.is_dir():
         yield root
         return
     for dirpath, dirnames, filenames in os.walk(root):
@@ -118,30 +148,36 @@ def iter_files(root: Path) -> Iterator[Path]:
             yield path
 
 
+def iter_file_items(path: Path, *, data: bytes | None = None, fmt: str | None = None) -> Iterator[Article | IngestFailure]:
+    """The articles of one file and an :class:`IngestFailure` per refused file or record.
+
+    ``data`` are the file's bytes when the caller has read them already (with
+    :func:`read_file_bytes`). Nothing raises: every failure, expected or not, is yielded.
+    """
+    name = path_text(path)
+    try:
+        if data is None:
+            data = read_file_bytes(path)
+        decoded = decode_bytes(data, name=path_text(path.name))
+        for number, item in _decoded_items(decoded, path, fmt):
+            if isinstance(item, Article):
+                yield item
+            else:
+                yield IngestFailure(name, item.args[0], item.code, record=number)
+    except NarratraceError as exc:
+        yield IngestFailure(name, exc.args[0], exc.code)
+    except (OSError, RecursionError, MemoryError) as exc:
+        yield IngestFailure(name, f"{exc.__class__.__name__}: {getattr(exc, 'strerror', None) or exc}", "E100")
+    except Exception as exc:  # a parser bug must not stop a folder: name it and go on
+        logger.debug("unexpected error reading %s", name, exc_info=True)
+        yield IngestFailure(name, f"unexpected {exc.__class__.__name__} while reading (please report it)", "E100")
+
+
 def read_path(path: Path | str, *, fmt: str | None = None) -> Iterator[Article | IngestFailure]:
     """Yield the articles of a file or a folder, and an :class:`IngestFailure` per broken input."""
     root = Path(path)
-    if not root.exists():
-        yield IngestFailure(str(root), "does not exist", "E100")
+    if not root.exists() and not root.is_symlink():
+        yield IngestFailure(path_text(root), "does not exist", "E100")
         return
     for file in iter_files(root):
-        try:
-            decoded = decode_bytes(_read_bytes(file), name=file.name)
-            use = fmt or detect_format(decoded.text, suffix=file.suffix)
-            if use == "jsonl":
-                for lineno, item in enumerate(iter_jsonl(decoded.text, source_path=str(file)), start=1):
-                    if isinstance(item, Article):
-                        item.encoding = decoded.encoding
-                        item.notes.extend(decoded.notes)
-                        yield item
-                    else:
-                        yield IngestFailure(str(file), item.args[0], item.code, record=lineno)
-                continue
-            for article in read_text(decoded.text, fmt=use, source_path=str(file), suffix=file.suffix):
-                article.encoding = decoded.encoding
-                article.notes.extend(decoded.notes)
-                yield article
-        except NarratraceError as exc:
-            yield IngestFailure(str(file), exc.args[0], exc.code)
-        except (OSError, RecursionError, MemoryError) as exc:
-            yield IngestFailure(str(file), f"{exc.__class__.__name__}: {exc}", "E100")
+        yield from iter_file_items(file, fmt=fmt)

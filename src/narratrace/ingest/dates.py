@@ -37,11 +37,15 @@ def parse_date(value: object) -> datetime | None:
     '2025-02-08'
     >>> parse_date("08.11.2024 | 21:26").isoformat()
     '2024-11-08T21:26:00+00:00'
+    >>> parse_date(True) is None  # a JSON boolean is not 1970-01-01
+    True
     """
-    if value is None or value == "":
+    if value is None or value == "" or isinstance(value, bool):
         return None
     if isinstance(value, datetime | date):
         return as_utc(value)
+    if not isinstance(value, str | int | float):
+        return None  # lists, objects: not a date
     if isinstance(value, int | float):
         try:
             return datetime.fromtimestamp(float(value), tz=UTC)

@@ -7,7 +7,14 @@ import re
 
 FORMATS = ("text", "html", "json", "jsonl", "feed")
 
-_FEED = re.compile(r"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed|rdf:RDF)\b", re.S | re.I)
+# An XML declaration, comments, processing instructions (stylesheets) and a DOCTYPE (with
+# or without an internal subset) may precede the root element of a feed.
+_FEED = re.compile(
+    r"^\s*(<\?xml[^>]*>\s*)?(?:(?:<!--.*?-->|<\?[^>]*>|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)\s*)*<(rss|feed|rdf:RDF)\b",
+    re.S | re.I,
+)
+# Characters searched for a feed's root element: room for a DOCTYPE's internal subset.
+FEED_PROLOG_CHARS = 65536
 _HTML = re.compile(r"<(!doctype\s+html|html|head|body|article|p|div|h[1-6])\b", re.I)
 _EXTENSIONS = {
     ".html": "html", ".htm": "html", ".xhtml": "html",
@@ -28,7 +35,7 @@ def detect_format(text: str, *, suffix: str = "") -> str:
     'text'
     """
     head = text.lstrip()[:4096]
-    if _FEED.match(head):
+    if _FEED.match(text.lstrip()[:FEED_PROLOG_CHARS]):
         return "feed"
     if head[:1] in "{[":
         if _is_json(text):

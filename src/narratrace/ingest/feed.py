@@ -1,16 +1,33 @@
-"""RSS and Atom feed files (feedparser): one Article per entry."""
+"""RSS and Atom feed files (feedparser): one Article per entry.
+
+A DOCTYPE is removed before parsing, internal subset included: feeds need no entity
+definitions beyond XML's own, and dropping them rules out entity expansion ("billion
+laughs") and external entities whatever the XML parser underneath does. feedparser gets
+the document as a stream, never as a string it could take for a URL or a file name.
+"""
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import UTC, datetime
 
-from narratrace.errors import MalformedInputError
+from narratrace.errors import MalformedInputError, TooComplexError
+from narratrace.ingest.limits import BudgetExceeded, check_markup, time_budget
 from narratrace.ingest.plaintext import picture_credits
 from narratrace.model import Article, ImageRef
+
+# A DOCTYPE declaration with an optional internal subset (entity definitions).
+DOCTYPE = re.compile(r"<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>", re.S | re.I)
+# The encoding named in the XML declaration: the text is already decoded, and is handed
+# to feedparser as UTF-8, so a stale name would garble it.
+XML_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""")
 
 
 def _html_to_text(html: str) -> str:
     import lxml.html
+
+    check_markup(html, what="a feed entry")
 
     try:
         tree = lxml.html.fromstring(f"<div>{html}</div>")
@@ -28,18 +45,29 @@ def parse_feed(text: str, *, source_path: str | None = None) -> list[Article]:
     """Articles from the entries of an RSS/Atom document."""
     import feedparser
 
-    parsed = feedparser.parse(text)
+    text, n_doctypes = DOCTYPE.subn("", text, count=1)
+    text = XML_ENCODING.sub(r"\1", text, count=1)
+    try:
+        with time_budget():
+            parsed = feedparser.parse(io.BytesIO(text.encode("utf-8")))
+    except BudgetExceeded as exc:
+        raise TooComplexError(f"feed parsing stopped ({exc})") from None
     if not parsed.entries:
         reason = getattr(parsed, "bozo_exception", None)
         raise MalformedInputError(f"feed has no entries{f' ({reason})' if reason else ''}")
     outlet = parsed.feed.get("title")
     articles = []
-    for entry in parsed.entries:
+    notes = ["DOCTYPE removed before parsing (entity definitions are never expanded)"] if n_doctypes else []
+    for number, entry in enumerate(parsed.entries, start=1):
         body = ""
         if entry.get("content"):
             body = entry["content"][0].get("value", "")
         body = body or entry.get("summary", "")
-        text = _html_to_text(body) if "<" in body else body
+        try:
+            text = _html_to_text(body) if "<" in body else body
+        except TooComplexError as exc:
+            notes.append(f"feed entry {number} skipped: {exc.args[0]}")
+            continue
         title = entry.get("title")
         if not text.strip():
             text = title or ""
@@ -50,6 +78,7 @@ def parse_feed(text: str, *, source_path: str | None = None) -> list[Article]:
         images += [ImageRef(src=link.get("href"), kind="image") for link in entry.get("links", [])
                    if link.get("rel") == "enclosure" and str(link.get("type", "")).startswith("image/")]
         articles.append(Article(
+            notes=notes,
             text=text,
             id=entry.get("id") or entry.get("link") or "",
             title=title,
@@ -65,4 +94,6 @@ def parse_feed(text: str, *, source_path: str | None = None) -> list[Article]:
         ))
     if not articles:
         raise MalformedInputError("feed entries have no text")
+    for article in articles:  # one list per article: notes of later entries reach all of them
+        article.notes = list(notes)
     return articles

@@ -7,6 +7,7 @@ from urllib.parse import urljoin
 
 from narratrace.errors import MalformedInputError
 from narratrace.ingest.dates import parse_date
+from narratrace.ingest.limits import BudgetExceeded, check_markup, time_budget
 from narratrace.ingest.plaintext import picture_credits
 from narratrace.model import Article, ImageRef
 
@@ -22,20 +23,24 @@ def parse_html(html: str, *, source_path: str | None = None, url: str | None = N
     Title, author, date, site name and canonical URL come from trafilatura's metadata;
     images (``src``, ``alt``, ``figcaption``) from the page's ``<img>`` elements.
 
+    Work is bounded: markup over the caps of :mod:`narratrace.ingest.limits` is refused
+    before parsing; a page too large for trafilatura, or one that overruns the time
+    budget, is read from its paragraphs by lxml instead (noted in ``Article.notes``).
+
     Raises
     ------
     MalformedInputError
         When no article text can be extracted (broken markup, an empty page).
+    TooComplexError
+        When an element has too many attributes or the page too many elements.
     """
-    import trafilatura
-
-    try:
-        doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_images=False,
-            favor_recall=True, deduplicate=False,
-        )
-    except (RecursionError, ValueError, TypeError, AttributeError) as exc:
-        raise MalformedInputError(f"cannot parse HTML ({exc.__class__.__name__}); the markup is broken or too deeply nested") from exc
+    notes: list[str] = []
+    shape = check_markup(html)
+    doc = None
+    if shape.too_big_to_extract:
+        notes.append(f"page has {shape.elements} elements: text taken from its paragraphs, not by trafilatura")
+    else:
+        doc = _extract(html, url=url, notes=notes)
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
     if not text:
         text = _fallback_text(html)
@@ -63,7 +68,25 @@ def parse_html(html: str, *, source_path: str | None = None, url: str | None = N
         metadata=meta,
         source_path=source_path,
         source_format="html",
+        notes=notes,
     )
+
+
+def _extract(html: str, *, url: str | None, notes: list[str]):
+    """trafilatura's extraction under the per-document time budget (``None`` when over it)."""
+    import trafilatura
+
+    try:
+        with time_budget():
+            return trafilatura.bare_extraction(
+                html, url=url, with_metadata=True, include_comments=False, include_images=False,
+                favor_recall=True, deduplicate=False,
+            )
+    except BudgetExceeded as exc:
+        notes.append(f"trafilatura stopped ({exc}): text taken from the page's paragraphs")
+        return None
+    except (RecursionError, ValueError, TypeError, AttributeError) as exc:
+        raise MalformedInputError(f"cannot parse HTML ({exc.__class__.__name__}); the markup is broken or too deeply nested") from exc
 
 
 def _tree(html: str):

@@ -10,6 +10,7 @@ offsets; picture credits become :class:`~narratrace.model.ImageRef` objects.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from narratrace.ingest.dates import DATE_LINE, parse_date
 from narratrace.model import Article, ImageRef
@@ -57,7 +58,7 @@ def parse_text(text: str, *, source_path: str | None = None) -> Article:
     title = None
     authors: list[str] = []
     published = None
-    header = [(o, ln) for o, ln in _lines_with_offsets(text) if ln.strip()][:HEADER_LINES]
+    header = list(islice(((o, ln) for o, ln in _lines_with_offsets(text) if ln.strip()), HEADER_LINES))
     for index, (offset, line) in enumerate(header):
         stripped = line.strip().lstrip("#").strip()
         if title is None and index == 0 and len(stripped) < 300:
@@ -127,7 +128,7 @@ def picture_credits(text: str) -> list[ImageRef]:
     [('screenshot', 'DailyMail'), ('screenshot', 'RUTube')]
     """
     refs = []
-    for match in CREDIT.finditer(text):
+    for match in islice(CREDIT.finditer(text), MAX_CREDITS):
         kind = _KIND.get(match.group("kind").lower(), "photo")
         credit = match.group("credit").strip()
         nested = re.match(r"(?i)(screenshot|screengrab)\s*:?\s*(?=\S)", credit)
@@ -141,13 +142,23 @@ def picture_credits(text: str) -> list[ImageRef]:
 # A paragraph longer than this before a credit is body text, not a caption (captions in
 # the example and seed articles run 60-150 characters; body paragraphs 300+).
 MAX_CAPTION_CHARS = 250
+# Characters looked at before a credit for its caption paragraph: a paragraph break must
+# fall in this window, else the paragraph is body text (keeps the search linear).
+CAPTION_WINDOW = 4 * MAX_CAPTION_CHARS
+# Picture credits kept per article: the seed has 9; a text with thousands is a list or an
+# attack, and each credit costs a caption search and an ImageRef.
+MAX_CREDITS = 500
 
 
 def _caption_before(text: str, pos: int) -> str | None:
-    before = text[:pos].rstrip()
+    window_start = max(0, pos - CAPTION_WINDOW)
+    before = text[window_start:pos].rstrip()
     if not before:
         return None
-    para = re.split(r"\n\s*\n", before)[-1].strip()
+    parts = re.split(r"\n\s*\n", before)
+    if window_start > 0 and len(parts) == 1:
+        return None  # no paragraph break in the window: the paragraph is body text
+    para = parts[-1].strip()
     if not para or len(para) > MAX_CAPTION_CHARS or CREDIT.search(para):
         return None
     return para
