@@ -1,4 +1,4 @@
-"""Stage ``language.v1``: paragraphs, the language of each, and the article's language."""
+"""Stage ``language.v1``: paragraphs, the language of each, page furniture, and the article's language."""
 
 from __future__ import annotations
 
@@ -6,28 +6,35 @@ from collections import Counter
 
 from narratrace.analyze.registry import Stage, register_stage
 from narratrace.model import Analysis, Paragraph
+from narratrace.text.furniture import furniture_rules
 from narratrace.text.language import MIN_CONFIDENCE, detect_language, letter_count
 from narratrace.text.segment import paragraph_spans
 
 
 @register_stage("language.v1", assigns=("paragraphs", "language", "language_confidence"), order=10)
 class LanguageStage(Stage):
-    """Split paragraphs and identify the language of each paragraph and of the article.
+    """Split paragraphs, mark page furniture, and identify the language of each paragraph and of the article.
 
-    The article's language is the one covering most letters across paragraphs; a
+    Paragraphs that :func:`narratrace.text.furniture.furniture_rules` reads as page
+    furniture (navigation, share prompts, bylines, CSS) get ``Paragraph.furniture``;
+    they stay in the text, with their offsets, and later stages skip them. The
+    article's language is the one covering most letters across the other paragraphs; a
     language declared by the source (``Article.lang``) is used only when detection has
     nothing to go on. Short or uncertain paragraphs inherit the article's language.
     """
 
     def __call__(self, analysis: Analysis) -> Analysis:
         text = analysis.text
-        paragraphs = [Paragraph(s, e) for s, e in paragraph_spans(text)]
+        spans = paragraph_spans(text)
+        rules = furniture_rules([text[s:e] for s, e in spans])
+        paragraphs = [Paragraph(s, e, furniture=rule is not None) for (s, e), rule in zip(spans, rules, strict=True)]
         weights: Counter[str] = Counter()
         for para in paragraphs:
             lang, confidence = detect_language(text[para.start : para.end])
             if lang and confidence >= MIN_CONFIDENCE:
                 para.lang, para.lang_confidence = lang, confidence
-                weights[lang] += letter_count(text[para.start : para.end])
+                if not para.furniture:
+                    weights[lang] += letter_count(text[para.start : para.end])
         forced = analysis.article.metadata.get("lang_override")
         if forced:
             language, confidence = str(forced), 1.0

@@ -10,6 +10,11 @@ _BLANK = re.compile(r"\n[ \t]*\n")
 # (e-mail, plain-text exports): its paragraphs are the blocks, not the lines. News lines that are
 # whole paragraphs run 200+ characters; wrapped lines stay near 72-80.
 WRAPPED_LINE_CHARS = 100
+# ... and its line breaks fall inside sentences: in wrapped prose most breaks are followed by
+# a lower-case word (fewer in German, whose nouns are capitalised); in a scraped page whose
+# lines are paragraphs, headings, navigation and share prompts, almost none are.
+WRAPPED_CONTINUATION = 0.25
+_CONTINUED = re.compile(r"[^\s.!?:;\"”»)]\n[ \t]*[a-zäöüа-яё]")
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -25,10 +30,12 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     lines = [ln for ln in text.split("\n") if ln.strip()]
     blocks = [b for b in _BLANK.split(text) if b.strip()]
     multi_line = [b for b in blocks if b.strip().count("\n") >= 1]
+    inner_breaks = sum(b.strip().count("\n") for b in blocks)
     wrapped = (
         len(lines) >= 4
         and len(multi_line) >= max(1, len(blocks) // 2)
         and statistics.median(len(ln) for ln in lines) < WRAPPED_LINE_CHARS
+        and sum(len(_CONTINUED.findall(b)) for b in blocks) >= WRAPPED_CONTINUATION * inner_breaks
     )
     separator = _BLANK if wrapped else re.compile(r"\n")
     spans = []
