@@ -12,7 +12,13 @@ is read again when a later run asks for analysis, which then analyses its articl
 
 Broken files and records are named in the :class:`IngestReport` and the rest is
 ingested; a broken file is not journalled, so it is retried (and named again) on the
-next run.
+next run. A record that the database refuses is rolled back alone (a savepoint) and
+named; an article whose analysis fails is stored without it, named, and its file is
+journalled as ``stored`` so that the next run with analysis retries it.
+
+Analysis runs before, not inside, the write transaction: a transaction holds the
+database only for the few milliseconds of its inserts, so two ingests into one SQLite
+file both proceed (see :func:`narratrace.store.engine.run_write` for locks and retries).
 
 Examples
 --------
@@ -30,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -39,12 +46,15 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from narratrace.corpus.dedup import normalize_url
-from narratrace.ingest import IngestFailure, iter_files, read_path
+from narratrace.errors import NarratraceError, path_text, safe_text
+from narratrace.ingest import IngestFailure, iter_file_items, iter_files, read_file_bytes
 from narratrace.ingest.dates import as_utc as _aware
 from narratrace.model import Analysis, Article
 from narratrace.store.articles import save_analysis, save_article
+from narratrace.store.engine import describe_db_error, is_transient, run_write
 from narratrace.store.schema import analyses
 from narratrace.store.schema_corpus import corpus_files, corpus_publications
 
@@ -73,6 +83,11 @@ class IngestReport:
     failures: list[IngestFailure] = field(default_factory=list)
 
     @property
+    def usable(self) -> int:
+        """Articles now in the store from this run's inputs (new, duplicate or already there)."""
+        return self.new + self.duplicate + self.already
+
+    @property
     def broken_files(self) -> list[str]:
         out: list[str] = []
         for f in self.failures:
@@ -92,6 +107,14 @@ class IngestReport:
             "broken": [str(f) for f in self.failures],
         }
 
+    def add(self, other: BatchResult) -> None:
+        """Count a committed batch."""
+        self.new += other.new
+        self.duplicate += other.duplicate
+        self.already += other.already
+        self.analyzed += other.analyzed
+        self.failures.extend(other.failures)
+
 
 def publication_name(article: Article) -> str:
     """The name output uses for an article: its ingest id, or its URL when it had none."""
@@ -101,15 +124,22 @@ def publication_name(article: Article) -> str:
 
 
 
-def _file_key(path: Path) -> tuple[str, int, int, str]:
-    st = path.stat()
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    file_hash = h.hexdigest()
-    key = hashlib.sha1(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{file_hash}".encode()).hexdigest()
-    return key, st.st_size, st.st_mtime_ns, file_hash
+@dataclass
+class BatchResult:
+    """What one committed batch wrote (counted only once its transaction commits)."""
+
+    new: int = 0
+    duplicate: int = 0
+    already: int = 0
+    analyzed: int = 0
+    failures: list[IngestFailure] = field(default_factory=list)
+
+
+def _file_key(path: Path, data: bytes) -> tuple[str, int, int, str]:
+    st = os.stat(path)
+    file_hash = hashlib.sha256(data).hexdigest()
+    key = hashlib.sha1(f"{path_text(path.resolve())}|{len(data)}|{st.st_mtime_ns}|{file_hash}".encode()).hexdigest()
+    return key, len(data), st.st_mtime_ns, file_hash
 
 
 def _default_analyzer() -> Analyzer:
@@ -128,12 +158,39 @@ def _payload(analysis: Analysis) -> dict[str, Any]:
     return analysis_to_dict(analysis)
 
 
-def _has_analysis(conn: Connection, content_hash: str) -> bool:
-    return conn.execute(select(analyses.c.pk).where(analyses.c.content_hash == content_hash).limit(1)).first() is not None
+def _article_label(article: Article) -> str:
+    return safe_text(publication_name(article), limit=80)
 
 
-def _store_one(conn: Connection, article: Article, analyzer: Analyzer | None, report: IngestReport) -> tuple[int, int]:
-    """Store an article, its publication row and (if new) its analysis; return (new, duplicate)."""
+def _analyze_batch(engine: Engine, batch: list[Article], analyzer: Analyzer, path: str) -> tuple[dict[str, tuple[list[str], dict]], list[IngestFailure]]:
+    """Analyses of the batch's texts that have none stored yet, computed outside any transaction.
+
+    An analysis that raises is reported (the article is still stored) and the run goes on.
+    """
+    hashes = list(dict.fromkeys(a.content_hash for a in batch))
+    with engine.connect() as conn:
+        done = set(conn.execute(select(analyses.c.content_hash).where(analyses.c.content_hash.in_(hashes))).scalars())
+    results: dict[str, tuple[list[str], dict]] = {}
+    failures: list[IngestFailure] = []
+    for article in batch:
+        key = article.content_hash
+        if key in done or key in results:
+            continue
+        try:
+            analysis = analyzer(article)
+            results[key] = (list(analysis.stages), _payload(analysis))
+        except Exception as exc:  # one article's analysis must not stop the run
+            logger.debug("analysis of %s failed", _article_label(article), exc_info=True)
+            reason = exc.args[0] if isinstance(exc, NarratraceError) else exc.__class__.__name__
+            failures.append(IngestFailure(
+                path, f"article {_article_label(article)}: analysis failed ({safe_text(reason, limit=200)}); "
+                "stored without analysis, retried on the next run", "E109"))
+            done.add(key)  # analyse each text once per batch
+    return results, failures
+
+
+def _store_one(conn: Connection, article: Article, analysis: tuple[list[str], dict] | None, result: BatchResult) -> None:
+    """Store an article, its publication row and its analysis (when given)."""
     name = publication_name(article)
     known = conn.execute(
         select(corpus_publications.c.pk).where(
@@ -141,13 +198,12 @@ def _store_one(conn: Connection, article: Article, analyzer: Analyzer | None, re
         )
     ).first()
     new_text = save_article(conn, article)
-    if analyzer is not None and (new_text or not _has_analysis(conn, article.content_hash)):
-        analysis = analyzer(article)
-        save_analysis(conn, article.content_hash, list(analysis.stages), _payload(analysis), ANALYSIS_SCHEMA_VERSION)
-        report.analyzed += 1
+    if analysis is not None:
+        save_analysis(conn, article.content_hash, analysis[0], analysis[1], ANALYSIS_SCHEMA_VERSION)
+        result.analyzed += 1
     if known:
-        report.already += 1
-        return 0, 0
+        result.already += 1
+        return
     conn.execute(
         corpus_publications.insert().values(
             content_hash=article.content_hash,
@@ -164,29 +220,52 @@ def _store_one(conn: Connection, article: Article, analyzer: Analyzer | None, re
         )
     )
     if new_text:
-        report.new += 1
-        return 1, 0
-    report.duplicate += 1
-    return 0, 1
+        result.new += 1
+    else:
+        result.duplicate += 1
 
 
-def _flush(conn: Connection, batch: list[Article], path: str, analyzer: Analyzer | None, report: IngestReport, progress: ProgressFn | None) -> tuple[int, int]:
-    n_new = n_dup = 0
-    for art in batch:
-        a, d = _store_one(conn, art, analyzer, report)
-        n_new += a
-        n_dup += d
-        if progress:
-            progress("article", {"path": path})
-    return n_new, n_dup
+def _write_batch(conn: Connection, batch: list[Article], analyzed: dict[str, tuple[list[str], dict]], path: str) -> BatchResult:
+    """Write a batch in the caller's transaction; a record the database refuses is rolled back alone."""
+    result = BatchResult()
+    pending = dict(analyzed)
+    for article in batch:
+        try:
+            with conn.begin_nested():
+                _store_one(conn, article, pending.pop(article.content_hash, None), result)
+        except SQLAlchemyError as exc:
+            if is_transient(exc):
+                raise  # the whole transaction is retried
+            result.failures.append(IngestFailure(
+                path, f"article {_article_label(article)}: not stored ({describe_db_error(exc)})", "E200"))
+    return result
+
+
+def _commit_batch(
+    engine: Engine, batch: list[Article], path: str, analyzer: Analyzer | None, report: IngestReport,
+    journal: Callable[[Connection, BatchResult], None] | None = None,
+) -> BatchResult:
+    """Analyse (outside the transaction), then write one batch (and the journal row) in one short transaction."""
+    analyzed, failures = _analyze_batch(engine, batch, analyzer, path) if analyzer is not None and batch else ({}, [])
+
+    def work(conn: Connection) -> BatchResult:
+        result = _write_batch(conn, batch, analyzed, path)
+        result.failures[:0] = failures
+        if journal is not None:
+            journal(conn, result)
+        return result
+
+    result = run_write(engine, work)
+    report.add(result)
+    return result
 
 
 def _expand(paths: Iterable[Path | str], report: IngestReport) -> list[Path]:
     files: list[Path] = []
     for p in paths:
         p = Path(p)
-        if not p.exists():
-            report.failures.append(IngestFailure(str(p), "does not exist", "E100"))
+        if not p.exists() and not p.is_symlink():
+            report.failures.append(IngestFailure(path_text(p), "does not exist", "E100"))
             continue
         files.extend(iter_files(p))
     return files
@@ -203,6 +282,9 @@ def ingest(
 ) -> IngestReport:
     """Ingest files and folders into the store, resumably.
 
+    Every good record is stored and every bad file or record is named in the report;
+    nothing in the input stops the run (only the database itself, or an interruption).
+
     Parameters
     ----------
     paths:
@@ -216,6 +298,8 @@ def ingest(
         ``file`` (``path``, ``skipped``) and ``article`` (``path``).
     analyzer:
         Replaces the default pipeline (tests, custom stage lists).
+    batch_size:
+        Articles per write transaction.
 
     Returns
     -------
@@ -231,50 +315,73 @@ def ingest(
         progress("start", {"files": len(files)})
     for path in files:
         report.files += 1
-        try:
-            key, size, mtime_ns, file_hash = _file_key(path)
-        except OSError as exc:
-            report.failures.append(IngestFailure(str(path), f"{exc.__class__.__name__}: {exc}", "E100"))
-            continue
-        with engine.connect() as conn:
-            done = conn.execute(select(corpus_files.c.pk, corpus_files.c.status).where(corpus_files.c.file_key == key)).first()
-        # a file ingested with --no-analyze is done again (cheaply) when analysis is asked for
-        if done and (done.status == "done" or analyzer is None):
-            report.skipped_files += 1
-            if progress:
-                progress("file", {"path": str(path), "skipped": True})
-            continue
-        failures: list[IngestFailure] = []
-        n_articles = n_new = n_dup = 0
-        batch: list[Article] = []
-
-        for item in read_path(path):
-            if isinstance(item, IngestFailure):
-                failures.append(item)
-                continue
-            n_articles += 1
-            report.articles += 1
-            batch.append(item)
-            if len(batch) >= batch_size:
-                with engine.begin() as conn:
-                    a, d = _flush(conn, batch, str(path), analyzer, report, progress)
-                n_new, n_dup = n_new + a, n_dup + d
-                batch = []
-        with engine.begin() as conn:
-            a, d = _flush(conn, batch, str(path), analyzer, report, progress)
-            n_new, n_dup = n_new + a, n_dup + d
-            report.failures.extend(failures)
-            if done:
-                conn.execute(corpus_files.delete().where(corpus_files.c.file_key == key))
-            if n_articles or not failures:
-                conn.execute(
-                    corpus_files.insert().values(
-                        file_key=key, path=str(path.resolve()), size=size, mtime_ns=mtime_ns, file_hash=file_hash,
-                        status="done" if analyzer is not None else "stored", n_articles=n_articles, n_new=n_new, n_duplicate=n_dup,
-                        failures=[str(f) for f in failures], finished_at=datetime.now(UTC),
-                    )
-                )
+        skipped = _ingest_file(path, engine, analyzer, report, progress, batch_size)
         if progress:
-            progress("file", {"path": str(path), "skipped": False})
+            progress("file", {"path": path_text(path), "skipped": skipped})
     logger.info("ingest: %s", report.to_dict())
     return report
+
+
+def _ingest_file(path: Path, engine: Engine, analyzer: Analyzer | None, report: IngestReport,
+                 progress: ProgressFn | None, batch_size: int) -> bool:
+    """Ingest one file; return True when the journal shows it done already."""
+    name = path_text(path)
+    try:
+        data = read_file_bytes(path)
+        key, size, mtime_ns, file_hash = _file_key(path, data)
+    except NarratraceError as exc:
+        report.failures.append(IngestFailure(name, exc.args[0], exc.code))
+        return False
+    except OSError as exc:
+        report.failures.append(IngestFailure(name, f"{exc.__class__.__name__}: {exc.strerror or exc}", "E100"))
+        return False
+    with engine.connect() as conn:
+        done = conn.execute(select(corpus_files.c.pk, corpus_files.c.status).where(corpus_files.c.file_key == key)).first()
+    # a file ingested with --no-analyze is done again (cheaply) when analysis is asked for
+    if done and (done.status == "done" or analyzer is None):
+        report.skipped_files += 1
+        return True
+    failures: list[IngestFailure] = []
+    totals = BatchResult()
+    n_articles = 0
+    batch: list[Article] = []
+
+    def flush(journal: Callable[[Connection, BatchResult], None] | None = None) -> None:
+        result = _commit_batch(engine, batch, name, analyzer, report, journal)
+        for attr in ("new", "duplicate", "analyzed"):
+            setattr(totals, attr, getattr(totals, attr) + getattr(result, attr))
+        totals.failures.extend(result.failures)
+        if progress:
+            for _ in batch:
+                progress("article", {"path": name})
+        batch.clear()
+
+    for item in iter_file_items(path, data=data):
+        if isinstance(item, IngestFailure):
+            failures.append(item)
+            continue
+        n_articles += 1
+        report.articles += 1
+        batch.append(item)
+        if len(batch) >= batch_size:
+            flush()
+    del data
+
+    def journal(conn: Connection, last: BatchResult) -> None:
+        n_new, n_dup = totals.new + last.new, totals.duplicate + last.duplicate
+        all_failures = failures + totals.failures + last.failures
+        complete = analyzer is not None and not any(f.code == "E109" for f in all_failures)
+        if done:
+            conn.execute(corpus_files.delete().where(corpus_files.c.file_key == key))
+        if n_articles or not failures:
+            conn.execute(
+                corpus_files.insert().values(
+                    file_key=key, path=path_text(path.resolve()), size=size, mtime_ns=mtime_ns, file_hash=file_hash,
+                    status="done" if complete else "stored", n_articles=n_articles, n_new=n_new, n_duplicate=n_dup,
+                    failures=[str(f) for f in all_failures], finished_at=datetime.now(UTC),
+                )
+            )
+
+    flush(journal)
+    report.failures.extend(failures)
+    return False

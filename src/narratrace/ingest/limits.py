@@ -45,7 +45,7 @@ DOC_TIME_BUDGET_S = 30.0
 
 _TAG = re.compile(rb"<[A-Za-z][^<>]*")
 # Only tags this long can hold MAX_ATTRIBUTES attributes (each at least 2 characters).
-_LONG_TAG = re.compile(r"<[A-Za-z][^<>]{%d,}" % (2 * MAX_ATTRIBUTES))
+_LONG_TAG = re.compile(r"<[A-Za-z][^<>]{" + str(2 * MAX_ATTRIBUTES) + ",}")
 _ATTRIBUTE = re.compile(r"""\s+[^\s=/>"']+""")
 _QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
 
