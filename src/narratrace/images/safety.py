@@ -28,7 +28,9 @@ from pathlib import Path
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
+from narratrace.errors import NotRegularFileError, TooLargeError, path_text
 from narratrace.images._errors import ImageRefusedError
+from narratrace.ingest.files import read_capped
 
 # 40 MiB: the largest news photos (full-size camera JPEGs, 50 MP) are 15-30 MB; anything
 # above is not a picture an article shows, and reading it costs memory for nothing.
@@ -57,15 +59,17 @@ def _looks_like_text(head: bytes) -> bool:
 
 
 def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """Read a file, refusing it when it is larger than ``limit`` bytes."""
-    size = path.stat().st_size
-    if size > limit:
-        raise ImageRefusedError("too_large", f"{path.name}: {size} bytes is over the {limit}-byte limit")
-    with path.open("rb") as fh:
-        data = fh.read(limit + 1)
-    if len(data) > limit:  # grew while reading
-        raise ImageRefusedError("too_large", f"{path.name}: over the {limit}-byte limit")
-    return data
+    """Read a regular file, refusing it when it is larger than ``limit`` bytes.
+
+    FIFOs, devices and links to them are refused (reason ``not_regular_file``) without
+    blocking, as :func:`narratrace.ingest.files.read_capped` does for articles.
+    """
+    try:
+        return read_capped(path, limit, name=path_text(Path(path).name))
+    except NotRegularFileError as exc:
+        raise ImageRefusedError("not_regular_file", exc.args[0]) from None
+    except TooLargeError as exc:
+        raise ImageRefusedError("too_large", exc.args[0]) from None
 
 
 def open_image(
@@ -98,7 +102,7 @@ def open_image(
     Raises
     ------
     ImageRefusedError
-        With ``reason`` one of ``empty``, ``too_large``, ``svg_not_rendered``,
+        With ``reason`` one of ``empty``, ``too_large``, ``not_regular_file``, ``svg_not_rendered``,
         ``unsupported_format``, ``decompression_bomb``, ``truncated``, ``corrupt``.
     """
     if isinstance(source, str | Path):
