@@ -25,7 +25,7 @@ def cli_db(tmp_path, monkeypatch, example_corpus, gold_analyzer):
         (folder / f.name).write_bytes(f.read_bytes())
     (folder / "bad.json").write_text("[1, 2", encoding="utf-8")
     result = CliRunner().invoke(app, ["--db", url, "ingest", "-q", str(folder)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # some refused (bad.json), the rest stored
     assert "21 new, 1 duplicate" in result.stdout and "bad.json" in result.stdout
     return url, folder
 

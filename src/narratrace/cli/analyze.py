@@ -14,7 +14,31 @@ from narratrace.cli import _state
 
 
 def _slug(value: str) -> str:
-    return re.sub(r"[^\w.\-]+", "_", value)[:80] or "article"
+    return re.sub(r"[^\w.\-]+", "_", value).strip("._")[:80] or "article"
+
+
+def _report_names(articles: list, out_dir: Path) -> list[str]:
+    """One file name per article, after its input file (and its id when the file holds several).
+
+    Names never collide with each other nor with files already in ``out_dir``: a clash
+    gets ``-2``, ``-3``... so ``--out`` never overwrites a report.
+    """
+    from collections import Counter
+
+    per_file = Counter(a.source_path for a in articles)
+    used: set[str] = set()
+    names = []
+    for article in articles:
+        stem = _slug(Path(article.source_path).stem) if article.source_path else ""
+        base = f"{stem}-{_slug(article.id)}" if (not stem or per_file[article.source_path] > 1) else stem
+        base = base.strip("-") or "article"
+        name, n = base, 1
+        while name in used or (out_dir / f"{name}.json").exists() or (out_dir / f"{name}.html").exists():
+            n += 1
+            name = f"{base}-{n}"
+        used.add(name)
+        names.append(name)
+    return names
 
 
 def register(app: typer.Typer) -> None:
@@ -31,7 +55,15 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Analyse articles: sources, quotes, hedges, claims, techniques; print a summary and write reports."""
         from narratrace.api import analyze_article
-        from narratrace.errors import ConfigError, InputError
+        from narratrace.config import MAX_INPUT_BYTES
+        from narratrace.errors import (
+            EXIT_SOME_REFUSED,
+            ConfigError,
+            InputError,
+            NarratraceError,
+            TooLargeError,
+            safe_text,
+        )
         from narratrace.ingest import IngestFailure, read_path, read_text
         from narratrace.model import Article
         from narratrace.report.html import write_html
@@ -45,7 +77,10 @@ def register(app: typer.Typer) -> None:
             if raw == "-":
                 from narratrace.ingest.decode import decode_bytes
 
-                decoded = decode_bytes(sys.stdin.buffer.read(), name="stdin")
+                data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+                if len(data) > MAX_INPUT_BYTES:
+                    raise TooLargeError("stdin is above the 20 MB limit for one input (raise NARRATRACE_MAX_INPUT_BYTES)")
+                decoded = decode_bytes(data, name="stdin")
                 items.extend(read_text(decoded.text))
             else:
                 items.extend(read_path(Path(raw)))
@@ -64,9 +99,21 @@ def register(app: typer.Typer) -> None:
         engine = _state.open_db() if store else None
         if out_dir:
             out_dir.mkdir(parents=True, exist_ok=True)
+            names = _report_names(articles, out_dir)
         con = _state.console()
-        for article in articles:
-            analysis = analyze_article(article, stages=stage_list, lang=lang)
+        done = 0
+        for index, article in enumerate(articles):
+            try:
+                analysis = analyze_article(article, stages=stage_list, lang=lang)
+            except Exception as exc:  # one article's failure must not stop a folder
+                known = isinstance(exc, NarratraceError)
+                if len(articles) == 1 or (_state.DEBUG and not known):
+                    raise
+                reason = exc.args[0] if known else f"analysis failed ({exc.__class__.__name__})"
+                failures.append(IngestFailure(article.source_path or "stdin", f"article {safe_text(article.id, limit=80)}: {reason}",
+                                              exc.code if known else "E109"))
+                continue
+            done += 1
             payload = analysis_to_dict(analysis)
             if engine is not None:
                 _store(engine, analysis, payload)
@@ -79,13 +126,16 @@ def register(app: typer.Typer) -> None:
                 if json_out != "-":
                     con.print(f"HTML report: {html_out}", markup=False)
             if out_dir:
-                name = _slug(article.id)
-                _state.write_json(payload, str(out_dir / f"{name}.json"))
-                write_html(analysis, out_dir / f"{name}.html")
+                _state.write_json(payload, str(out_dir / f"{names[index]}.json"))
+                write_html(analysis, out_dir / f"{names[index]}.html")
         if out_dir:
-            con.print(f"{len(articles)} report(s) in {out_dir}", markup=False)
+            con.print(f"{done} report(s) in {out_dir}", markup=False)
         for failure in failures:
             _state.err_line(f"skipped {failure}")
+        if failures:
+            if not done:
+                raise InputError(f"no article could be analysed ({len(failures)} refused or failed)")
+            raise typer.Exit(EXIT_SOME_REFUSED)
 
     @app.command("stages")
     def stages_cli() -> None:
@@ -108,7 +158,10 @@ def register(app: typer.Typer) -> None:
 def _store(engine, analysis, payload) -> None:
     from narratrace.report.json_report import SCHEMA_VERSION
     from narratrace.store.articles import save_analysis, save_article
+    from narratrace.store.engine import run_write
 
-    with engine.begin() as conn:
+    def work(conn) -> None:
         save_article(conn, analysis.article)
         save_analysis(conn, analysis.article.content_hash, analysis.stages, payload, SCHEMA_VERSION)
+
+    run_write(engine, work)

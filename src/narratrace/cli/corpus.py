@@ -32,7 +32,12 @@ def register(app: typer.Typer) -> None:
         json_out: Annotated[str | None, typer.Option("--json", help="Write the summary as JSON to PATH (- for stdout).")] = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     ) -> None:
-        """Load a corpus into the store (resumable: a rerun skips finished files)."""
+        """Load a corpus into the store (resumable: a rerun skips finished files).
+
+        Exit code 0 when every input was usable, 3 when some were refused (listed, the rest
+        stored), 1 when nothing usable was found.
+        """
+        from rich.markup import escape
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -43,9 +48,15 @@ def register(app: typer.Typer) -> None:
 
         from narratrace.corpus.build import build
         from narratrace.corpus.ingest_corpus import ingest
-        from narratrace.errors import InputError
+        from narratrace.errors import (
+            EXIT_NOTHING_USABLE,
+            EXIT_SOME_REFUSED,
+            InputError,
+            path_text,
+            safe_text,
+        )
 
-        missing = [str(p) for p in paths if not p.exists()]
+        missing = [path_text(p) for p in paths if not p.exists() and not p.is_symlink()]
         if missing:
             raise InputError(f"no such file or folder: {', '.join(missing)}")
         engine = _state.open_db()
@@ -63,13 +74,13 @@ def register(app: typer.Typer) -> None:
                     progress.update(task, total=info["files"])
                 elif event == "article":
                     counts["articles"] += 1
-                    progress.update(task, articles=counts["articles"], current=Path(info["path"]).name[-40:])
+                    progress.update(task, articles=counts["articles"], current=escape(safe_text(Path(info["path"]).name)[-40:]))
                 elif event == "file":
                     progress.advance(task)
 
             report = ingest(paths, engine, analyze=analyze, progress=on_progress)
         built = None
-        if do_build:
+        if do_build and (report.usable or report.skipped_files):
             with console.status("building duplicates, stories and narratives..."):
                 built = build(engine)
         summary = report.to_dict()
@@ -90,6 +101,11 @@ def register(app: typer.Typer) -> None:
                 out.print(f"  broken: {failure}", markup=False)
             if built is not None:
                 out.print(f"{summary['duplicate_groups']} duplicate groups, {summary['stories']} stories, {summary['narratives']} narratives", markup=False)
+        if report.failures:
+            if not report.usable and not report.skipped_files:
+                _state.err_line(f"error: nothing usable: {len(report.failures)} input(s) refused")
+                raise typer.Exit(EXIT_NOTHING_USABLE)
+            raise typer.Exit(EXIT_SOME_REFUSED)
 
     @app.command("narratives")
     def narratives_cli(

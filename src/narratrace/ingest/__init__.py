@@ -25,7 +25,7 @@ from pathlib import Path
 
 from narratrace.config import MAX_INPUT_BYTES
 from narratrace.errors import InputError, NarratraceError, UnknownFormatError, path_text, safe_text
-from narratrace.ingest.decode import Decoded, decode_bytes
+from narratrace.ingest.decode import Decoded, clean_text, decode_bytes
 from narratrace.ingest.detect import detect_format
 from narratrace.ingest.feed import parse_feed
 from narratrace.ingest.files import read_capped
@@ -103,10 +103,21 @@ def read_file_bytes(path: Path | str) -> bytes:
     return read_capped(path, MAX_INPUT_BYTES, name=path_text(path.name))
 
 
+def _clean_fields(article: Article) -> Article:
+    """Remove control characters from the short fields (HTML and feeds can encode them as ``&#27;``)."""
+    for attr in ("id", "title", "url", "outlet"):
+        value = getattr(article, attr)
+        if isinstance(value, str):
+            setattr(article, attr, clean_text(value)[0])
+    article.authors = [clean_text(str(a))[0] for a in article.authors]
+    return article
+
+
 def _decoded_items(decoded: Decoded, path: Path, fmt: str | None) -> Iterator[Item]:
     name = path_text(path)
     for number, item in _items(decoded.text, fmt or detect_format(decoded.text, suffix=path.suffix), name):
         if isinstance(item, Article):
+            _clean_fields(item)
             item.encoding = decoded.encoding
             item.notes[:0] = decoded.notes
         yield number, item

@@ -13,6 +13,7 @@ import re
 from datetime import UTC, datetime
 
 from narratrace.errors import MalformedInputError, TooComplexError
+from narratrace.ingest.decode import clean_text
 from narratrace.ingest.limits import BudgetExceeded, check_markup, time_budget
 from narratrace.ingest.plaintext import picture_credits
 from narratrace.model import Article, ImageRef
@@ -68,6 +69,7 @@ def parse_feed(text: str, *, source_path: str | None = None) -> list[Article]:
         except TooComplexError as exc:
             notes.append(f"feed entry {number} skipped: {exc.args[0]}")
             continue
+        text = clean_text(text)[0]
         title = entry.get("title")
         if not text.strip():
             text = title or ""

@@ -7,6 +7,7 @@ from urllib.parse import urljoin
 
 from narratrace.errors import MalformedInputError
 from narratrace.ingest.dates import parse_date
+from narratrace.ingest.decode import clean_text
 from narratrace.ingest.limits import BudgetExceeded, check_markup, time_budget
 from narratrace.ingest.plaintext import picture_credits
 from narratrace.model import Article, ImageRef
@@ -44,6 +45,7 @@ def parse_html(html: str, *, source_path: str | None = None, url: str | None = N
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
     if not text:
         text = _fallback_text(html)
+    text = clean_text(text)[0]  # character references such as &#27; can still produce controls
     if not text:
         raise MalformedInputError("no article text found in the HTML page")
     authors = [a.strip() for a in (getattr(doc, "author", None) or "").split(";") if a.strip()]
