@@ -8,6 +8,12 @@ sentences whose check-worthiness is at least :data:`CHECKWORTHY_MIN` (or every
 sentence when no sentence has a score) and reports them in
 ``analysis.summaries["factcheck"]["sentences"]``. An empty database is recorded as
 ``{"database": "empty"}``, never an error.
+
+A match is ``same_claim`` only if both texts are full claims whose names and predicate
+agree (see :mod:`narratrace.factcheck._claim`); fragments never get a match. Each match
+names whose verdict it is (``verdict_by``), and the summary lists the publishers whose
+verdicts were matched (``verdict_publishers``): one database's verdict is one source,
+never enough alone to resolve a narrative.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ def _db():
     return url, open_store(url)
 
 
-@register_stage("factcheck_match.v1", requires=("claims", "sentences"), assigns=("claims", "summaries"), order=400)
+@register_stage("factcheck_match.v1", requires=("claims", "sentences"), assigns=("claims", "summaries"), order=400, reads_names=True)
 class FactCheckMatch(Stage):
     """Match claims (or check-worthy sentences) against stored fact-checks."""
 
@@ -59,9 +65,16 @@ class FactCheckMatch(Stage):
             chosen = chosen[:MAX_SENTENCES]
             items = [text[s.start : s.end] for s in chosen]
             basis = "checkworthy_sentences" if scored else "sentences"
-        matches = match_claims(engine, url, items, k=TOP_K, claim_date=analysis.article.published)
+        langs = [analysis.language] * len(items)
+        matches = match_claims(engine, url, items, k=TOP_K, claim_date=analysis.article.published, langs=langs)
         kept = [[m.to_dict() for m in ms if m.level in LEVELS[:2]] for ms in matches]
-        summary = {"database": "ok", "basis": basis, "matched": sum(1 for k in kept if k), "items": len(items)}
+        summary = {
+            "database": "ok",
+            "basis": basis,
+            "matched": sum(1 for k in kept if k),
+            "items": len(items),
+            "verdict_publishers": sorted({m["verdict_by"]["publisher"] for ms in kept for m in ms}),
+        }
         if basis == "claims":
             for claim, ms in zip(analysis.claims, kept, strict=True):
                 claim.matches.extend(ms)

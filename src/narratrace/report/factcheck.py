@@ -1,9 +1,9 @@
 """Fact-check matches in the reports: an HTML section and a terminal block.
 
 Each claim (or check-worthy sentence) with matches is listed with every matched
-fact-check's level, verdict, publisher, date (and whether it came before or after
-the article) and why it matched. All text is escaped: articles and databases are
-untrusted.
+fact-check's level, whose verdict it is (publisher and database), date (and whether it
+came before or after the article) and why it matched. All text is escaped: articles
+and databases are untrusted.
 """
 
 from __future__ import annotations
@@ -16,6 +16,20 @@ from narratrace.model import Analysis
 from narratrace.report.registry import Section, register_section, register_terminal
 
 LEVEL_LABELS = {"same_claim": "same claim", "suggested": "suggested — confirm", "related": "related"}
+#: Shown above the matches: a verdict is its publisher's, not the report's.
+VERDICT_NOTE = "Each verdict is the finding of the publisher named; one database's verdict alone does not settle a claim."
+
+
+def verdict_line(m: dict[str, Any]) -> str:
+    """"<verdict> — <publisher>'s verdict (<database>)", also for matches stored before ``verdict_by`` existed.
+
+    >>> verdict_line({"verdict": "False", "publisher": "PolitiFact"})
+    "False — PolitiFact's verdict"
+    """
+    by = m.get("verdict_by") or {}
+    if by.get("label"):
+        return str(by["label"])
+    return f"{m.get('verdict') or 'no verdict'} — {m.get('publisher') or 'unknown publisher'}'s verdict"
 
 
 def claim_matches(analysis: Analysis) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -34,14 +48,13 @@ def _match_html(m: dict[str, Any]) -> Markup:
     link = Markup('<a href="{0}" rel="noopener noreferrer">{1}</a>').format(m["url"], title) if str(m.get("url") or "").startswith(("http://", "https://")) else title
     return Markup(
         '<li class="fc-match" data-level="{level}" data-relation="{relraw}">'
-        '<span class="fc-level">{level_label}</span> <strong class="fc-verdict">{verdict}</strong> '
-        '— {publisher}, {when} ({rel})<br>{link}<br><small class="fc-why">why: {why}</small></li>'
+        '<span class="fc-level">{level_label}</span> <strong class="fc-verdict">{verdict}</strong>, '
+        '{when} ({rel})<br>{link}<br><small class="fc-why">why: {why}</small></li>'
     ).format(
         level=m.get("level", ""),
         relraw=m.get("relation", ""),
         level_label=LEVEL_LABELS.get(m.get("level", ""), m.get("level", "")),
-        verdict=m.get("verdict") or "no verdict",
-        publisher=m.get("publisher") or "unknown publisher",
+        verdict=verdict_line(m),
         when=when,
         rel=rel,
         link=link,
@@ -61,7 +74,7 @@ def factcheck_section(analysis: Analysis) -> Section | None:
     items = claim_matches(analysis)
     if not items:
         return Section("factcheck", "Fact-checks", Markup("<p>No earlier or later fact-checks match these claims.</p>"), order=400)
-    parts = []
+    parts = [Markup('<p class="fc-note">{0}</p>').format(VERDICT_NOTE)]
     for text, matches in items:
         parts.append(Markup('<div class="fc-claim"><p class="fc-text">{0}</p><ul>').format(text))
         parts.extend(_match_html(m) for m in matches)
@@ -81,12 +94,14 @@ def factcheck_terminal(analysis: Analysis, console: object) -> None:
         return
     items = claim_matches(analysis)
     print_(f"Fact-checks: {len(items)} of {summary.get('items', 0)} {summary.get('basis', 'claims')} matched", markup=False)
+    if items:
+        print_(f"  ({VERDICT_NOTE})", markup=False)
     for text, matches in items:
         print_(f"  • {text[:120]}", markup=False)
         for m in matches:
             print_(
-                f"    - {LEVEL_LABELS.get(m.get('level', ''), m.get('level'))}: {m.get('verdict') or 'no verdict'}"
-                f" — {m.get('publisher') or 'unknown'}, {m.get('checked_on') or 'undated'}"
+                f"    - {LEVEL_LABELS.get(m.get('level', ''), m.get('level'))}: {verdict_line(m)}"
+                f", {m.get('checked_on') or 'undated'}"
                 f" ({(m.get('relation') or 'undated').replace('_', ' ')}): {m.get('claim', '')[:100]}",
                 markup=False,
             )

@@ -1,0 +1,264 @@
+"""Is a match the *same claim*? Both sides must be full claims that agree.
+
+Retrieval scores say how close two texts are, not whether they assert the same thing:
+the fragment "his decision" is close to any record about a decision, and "Putin
+refused talks" is close to "Zelensky refused talks". So a match can only be reported
+as the same claim when
+
+* both sides are **full claims**: at least :data:`MIN_CONTENT_WORDS` content words and,
+  where a parser exists for the language (English), a verb — never a fragment;
+* their **names agree**: every name in the record's claim is found in the claim being
+  matched, and at least half of the latter's names are found in the record (its claim,
+  or for EUvsDisinfo its countries and keywords). Names are compared by stem, so
+  "North Korean" agrees with "North Korea" and "U.S." with "United States"; every name
+  is treated alike, whatever the country, outlet or person;
+* they share a **predicate or object**: a content word that is not a name.
+
+:func:`agreement` turns this into a ceiling on the match level: ``same_claim`` when all
+three hold, ``suggested`` (for a person to confirm) when the evidence is partial or
+cannot be checked (a claim in another script, a language without a parser), and
+``related`` — never attached to an article's claims — for a fragment or for names
+that disagree outright.
+
+Examples
+--------
+>>> q = ClaimShape(content=("north", "korean", "troop", "fight", "kursk"), names=("North Korean", "Kursk"), predicate=True)
+>>> r = ClaimShape(content=("north", "korean", "soldier", "fight", "kursk"), names=("North Korea", "Kursk"), predicate=True)
+>>> agreement(q, r).ceiling
+'same_claim'
+>>> agreement(ClaimShape(content=("decis",), names=(), predicate=False), r).ceiling
+'related'
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from narratrace.factcheck._text import _stem, words
+
+logger = logging.getLogger(__name__)
+
+#: Content words (stop words dropped) a full claim has at least. Chosen on the seed
+#: article's matched fragments ("his decision": 1, "as he explained his decision": 2,
+#: "the alleged presence": 2) against EUvsDisinfo titles, whose shortest real claims
+#: ("Navalny was not poisoned", "NATO prepares war in Donbas") have 3 to 4.
+MIN_CONTENT_WORDS = 3
+#: Share of the matched claim's names that must be found in the record (the claim may
+#: name more context than the record: "Biden's administration" vs "the US").
+MIN_NAME_SHARE = 0.5
+#: Name tokens that do not identify a name on their own ("North" Korea, "United" States).
+GENERIC_NAME_WORDS = frozenset(
+    "north south east west new united republic people people's democratic federal state states "
+    "kingdom union the of and president minister prime mr mrs ms dr".split()
+)
+#: spaCy entity labels that are names of people, places, groups, organisations or works.
+NAME_LABELS = frozenset({"PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
+#: Shortest stem compared by prefix ("korea" ~ "korean", "russia" ~ "russian"); shorter
+#: stems ("us", "eu") must be equal.
+MIN_PREFIX = 4
+LEVEL_ORDER = ("same_claim", "suggested", "related")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
+_SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|[\n:«\"“„(]\s*)$")
+
+
+@dataclass(frozen=True)
+class ClaimShape:
+    """What a claim text consists of, for the same-claim test.
+
+    Attributes
+    ----------
+    content : tuple of str
+        Stemmed content words.
+    names : tuple of str or None
+        Names as written; ``None`` when the language has no name finder here.
+    predicate : bool or None
+        Whether a verb was found; ``None`` when no parser exists for the language.
+    """
+
+    content: tuple[str, ...]
+    names: tuple[str, ...] | None
+    predicate: bool | None
+
+    @property
+    def full(self) -> bool:
+        """A full claim: enough content words and no evidence that the verb is missing."""
+        return len(self.content) >= MIN_CONTENT_WORDS and self.predicate is not False
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """The same-claim test of one match: its ceiling level and the reasons."""
+
+    ceiling: str
+    reasons: tuple[str, ...] = ()
+    shared_names: tuple[str, ...] = ()
+    shared_content: tuple[str, ...] = field(default=())
+
+    def cap(self, level: str) -> str:
+        """``level`` lowered to the ceiling (levels ordered same_claim > suggested > related)."""
+        return LEVEL_ORDER[max(LEVEL_ORDER.index(level), LEVEL_ORDER.index(self.ceiling))]
+
+
+def name_keys(name: str) -> frozenset[str]:
+    """Stems that identify a name, plus the acronym of a multi-word name.
+
+    >>> sorted(name_keys("United States"))
+    ['us']
+    >>> sorted(name_keys("North Korean"))
+    ['korean', 'nk']
+    >>> sorted(name_keys("U.S."))
+    ['us']
+    """
+    toks = [t.replace("’", "'").strip(".'-").lower() for t in _NAME_TOKEN.findall(name)]
+    toks = [t.replace(".", "") for t in toks if t]
+    keys = {_stem(t) for t in toks if t not in GENERIC_NAME_WORDS and len(t) > 1}
+    if len(toks) > 1:
+        keys.add("".join(t[0] for t in toks if t not in {"of", "the", "and"}))
+    if not keys and toks:
+        keys.add("".join(toks))
+    return frozenset(k for k in keys if k)
+
+
+def _keys_match(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= MIN_PREFIX and long_.startswith(short)
+
+
+def names_match(a: str, b: str) -> bool:
+    """Whether two names denote the same thing, by stems (any key of one fits one of the other).
+
+    >>> names_match("North Korean", "North Korea"), names_match("Russia", "Ukraine")
+    (True, False)
+    """
+    return any(_keys_match(x, y) for x in name_keys(a) for y in name_keys(b))
+
+
+def _script(names: Iterable[str]) -> set[str]:
+    out = set()
+    for n in names:
+        if _CYRILLIC.search(n):
+            out.add("cyrillic")
+        elif _LATIN.search(n):
+            out.add("latin")
+    return out
+
+
+def agreement(query: ClaimShape, record: ClaimShape, *, aliases: Sequence[str] = ()) -> Agreement:
+    """The highest level a match between ``query`` and ``record`` may have, and why.
+
+    Parameters
+    ----------
+    query, record : ClaimShape
+        The claim being matched and the fact-checked claim.
+    aliases : sequence of str
+        More names the record is about (EUvsDisinfo countries and keywords): they can
+        confirm a name of the query, but are not required to appear in it.
+    """
+    if not query.full:
+        return Agreement("related", ("the text matched is a fragment, not a full claim",))
+    if not record.full:
+        return Agreement("related", ("the fact-checked claim is a fragment",))
+    reasons: list[str] = []
+    ceiling = "same_claim"
+    shared_names: list[str] = []
+    if query.names is None or record.names is None:
+        ceiling = "suggested"
+        reasons.append("names could not be compared in this language")
+    else:
+        known = list(record.names) + [a for a in aliases if a]
+        q_found = [q for q in query.names if any(names_match(q, r) for r in known)]
+        r_found = [r for r in record.names if any(names_match(r, q) for q in query.names)]
+        shared_names = q_found
+        if query.names and record.names and not q_found and not r_found:
+            if _script(query.names) != _script(record.names):
+                ceiling = "suggested"
+                reasons.append("names are written in different scripts")
+            else:
+                return Agreement("related", ("the names differ: " + ", ".join(query.names) + " / " + ", ".join(record.names),))
+        else:
+            missing = [r for r in record.names if r not in r_found]
+            if missing:
+                ceiling = "suggested"
+                reasons.append("not in the claim: " + ", ".join(missing))
+            if query.names and len(q_found) < MIN_NAME_SHARE * len(query.names):
+                ceiling = "suggested"
+                reasons.append("not in the fact-check: " + ", ".join(q for q in query.names if q not in q_found))
+    name_stems = {k for n in (query.names or ()) + (record.names or ()) for k in name_keys(n)}
+    shared = tuple(sorted(c for c in set(query.content) & set(record.content) if not any(_keys_match(c, k) for k in name_stems)))
+    if not shared:
+        ceiling = LEVEL_ORDER[max(LEVEL_ORDER.index(ceiling), 1)]
+        reasons.append("no shared word besides names (predicate not confirmed)")
+    return Agreement(ceiling, tuple(reasons), tuple(shared_names), shared)
+
+
+# -- shapes of texts -------------------------------------------------------------------
+
+
+def _english_shape(text: str) -> ClaimShape | None:
+    from narratrace.errors import ModelError
+    from narratrace.text.nlp import english
+
+    try:
+        doc = english()(text)
+    except ModelError as exc:  # the model is a dependency, but keep working without it
+        logger.warning("no English parser for the same-claim test: %s", exc)
+        return None
+    names = [e.text for e in doc.ents if e.label_ in NAME_LABELS]
+    covered = {t.i for e in doc.ents if e.label_ in NAME_LABELS for t in e}
+    names += [t.text for t in doc if t.pos_ == "PROPN" and t.i not in covered and t.text[:1].isupper()]
+    predicate = any(t.pos_ in ("VERB", "AUX") for t in doc)
+    return ClaimShape(tuple(_stem(w) for w in words(text)), tuple(dict.fromkeys(names)), predicate)
+
+
+def _capitalised_names(text: str) -> tuple[str, ...]:
+    """Capitalised words that do not start a sentence, runs joined (for Cyrillic text)."""
+    names: list[str] = []
+    run: list[str] = []
+    last_end = -1
+    for m in _NAME_TOKEN.finditer(text):
+        tok = m.group(0)
+        starts_sentence = bool(_SENTENCE_START.search(text[: m.start()]))
+        if tok[:1].isupper() and not starts_sentence:
+            if run and text[last_end : m.start()].strip() == "":
+                run.append(tok)
+            else:
+                if run:
+                    names.append(" ".join(run))
+                run = [tok]
+            last_end = m.end()
+        elif run:
+            names.append(" ".join(run))
+            run = []
+    if run:
+        names.append(" ".join(run))
+    return tuple(dict.fromkeys(names))
+
+
+@lru_cache(maxsize=20_000)
+def claim_shape(text: str, lang: str | None = None) -> ClaimShape:
+    """The :class:`ClaimShape` of ``text`` (``lang`` is detected when not given).
+
+    English is parsed with spaCy (names, verbs); Russian and other Cyrillic text gets
+    capitalised words as names (Russian capitalises names only) and no verb test; other
+    languages get content words only, so their matches top out at ``suggested``.
+    """
+    content = tuple(_stem(w) for w in words(text))
+    if lang is None:
+        from narratrace.text.language import detect_language
+
+        lang = detect_language(text)[0] or ("ru" if _CYRILLIC.search(text) else "en" if text.isascii() else None)
+    if lang == "en":
+        shape = _english_shape(text)
+        if shape is not None:
+            return shape
+    if lang in ("ru", "uk", "be", "bg", "sr") or (lang is None and _CYRILLIC.search(text)):
+        return ClaimShape(content, _capitalised_names(text), None)
+    return ClaimShape(content, None, None)
