@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from narratrace.analyze.techniques.features import TOKEN_RE
 from narratrace.analyze.techniques.model import (
     CANDIDATE_FACTOR,
     PersuasionModel,
@@ -32,6 +33,7 @@ from narratrace.analyze.techniques.model import (
 from narratrace.analyze.techniques.taxonomy import PTC_LABELS, TECHNIQUES, TO_PTC
 from narratrace.config import models_dir
 from narratrace.errors import ModelError
+from narratrace.model import TechniqueSpan
 
 _lock = threading.Lock()
 _MODEL: PersuasionModel | None = None
@@ -40,6 +42,15 @@ _MODEL: PersuasionModel | None = None
 EMBEDDINGS_ENV = "NARRATRACE_TECHNIQUES_EMBEDDINGS"
 # Spans shorter than this many characters are dropped (single letters, stray digits).
 MIN_SPAN_CHARS = 2
+# Loaded language in a paragraph the paragraph classifier does not label Loaded language
+# needs at least this span confidence (see loaded_without_evidence for how it was chosen).
+LOADED_MIN_CONFIDENCE = 0.5
+# A sentence with at least this share of capitalised words is in title case (a headline),
+# where capitals do not mark names; prose dense with names stays near half.
+TITLE_CASE_SHARE = 0.75
+# Languages whose nouns are all capitalised: capitals do not mark names there.
+NOUN_CAPITALISING = frozenset({"de"})
+_OPENERS = frozenset("\"“„«‘'([—–-:")
 
 
 def model_path() -> Path:
@@ -182,6 +193,67 @@ def span_proba(
     st, ctx, dense = span_inputs(text, spans, sentences, lang)
     use = embeddings and _embeddings_on() and model.spans.uses_embeddings and bool(st)
     return model.spans.predict_proba(st, ctx, dense, span_embeddings(st) if use else None)
+
+
+def is_name_only(
+    model: PersuasionModel,
+    text: str,
+    start: int,
+    end: int,
+    names: list[tuple[int, int]],
+    sentences: list[tuple[int, int]],
+    lang: str,
+) -> bool:
+    """``True`` when every uncommon word of ``text[start:end]`` is a name or nationality word.
+
+    A word is a name when it lies in one of ``names`` (entity spans), or, in a language
+    that capitalises only names, when it is capitalised (not all capitals) and neither
+    starts its sentence nor sits in a title-case sentence. Common words (the paragraph
+    vocabulary's, e.g. "the") are ignored; a span of common words only is not "name only".
+    Such a span ("Americans", "the Kremlin") names a group or a place; it cannot by itself
+    wave a flag or call a name, whatever name it is.
+    """
+    words = [(m.group(), start + m.start(), start + m.end()) for m in TOKEN_RE.finditer(text[start:end]) if m.group()[0].isalnum()]
+    content = [w for w in words if not model.paragraphs.is_common_word(w[0])]
+    if not content:
+        return False
+    sent = next(((s, e) for s, e in sentences if s <= start < e), None)
+    shape_ok = lang not in NOUN_CAPITALISING and not _title_case(text, sent)
+    for word, ws, we in content:
+        if any(ns <= ws and we <= ne for ns, ne in names):
+            continue
+        if shape_ok and word[0].isupper() and not word.isupper() and not _starts_sentence(text, ws, sent):
+            continue
+        return False
+    return True
+
+
+def _title_case(text: str, sentence: tuple[int, int] | None) -> bool:
+    if sentence is None:
+        return False
+    words = [w for w in TOKEN_RE.findall(text[sentence[0] : sentence[1]]) if w[0].isalpha()]
+    return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= TITLE_CASE_SHARE
+
+
+def _starts_sentence(text: str, pos: int, sentence: tuple[int, int] | None) -> bool:
+    floor = sentence[0] if sentence else max(0, pos - 200)
+    before = text[floor:pos].rstrip()
+    return not before or before[-1] in _OPENERS or before[-1] in ".!?\n"
+
+
+def loaded_without_evidence(span: TechniqueSpan, paragraph_probas: np.ndarray, paragraph_labels: list[list[str]]) -> bool:
+    """``True`` for Loaded language that only the span tagger supports.
+
+    Descriptive wording ("highly contagious", "body aches, vomiting") draws the tagger in
+    reports on medicine, weather or war; loaded wording also moves the paragraph
+    classifier. A Loaded-language span is kept when its paragraph is labelled Loaded
+    language, or when its own confidence reaches :data:`LOADED_MIN_CONFIDENCE`.
+    """
+    if span.technique != "Loaded_Language" or span.paragraph is None:
+        return False
+    if span.paragraph < len(paragraph_labels) and "Loaded_Language" in paragraph_labels[span.paragraph]:
+        return False
+    return span.confidence < LOADED_MIN_CONFIDENCE
 
 
 def _embeddings_on() -> bool:

@@ -13,6 +13,15 @@ and writes a per-article summary in ``analysis.summaries["techniques"]``. Every
 :class:`~narratrace.model.TechniqueSpan` carries a reason a person can read: the words
 that triggered it and what the technique means.
 
+Plain reporting is not persuasion (issue 11). Paragraphs marked as page furniture
+(``Paragraph.furniture``) are not analysed, and :func:`plain_reporting_filter` drops
+spans that are the reporter's verification language ("could not be independently
+verified"), only the frame of an attribution ("officials said"), only a name or
+nationality word ("Americans"), or Loaded language without evidence beyond the span
+tagger (:func:`~narratrace.analyze.techniques.predict.loaded_without_evidence`). A span
+inside a direct quotation is credited to its speaker (``TechniqueSpan.quoted_by``) and
+kept out of the author's counts in the summary.
+
 Examples
 --------
 >>> from narratrace.model import Analysis, Article
@@ -24,7 +33,9 @@ Examples
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
+from functools import cache
 
 import numpy as np
 
@@ -38,6 +49,7 @@ from narratrace.analyze.techniques.model import (
 )
 from narratrace.analyze.techniques.taxonomy import FAMILY, MEANING, SUPPORTED_LANGS, TECHNIQUES
 from narratrace.model import Analysis, TechniqueSpan
+from narratrace.text.lexicons import load_lexicon
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +60,15 @@ MIN_TECHNIQUE_PROBA = 0.2
 # Sentence-level fallback spans for paragraph labels are only added for paragraphs at
 # least this confident; it equals the lowest tuned paragraph threshold in practice.
 MIN_PARAGRAPH_PROBA = 0.1
+# A span is inside a quotation, and credited to its speaker, when at least this share of
+# its characters lies inside it (a sentence-level span around a short quote stays the author's).
+QUOTED_SHARE = 0.5
+# A span that lies at least this much inside a verification frame is that frame.
+FRAME_SHARE = 0.5
+# Entity labels whose words alone are never a technique: a name or a nationality word.
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+# Techniques that a verification frame ("could not be confirmed") gets mistaken for.
+VERIFICATION_TECHNIQUES = frozenset({"Doubt", "Obfuscation-Vagueness-Confusion"})
 
 
 def readable(technique: str) -> str:
@@ -109,7 +130,12 @@ class TechniquesStage(Stage):
         model = get_model()
         # Paragraphs in another language than the six (a quoted passage) are skipped.
         langs = [u_lang or lang for _, _, u_lang in units]
-        active = [i for i, lg in enumerate(langs) if lg in SUPPORTED_LANGS and text[units[i][0] : units[i][1]].strip()]
+        furniture = {i for i, p in enumerate(analysis.paragraphs) if p.furniture} if own else set()
+        active = [
+            i
+            for i, lg in enumerate(langs)
+            if lg in SUPPORTED_LANGS and i not in furniture and text[units[i][0] : units[i][1]].strip()
+        ]
         para_tech: list[list[str]] = [[] for _ in units]
         proba = np.zeros((len(units), len(TECHNIQUES)), dtype=np.float32)
         act_units = [(units[i][0], units[i][1], langs[i]) for i in active]
@@ -133,10 +159,18 @@ class TechniquesStage(Stage):
                 reason = span_reason(tech, model.span_triggers(text[s:e], j), text[s:e])
                 spans.append(TechniqueSpan(s, e, tech, round(float(conf * row[j]) ** 0.5, 3), reason, FAMILY[tech], pidx))
         spans += self._sentence_spans(model, text, units, langs, para_tech, proba, spans, sentences)
+        spans, filtered = plain_reporting_filter(analysis, spans, proba, para_tech, model, lang)
+        credit_quotes(analysis, spans)
         spans.sort(key=lambda t: (t.start, t.end, t.technique))
         analysis.techniques = spans
         analysis.paragraph_techniques = para_tech
-        analysis.summaries["techniques"] = summarize(text, spans, para_tech, sentences)
+        own_spans = [t for t in spans if t.quoted_by is None]
+        summary = summarize(text, own_spans, para_tech, sentences)
+        quoted = Counter(t.technique for t in spans if t.quoted_by is not None)
+        summary["quoted"] = {"total": sum(quoted.values()), "counts": dict(quoted.most_common())}
+        summary["filtered"] = filtered
+        summary["furniture_paragraphs"] = len(furniture)
+        analysis.summaries["techniques"] = summary
         if not own:
             analysis.summaries["techniques"]["paragraph_offsets"] = [[s, e] for s, e, _ in units]
         return analysis
@@ -171,6 +205,107 @@ class TechniquesStage(Stage):
                 )
                 out.append(TechniqueSpan(s, e, tech, round(float(proba[i, j]), 3), reason, FAMILY[tech], i))
         return out
+
+
+@cache
+def _verification_pattern() -> re.Pattern[str]:
+    lex = load_lexicon("reporting")["verification"]
+    return re.compile("|".join(f"(?:{p})" for patterns in lex.values() for p in patterns), re.I)
+
+
+def verification_frames(text: str) -> list[tuple[int, int]]:
+    """Spans of verification language: what the reporter could not check or who did not answer.
+
+    >>> t = "It was not possible to independently verify the group's claim."
+    >>> [t[s:e] for s, e in verification_frames(t)]
+    ['not possible to independently verify']
+    """
+    return [m.span() for m in _verification_pattern().finditer(text)]
+
+
+def _inside(s: int, e: int, outer: list[tuple[int, int]], share: float) -> int | None:
+    """Index of the first ``outer`` span holding at least ``share`` of ``[s, e)``, else ``None``."""
+    for k, (os_, oe) in enumerate(outer):
+        if min(e, oe) - max(s, os_) >= share * (e - s):
+            return k
+    return None
+
+
+def _name_spans(analysis: Analysis) -> list[tuple[int, int]]:
+    return [(ent.start, ent.end) for ent in analysis.entities if ent.label in NAME_LABELS]
+
+
+def plain_reporting_filter(
+    analysis: Analysis, spans: list[TechniqueSpan], proba: np.ndarray, para_tech: list[list[str]], model, lang: str
+) -> tuple[list[TechniqueSpan], dict[str, int]]:
+    """Drop spans that plain reporting produces without any persuasion; count them by rule.
+
+    Rules (each span is dropped by the first that applies):
+
+    - ``verification``: Doubt or Obfuscation on a sentence or span that holds verification
+      language (:func:`verification_frames`), or any span overlapping such a frame;
+    - ``attribution_frame``: a span lying within the source and cue of an attribution
+      ("the ministry said", "according to officials");
+    - ``name_only``: a span whose words are names or nationality words (entities, or the
+      shape rule of :func:`~narratrace.analyze.techniques.predict.is_name_only`) and common words;
+    - ``descriptive``: Loaded language without evidence beyond the span tagger
+      (:func:`~narratrace.analyze.techniques.predict.loaded_without_evidence`).
+    """
+    from narratrace.analyze.techniques.predict import is_name_only, loaded_without_evidence
+
+    text = analysis.text
+    frames = verification_frames(text)
+    attribution = [
+        (min(a.cue.start, a.source.start if a.source else a.cue.start), max(a.cue.end, a.source.end if a.source else a.cue.end))
+        for a in analysis.attributions
+    ]
+    names = _name_spans(analysis)
+    framed = [(s.start, s.end) for s in analysis.sentences if any(s.start < fe and fs < s.end for fs, fe in frames)]
+    sentences = [(s.start, s.end) for s in analysis.sentences]
+    counts: Counter[str] = Counter()
+    kept = []
+    for t in spans:
+        if (t.technique in VERIFICATION_TECHNIQUES and _overlaps(t, frames + framed)) or _inside(
+            t.start, t.end, frames, FRAME_SHARE
+        ) is not None:
+            rule = "verification"
+        elif _inside(t.start, t.end, attribution, 1.0) is not None:
+            rule = "attribution_frame"
+        elif is_name_only(model, text, t.start, t.end, names, sentences, lang):
+            rule = "name_only"
+        elif t.technique == "Loaded_Language" and loaded_without_evidence(t, proba, para_tech):
+            rule = "descriptive"
+        else:
+            kept.append(t)
+            continue
+        counts[rule] += 1
+    return kept, dict(counts)
+
+
+def _overlaps(t: TechniqueSpan, spans: list[tuple[int, int]]) -> bool:
+    return any(t.start < e and s < t.end for s, e in spans)
+
+
+def credit_quotes(analysis: Analysis, spans: list[TechniqueSpan]) -> None:
+    """Set ``quoted_by`` on spans inside a direct quotation: the speaker, or ``""`` when unknown.
+
+    Quotations are the ``quotes.v1`` stage's and the contents of direct attributions.
+    """
+    text = analysis.text
+    quotes: list[tuple[int, int]] = []
+    speakers: list[str] = []
+    for q in analysis.quotes:
+        quotes.append((q.start, q.end))
+        speakers.append(q.speaker or "")
+    for a in analysis.attributions:
+        if a.direct and a.content is not None:
+            quotes.append((a.content.start, a.content.end))
+            speakers.append(a.source_name or (text[a.source.start : a.source.end] if a.source else ""))
+    for t in spans:
+        k = _inside(t.start, t.end, quotes, QUOTED_SHARE)
+        if k is not None:
+            t.quoted_by = speakers[k]
+            t.reason = f"quoted: used by {speakers[k] or 'the quoted speaker'}, not the author; " + t.reason
 
 
 def _paragraph_triggers(model, sentence: str, j: int, k: int = 3) -> list[str]:
