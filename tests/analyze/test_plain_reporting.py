@@ -15,9 +15,23 @@ from narratrace.analyze.techniques.predict import (
     loaded_without_evidence,
     model_path,
 )
-from narratrace.analyze.techniques.stage import credit_quotes, plain_reporting_filter, verification_frames
+from narratrace.analyze.techniques.stage import (
+    credit_quotes,
+    plain_reporting_filter,
+    verification_frames,
+)
 from narratrace.analyze.techniques.taxonomy import TECHNIQUES
-from narratrace.model import Analysis, Article, Attribution, Entity, Paragraph, Quote, Sentence, Span, TechniqueSpan
+from narratrace.model import (
+    Analysis,
+    Article,
+    Attribution,
+    Entity,
+    Paragraph,
+    Quote,
+    Sentence,
+    Span,
+    TechniqueSpan,
+)
 
 WIRE = Path(__file__).parents[1] / "fixtures" / "plain_reporting"
 COMMON = {"the", "and", "a", "of", "in", "who", "were", "are", "our"}
