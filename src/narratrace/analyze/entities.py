@@ -6,8 +6,8 @@ from narratrace.analyze.registry import Stage, register_stage
 from narratrace.model import Analysis, Entity
 from narratrace.text.nlp import spacy_doc
 
-# spaCy labels kept as entities; numeric labels (CARDINAL, PERCENT, ...) are left to the claims stages.
-ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "DATE", "PRODUCT", "LAW", "WORK_OF_ART"}
+# spaCy labels kept as entities (NAME: a masked name whose kind the context does not tell); numeric labels (CARDINAL, PERCENT, ...) are left to the claims stages.
+ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "NAME", "LOC", "FAC", "EVENT", "DATE", "PRODUCT", "LAW", "WORK_OF_ART"}
 
 
 @register_stage("entities.v1", requires=("sentences",), assigns=("entities",), order=30)

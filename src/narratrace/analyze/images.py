@@ -17,7 +17,7 @@ from narratrace.model import Analysis, to_jsonable
 logger = logging.getLogger(__name__)
 
 
-@register_stage("images.v1", assigns=("summaries",), order=450)
+@register_stage("images.v1", assigns=("summaries",), order=450, reads_names=True)
 class ImagesStage(Stage):
     """Collect the article's pictures and look up reuse findings naming it."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 
+from narratrace.analyze.neutral import restore_names
 from narratrace.analyze.registry import Stage, default_stage_names, registered_stages
 from narratrace.errors import ConfigError, NarratraceError
 from narratrace.model import Analysis, Article
@@ -50,8 +51,10 @@ class Pipeline:
         """Analyse articles lazily, yielding results in input order."""
         stream: Iterable[Analysis] = (Analysis(article=a) for a in articles)
         for stage in self._stages:
+            if stage.reads_names:
+                stream = (restore_names(a) for a in stream)
             stream = _run_stage(stage, stream, batch_size)
-        yield from stream
+        yield from (restore_names(a) for a in stream)
 
 
 def _run_stage(stage: Stage, stream: Iterable[Analysis], batch_size: int) -> Iterator[Analysis]:

@@ -33,6 +33,7 @@ class Stage:
     """
 
     name: str = ""
+    reads_names: bool = False  # True: runs on the article's own text, after names are restored
 
     def __call__(self, analysis: Analysis) -> Analysis:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -51,6 +52,7 @@ class StageInfo:
     order: int
     default: bool
     description: str
+    reads_names: bool = False
 
 
 _REGISTRY: dict[str, StageInfo] = {}
@@ -64,13 +66,20 @@ def register_stage(
     assigns: tuple[str, ...] = (),
     order: int = 500,
     default: bool = True,
+    reads_names: bool = False,
 ) -> Callable[[type[Stage]], type[Stage]]:
-    """Class decorator that registers a stage under ``name`` (e.g. ``"hedges.v1"``)."""
+    """Class decorator that registers a stage under ``name`` (e.g. ``"hedges.v1"``).
+
+    Stages read the neutral text, with names masked by ``names.v1``; a stage that must read
+    the real names (matching against stored fact-checks, say) declares ``reads_names=True``
+    and runs after the pipeline has restored them.
+    """
 
     def decorate(cls: type[Stage]) -> type[Stage]:
         cls.name = name
+        cls.reads_names = reads_names
         summary = " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split())
-        _REGISTRY[name] = StageInfo(name, cls, tuple(requires), tuple(assigns), order, default, summary)
+        _REGISTRY[name] = StageInfo(name, cls, tuple(requires), tuple(assigns), order, default, summary, reads_names)
         return cls
 
     return decorate

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from narratrace.analyze.neutral import label_names
 from narratrace.analyze.registry import Stage, register_stage
 from narratrace.model import Analysis, Sentence
 from narratrace.text.nlp import blank, english
@@ -28,6 +29,7 @@ class SegmentStage(Stage):
             paragraphs = [(p.start, p.end) for p in analysis.paragraphs]
             if analysis.language == "en":
                 doc = english()(text)
+                label_names(doc, analysis)
                 analysis._cache["spacy_doc"] = doc
                 raw = [(s.start_char, s.end_char) for s in doc.sents]
             else:

@@ -381,7 +381,7 @@ def headline_attributions(doc: Doc) -> list[Attribution]:
             continue
         if not any(t.pos_ == "PROPN" for t in head) or any(t.pos_ in ("VERB", "AUX", "ADP", "PRON") for t in head):
             continue
-        if any(t.is_upper and len(t) > 2 for t in head) or head[-1].ent_type_ not in ("PERSON", "ORG", "GPE", "NORP"):
+        if any(t.is_upper and len(t) > 2 for t in head) or head[-1].ent_type_ not in ("PERSON", "ORG", "GPE", "NORP", "NAME"):
             continue  # "ARTICLE TAGS:", "Correction:", "Editor's note:" are labels, not speakers
         rest = text[tok.idx + 1 : line_end]
         if len(rest.split()) < 3:
@@ -435,6 +435,8 @@ def classify_source(name: str, ent_label: str = "", proper: bool = True) -> str:
         return kind
     if head in ANAPHOR_KINDS:
         return ANAPHOR_KINDS[head]
+    if ent_label == "NAME":  # a name whose kind the text does not tell
+        return SourceKind.OTHER.value
     return SourceKind.ORGANIZATION.value if proper else SourceKind.OTHER.value
 
 

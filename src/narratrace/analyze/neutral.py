@@ -1,0 +1,181 @@
+"""Stage ``names.v1``: the stages after it read a neutral text in which every name is a stand-in.
+
+Right after paragraphs and languages are known, the article's names are masked by kind
+(:class:`narratrace.text.names.NameMask`): the later stages parse, tag, score and explain
+the neutral text. Before a stage that must read real names (fact-check matching, image
+lookups) and at the end of the pipeline, :func:`restore_names` maps every offset back to the
+article's own text and puts the names back into every string. No stage can therefore learn,
+encode or show a verdict that depends on which country, outlet or person is named.
+
+Examples
+--------
+>>> from narratrace.analyze.pipeline import Pipeline
+>>> from narratrace.model import Article
+>>> pipe = Pipeline(["language.v1", "names.v1", "segment.v1"])
+>>> analysis = pipe(Article(text="Officials in Moscow said so. Kiev denied it."))
+>>> [analysis.text[s.start:s.end] for s in analysis.sentences]
+['Officials in Moscow said so.', 'Kiev denied it.']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from narratrace.analyze.registry import Stage, register_stage
+from narratrace.analyze.sources import normalize_name
+from narratrace.model import Analysis, Entity, Source, SourceKind
+from narratrace.text.names import NameMask
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+_MASK = "name_mask"
+_ORIGINAL = "original_article"
+# Entity labels of masked names: the kind decides, so a stand-in's look never does. "NAME" is a
+# name whose kind the context does not tell (a person, an outlet or an organisation).
+_ENTITY_LABELS = {"country": "GPE", "city": "GPE", "nationality": "NORP", "person": "PERSON", "outlet": "ORG", "name": "NAME"}
+
+
+@register_stage("names.v1", requires=("paragraphs",), assigns=("article",), order=15)
+class NameMaskStage(Stage):
+    """Mask names by kind (country, city, nationality, other name) so that later stages see the same text whichever names an article uses."""
+
+    def __call__(self, analysis: Analysis) -> Analysis:
+        if _MASK in analysis._cache:
+            return analysis
+        article = analysis.article
+        mask = NameMask.build(article.text, [(p.start, p.end, p.lang) for p in analysis.paragraphs])
+        analysis._cache[_MASK] = mask
+        analysis._cache[_ORIGINAL] = article
+        neutral = dataclasses.replace(
+            article,
+            text=mask.neutral_text,
+            images=[_shifted(image, mask.to_neutral) for image in article.images],
+            metadata=_shifted(article.metadata, mask.to_neutral),
+        )
+        neutral.id = article.id
+        analysis.article = neutral
+        analysis.paragraphs = [_shifted(p, mask.to_neutral) for p in analysis.paragraphs]
+        return analysis
+
+
+def label_names(doc: Doc, analysis: Analysis) -> None:
+    """Give the parse's entities of masked names the label of their kind (``_ENTITY_LABELS``)."""
+    mask: NameMask | None = analysis._cache.get(_MASK)
+    if mask is None:
+        return
+    ours = []
+    for start, end, kind in mask.neutral_spans():
+        span = doc.char_span(start, end, label=_ENTITY_LABELS[kind], alignment_mode="expand")
+        if span is not None:
+            ours.append(span)
+    ours = [s for i, s in enumerate(ours) if not any(s.start < o.end and o.start < s.end for o in ours[:i])]
+    taken = {i for s in ours for i in range(s.start, s.end)}
+    kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
+    doc.ents = sorted(kept + ours, key=lambda s: s.start)
+
+
+def is_masked(analysis: Analysis) -> bool:
+    """True while ``analysis`` reads the neutral text."""
+    return _MASK in analysis._cache
+
+
+def restore_names(analysis: Analysis) -> Analysis:
+    """Map every offset back to the article's own text and put the names back into strings.
+
+    Idempotent: an analysis that was never masked (or was restored already) is returned as is.
+    """
+    mask: NameMask | None = analysis._cache.pop(_MASK, None)
+    if mask is None:
+        return analysis
+    neutral_text = analysis.article.text
+    analysis.article = analysis._cache.pop(_ORIGINAL)
+    original_text = analysis.article.text
+
+    def restore(value: Any) -> Any:
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            changes = {}
+            for f in dataclasses.fields(value):
+                if f.name.startswith("_"):
+                    continue
+                old = getattr(value, f.name)
+                new = _mapped(f.name, old, mask.to_original) if isinstance(old, int) else restore(old)
+                if new is not old:
+                    changes[f.name] = new
+            if isinstance(getattr(value, "text", None), str) and isinstance(getattr(value, "start", None), int):
+                start, end = value.start, value.end
+                if value.text == neutral_text[start:end]:  # a slice of the text: slice the original
+                    changes["text"] = original_text[mask.to_original(start) : mask.to_original(end, end=True)]
+            if not changes:
+                return value
+            restored = dataclasses.replace(value, **changes)
+            if isinstance(restored, Entity):
+                kind = mask.kind_at(restored.start, restored.end)
+                if kind in _ENTITY_LABELS:
+                    restored.label = _ENTITY_LABELS[kind]
+            return restored
+        if isinstance(value, str):
+            return mask.restore_string(value)
+        if isinstance(value, list):
+            return [restore(v) for v in value]
+        if isinstance(value, tuple):
+            return tuple(restore(v) for v in value)
+        if isinstance(value, dict):
+            return {k: (_mapped(k, v, mask.to_original) if isinstance(v, int) else restore(v)) for k, v in value.items()}
+        return value
+
+    for f in dataclasses.fields(analysis):
+        if f.name in ("article", "_cache", "stages", "errors", "language", "language_confidence"):
+            continue
+        setattr(analysis, f.name, restore(getattr(analysis, f.name)))
+    analysis.sources = _merge_sources(analysis.sources)
+    return analysis
+
+
+def _merge_sources(sources: list[Source]) -> list[Source]:
+    """One source per restored name: two stand-in spellings ("Corvid Gazette", "Corvid") of one
+    name become one source again, with all mentions and reasons."""
+    merged: dict[str, Source] = {}
+    for source in sources:
+        key = normalize_name(source.name)
+        if key not in merged:
+            merged[key] = source
+            continue
+        kept = merged[key]
+        kept.mentions = sorted(set(kept.mentions) | set(source.mentions), key=lambda m: (m.start, m.end))
+        kept.reasons += [r for r in source.reasons if r not in kept.reasons]
+        kept.cited = kept.cited or source.cited
+        if kept.kind == SourceKind.OTHER.value:
+            kept.kind = source.kind
+    return list(merged.values())
+
+
+def _mapped(name: str, value: int, to: Any) -> int:
+    """Map an offset field; other integers (counts, indexes) are left alone."""
+    if isinstance(value, bool):
+        return value
+    if name == "start" or name.endswith("_start"):
+        return to(value)
+    if name == "end" or name.endswith("_end"):
+        return to(value, end=True)
+    return value
+
+
+def _shifted(value: Any, to: Any) -> Any:
+    """A copy of ``value`` (a dataclass or a metadata dict) with its offsets mapped by ``to``."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: _mapped(f.name, getattr(value, f.name), to)
+            for f in dataclasses.fields(value)
+            if isinstance(getattr(value, f.name), int) and getattr(value, f.name) is not None
+        }
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, dict):
+        return {k: (_mapped(k, v, to) if isinstance(v, int) else _shifted(v, to)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shifted(v, to) for v in value]
+    return value
+
+
+__all__ = ["NameMaskStage", "is_masked", "restore_names"]

@@ -1,0 +1,430 @@
+"""Names of countries, places, peoples, outlets and people, and the neutral view that masks them.
+
+narratrace never lets a name decide a verdict. Before the learned models and rules read an
+article, every name is replaced by a stand-in of its kind (a country by a made-up country, a
+person or an outlet by a made-up name), the stages run on that *neutral text*, and their
+offsets and strings are mapped back to the article's own text. Swapping two names of the same
+kind (Russia/Ukraine, New York Times/RT, Putin/Zelensky) therefore cannot change a label, an
+attribution or a score: the stages see the same text in both cases.
+
+Names are found by rules that never look at *which* name it is, only at its shape and context:
+
+- places and peoples: every country, capital and large city in a gazetteer built from open
+  data (``resources/names/gazetteer.json``, all of them alike), Russian case forms included,
+  and German/Russian nationality adjectives ("russische", "украинские") whose stem starts a
+  country's name;
+- other names: capitalised word runs that do not start a sentence (languages that capitalise
+  only names), acronyms ("TASS", "ZDF"), and in German, where every noun is capitalised, a
+  capitalised word after a title ("Kanzler Scholz") or next to a reporting verb without an
+  article ("Putin sagte").
+
+Examples
+--------
+>>> mask = NameMask.build("Officials in Moscow said Russia and TASS were wrong.", [(0, 52, "en")])
+>>> mask.neutral_text
+'Officials in Arvenburg said Aldoria and Varden were wrong.'
+>>> mask.restore_string("Arvenburg and Varden")
+'Moscow and TASS'
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from narratrace.text.lexicons import load_lexicon
+
+KINDS = ("country", "city", "nationality", "person", "outlet", "name")
+# Made-up stand-ins, one per entity of a kind in order of first mention. They are fixed, so an
+# article and its name-swapped twin get the same neutral text; they look like names to spaCy.
+_STAND_INS = {
+    "country": ["Aldoria", "Belmora", "Corvenia", "Dravistan", "Estavia", "Feldmark", "Gorvany", "Halveria"],
+    "city": ["Arvenburg", "Belgrast", "Corvelle", "Dunmere", "Esterholm", "Falkden", "Gravenport", "Hollowmere"],
+    "nationality": ["Aldorian", "Belmoran", "Corvenian", "Dravistani", "Estavian", "Feldmarker", "Gorvanian", "Halverian"],
+    "person": ["Jonas Merrow", "Maria Ellery", "Peter Danforth", "Anna Holloway", "David Renwick", "Elena Farrant", "Thomas Wexley", "Sofia Calder"],
+    "outlet": ["Corvid Gazette", "Lantern Herald", "Meridian Courier", "Harbor Tribune", "Summit Post", "Beacon Journal", "Vista Observer", "Ridge Chronicle"],
+    "name": ["Varden", "Kestrel", "Tallis", "Brannock", "Quillan", "Ostrand", "Pellam", "Marlowe"],
+}
+_CAP = r"[A-ZÀ-ÞĄĆĘŁŃŚŹŻА-ЯЁІЇЄ]"
+_WORD = r"[\w'’\-]*"
+_TOKEN = re.compile(rf"[A-ZА-Я](?:\.[A-ZА-Я])+\.?|{_CAP}{_WORD}", re.U)
+_CONNECTORS = {"of", "for", "de", "del", "al", "bin", "van", "von", "der", "la", "le", "du"}
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*[\"“„«'‘(\[]*|\n\s*[\"“„«'‘(\[]*|[\"“„«‘(\[]\s*)$")
+_DE_ADJ = re.compile(r"^[a-zäöüß]{3,}(?:isch|ische|ischen|ischer|isches|ischem)$")
+_RU_ADJ = re.compile(r"^[а-яё]{3,}ск(?:ий|ая|ое|ие|ого|ой|ому|им|их|ими|ую|ом|ая)$")
+_RU_ENDINGS = ("", "а", "я", "у", "ю", "е", "и", "ы", "ой", "ей", "ом", "ем", "ию", "ии", "ия", "ье", "ью")
+
+
+@dataclass(frozen=True, slots=True)
+class NameMention:
+    """One mention of a name: ``[start, end)`` in the original text, its kind, its entity."""
+
+    start: int
+    end: int
+    kind: str
+    entity: int
+
+
+@cache
+def _gazetteer() -> dict[str, Any]:
+    path = resources.files("narratrace.resources") / "names" / "gazetteer.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    exact: dict[tuple[str, ...], str] = {}
+    stems: dict[tuple[str, ...], str] = {}
+    prefixes: set[str] = set()
+    for kind in ("country", "city", "nationality"):
+        for name in data[kind]:
+            words = tuple(_TOKEN.findall(name)) or (name,)
+            exact.setdefault(words, kind)
+            if re.search("[а-яё]", name):
+                stems.setdefault(tuple(_ru_stem(w) for w in words), kind)
+            if kind == "country":
+                for word in re.findall(r"\w{4,}", name):
+                    prefixes.add(word[:4].lower())
+    return {"exact": exact, "stems": stems, "prefixes": prefixes, "codes": set(data["country_code"])}
+
+
+def _ru_stem(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word[-1] in "аяйьеиоыу" else word
+
+
+@cache
+def _context_words() -> dict[str, set[str]]:
+    lex = load_lexicon("names")
+    return {key: set(values) for key, values in lex.items() if not key.startswith("_")}
+
+
+@cache
+def _stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop words of ``lang`` (none for a language spaCy does not know)."""
+    import importlib
+
+    try:
+        return frozenset(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
+    except (ImportError, AttributeError):
+        return frozenset()
+
+
+def _gazetteer_kind(words: tuple[str, ...]) -> str | None:
+    gaz = _gazetteer()
+    if words in gaz["exact"]:
+        return gaz["exact"][words]
+    if any(re.search("[а-яё]", w) for w in words):
+        options = [[w[: len(w) - len(e)] for e in _RU_ENDINGS if w.endswith(e) and len(w) - len(e) >= 3] for w in words]
+        for combo in _product(options):
+            key = tuple(_ru_stem(w) if i == len(combo) - 1 else w for i, w in enumerate(combo))
+            for candidate in (key, tuple(combo)):
+                if candidate in gaz["stems"]:
+                    return gaz["stems"][candidate]
+    return None
+
+
+def _product(options: list[list[str]]) -> list[tuple[str, ...]]:
+    combos: list[tuple[str, ...]] = [()]
+    for opts in options:
+        combos = [c + (o,) for c in combos for o in opts][:64]
+    return combos
+
+
+def _is_sentence_start(text: str, start: int, floor: int) -> bool:
+    return start <= floor or bool(_SENTENCE_START.search(text[max(floor, start - 6) : start]))
+
+
+def _runs(text: str, start: int, end: int) -> list[list[tuple[int, int]]]:
+    """Runs of capitalised tokens, joined by connectors ("Bank of England", "Al Jazeera")."""
+    runs: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    for m in _TOKEN.finditer(text, start, end):
+        if current:
+            gap = text[current[-1][1] : m.start()]
+            words = gap.split()
+            joined = gap.strip() == "" and "\n" not in gap or (
+                len(words) == 1 and words[0] in _CONNECTORS and "\n" not in gap
+            )
+            if not joined:
+                runs.append(current)
+                current = []
+        current.append((m.start(), m.end()))
+    if current:
+        runs.append(current)
+    return runs
+
+
+class _Finder:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: list[tuple[int, int, str]] = []
+        self.words = _context_words()
+
+    def paragraph(self, start: int, end: int, lang: str | None) -> None:
+        lang = (lang or "en").split("-")[0]
+        capitalises_names_only = lang != "de"
+        for run in _runs(self.text, start, end):
+            self._run(run, start, lang, capitalises_names_only)
+        if lang in ("de", "ru"):
+            pattern = _DE_ADJ if lang == "de" else _RU_ADJ
+            prefixes = _gazetteer()["prefixes"]
+            for m in re.finditer(r"(?<!\w)\w+(?!\w)", self.text[start:end]):
+                word = m.group(0)
+                if pattern.match(word) and word[:4] in prefixes:  # lowercase: "russische"
+                    self.found.append((start + m.start(), start + m.end(), "nationality"))
+
+    def _run(self, run: list[tuple[int, int]], floor: int, lang: str, names_only: bool) -> None:
+        text, words = self.text, self.words
+        i, titled = 0, False
+        while i < len(run):
+            word = text[run[i][0] : run[i][1]].rstrip(".")
+            if word in words["titles"] or word in words["not_names"]:
+                titled = titled or word in words["titles"]
+                i += 1
+                continue
+            # the longest gazetteer match starting at token i
+            for j in range(min(len(run), i + 5), i, -1):
+                tokens = tuple(text[s:e] for s, e in run[i:j])
+                kind = _gazetteer_kind(tokens) or self._code(run[i], j - i)
+                if kind in ("country", "city") and j < len(run) and self._continues_name(run[j]):
+                    i = self._generic(run, i, floor, lang, names_only, titled)  # "New York Times", "Kyiv Independent"
+                    titled = False
+                    break
+                if kind:
+                    self.found.append((run[i][0], run[j - 1][1], kind))
+                    i = j
+                    break
+            else:
+                j = self._generic(run, i, floor, lang, names_only, titled)
+                i = max(j, i + 1)
+            titled = False
+
+    def _continues_name(self, token: tuple[int, int]) -> bool:
+        """A place followed by another name word is part of a longer name, not the place."""
+        word = self.text[token[0] : token[1]].rstrip(".")
+        lists = self.words
+        return word not in lists["titles"] and word not in lists["not_names"] and _gazetteer_kind((word,)) is None
+
+    def _code(self, token: tuple[int, int], length: int) -> str | None:
+        """ISO codes ("US", "U.S.") count as countries in mixed-case text, not after a digit."""
+        if length != 1:
+            return None
+        word = self.text[token[0] : token[1]]
+        if word not in _gazetteer()["codes"] or re.search(r"\d\s*$", self.text[max(0, token[0] - 3) : token[0]]):
+            return None
+        line = self.text[max(0, token[0] - 80) : token[1] + 80]
+        return "country" if re.search(r"[a-zа-я]{3}", line) else None
+
+    def _generic(self, run: list[tuple[int, int]], i: int, floor: int, lang: str, names_only: bool, after_title: bool) -> int:
+        """Mask a generic name starting at token ``i`` (``after_title``: a title precedes it, as
+        in "Kanzler Scholz"); return the index after it."""
+        text, words = self.text, self.words
+        span = run[i:]
+        # stop at the next gazetteer token so "Moscow Mayor" keeps Moscow apart
+        for k in range(1, len(span)):
+            if _gazetteer_kind((text[span[k][0] : span[k][1]],)):
+                span = span[:k]
+                break
+        tokens = [text[s:e] for s, e in span]
+        lead, titled = 0, after_title
+        while lead < len(tokens) and (tokens[lead].rstrip(".") in words["titles"] or tokens[lead].rstrip(".") in words["not_names"]):
+            titled = titled or tokens[lead].rstrip(".") in words["titles"]
+            lead += 1
+        if lead == len(tokens) or self._after_number(span[lead][0]):
+            return i + len(span)
+        first_start = span[lead][0]
+        acronym = tokens[lead].isupper() and 2 <= len(tokens[lead].replace(".", "")) <= 6
+        if lang in ("de", "ru") and self._nationality_adjective(tokens[lead], lang):
+            self.found.append((span[lead][0], span[lead][1], "nationality"))
+            return i + lead + 1
+        if names_only:
+            initial = _is_sentence_start(text, span[0][0], floor) and lead == 0 and not after_title
+            if initial and len(tokens) == 1 and not acronym and not self._initial_name(span[0], lang):
+                return i + len(span)
+        elif not (acronym or titled or self._german_name_context(span[lead], tokens[lead:])):
+            return i + len(span)
+        self.found.append((first_start, span[-1][1], "name"))
+        return i + len(span)
+
+    def _after_number(self, start: int) -> bool:
+        """"10 A.M.", "3 PM": a clock time, not a name."""
+        return bool(re.search(r"\d\s*$", self.text[max(0, start - 3) : start]))
+
+    def _nationality_adjective(self, word: str, lang: str) -> bool:
+        """A (possibly sentence-initial) nationality adjective: "Russische", "Украинские"."""
+        pattern = _DE_ADJ if lang == "de" else _RU_ADJ
+        lowered = word.lower()
+        return bool(pattern.match(lowered)) and lowered[:4] in _gazetteer()["prefixes"]
+
+    def _initial_name(self, token: tuple[int, int], lang: str) -> bool:
+        """A single capitalised word opening a sentence is a name when the article also writes
+        it (or, in Russian, its stem) capitalised mid-sentence, or when it is followed by a
+        lowercase word and does not look like a plural ("Officials", "Военные")."""
+        word = self.text[token[0] : token[1]]
+        if word.lower() in _stop_words(lang) or (lang == "en" and word.endswith(("ed", "ing", "ly"))):
+            return False  # "Despite", "Confronted", "Asked", "Reportedly" open sentences
+        stem = _ru_stem(_ru_stem(word)) if re.search("[а-яё]", word) else word
+        for m in re.finditer(rf"(?<!\w){re.escape(stem)}\w{{0,3}}(?!\w)", self.text):
+            if m.start() != token[0] and not _is_sentence_start(self.text, m.start(), 0):
+                return True
+        following = self.text[token[1] : token[1] + 3].lstrip()
+        plural = word.endswith("s") if lang != "ru" else word[-1:] in "ыие"
+        return bool(following[:1].islower()) and not plural
+
+    def _german_name_context(self, token: tuple[int, int], tokens: list[str]) -> bool:
+        """German capitalises every noun: a name stands bare next to a reporting verb, or is a
+        multi-word run without an article before it ("Olaf Scholz")."""
+        before = self.text[max(0, token[0] - 30) : token[0]].split()
+        after = self.text[token[1] : token[1] + 30].split()
+        previous = before[-1].lower() if before else ""
+        adjective = previous.isalpha() and previous[-1:] in "enrsm" and len(previous) > 3
+        verbs = self.words["de_reporting_verbs"]
+        bare = not previous or previous in verbs or (previous not in self.words["de_determiners"] and not adjective)
+        next_to_verb = bool(after and after[0].strip(",.") in verbs) or bool(before and before[-1] in verbs)
+        return bare and (next_to_verb or len(tokens) >= 2)
+
+
+def find_names(text: str, paragraphs: list[tuple[int, int, str | None]]) -> list[NameMention]:
+    """Every name in ``text``, paragraph by paragraph (``(start, end, lang)``), with entity ids.
+
+    Mentions of one entity share an id: the same words, a Russian case form of them, or the
+    last word of an earlier longer name ("Vladimir Putin" … "Putin").
+
+    >>> [(text[m.start:m.end], m.kind, m.entity) for text in ["Vladimir Putin met Scholz. Putin left."]
+    ...  for m in find_names(text, [(0, len(text), "en")])]
+    [('Vladimir Putin', 'name', 0), ('Scholz', 'name', 1), ('Putin', 'name', 0)]
+    """
+    finder = _Finder(text)
+    for start, end, lang in paragraphs:
+        finder.paragraph(start, end, lang)
+    spans = sorted(set(finder.found))
+    kept: list[tuple[int, int, str]] = []
+    for span in spans:
+        if kept and span[0] < kept[-1][1]:
+            continue
+        kept.append(span)
+    return _context_kinds(text, _link(text, kept))
+
+
+def _context_kinds(text: str, mentions: list[NameMention]) -> list[NameMention]:
+    """A name is a person when some mention of it follows a title ("Foreign Minister X"), an
+    outlet when some mention sits next to a media word ("the newspaper X", "X, a broadcaster");
+    the words around it decide, never the name itself."""
+    words = _context_words()
+    kinds: dict[int, str] = {}
+    for m in mentions:
+        if m.kind != "name" or kinds.get(m.entity) == "person":
+            continue
+        before = re.findall(r"[\w\-]+", text[max(0, m.start - 40) : m.start])[-3:]
+        after = re.findall(r"[\w\-]+", text[m.end : m.end + 30])[:2]
+        if before and (before[-1] in words["titles"] or before[-1].capitalize() in words["titles"]):
+            kinds[m.entity] = "person"
+        elif any(w.lower() in words["media_words"] for w in before + after):
+            kinds[m.entity] = "outlet"
+    return [NameMention(m.start, m.end, kinds.get(m.entity, m.kind), m.entity) if m.kind == "name" else m for m in mentions]
+
+
+def _link(text: str, spans: list[tuple[int, int, str]]) -> list[NameMention]:
+    keys: dict[tuple[str, str], int] = {}
+    counters: dict[str, int] = {}
+    mentions = []
+    for start, end, kind in spans:
+        surface = text[start:end]
+        words = surface.split()
+        key = (kind, _entity_key(surface))
+        entity = keys.get(key)
+        if entity is None and kind == "name" and len(words) == 1:
+            entity = next((e for (k, s), e in keys.items() if k == kind and s.split()[-1:] == [_entity_key(surface)]), None)
+        if entity is None:
+            entity = counters.get(kind, 0)
+            counters[kind] = entity + 1
+        keys.setdefault(key, entity)
+        mentions.append(NameMention(start, end, kind, entity))
+    return mentions
+
+
+def _entity_key(surface: str) -> str:
+    words = [w.lower().rstrip(".'’s") for w in surface.split()]
+    return " ".join(_ru_stem(_ru_stem(w)) if re.search("[а-яё]", w) else w for w in words)
+
+
+def stand_in(kind: str, entity: int, *, lowercase: bool = False) -> str:
+    """The made-up name standing in for entity number ``entity`` of ``kind``."""
+    pool = _STAND_INS[kind]
+    name = pool[entity % len(pool)] + ("" if entity < len(pool) else str(entity // len(pool)))
+    return name.lower() if lowercase else name
+
+
+@dataclass
+class NameMask:
+    """An article's text with every name replaced by a stand-in, and the way back.
+
+    ``to_neutral``/``to_original`` map offsets (a start inside a name maps to the name's start,
+    an end to its end); ``restore_string`` puts the original names back into strings built from
+    the neutral text (a source's name, a reason).
+    """
+
+    text: str
+    mentions: list[NameMention]
+    neutral_text: str = ""
+    _orig: list[tuple[int, int]] = field(default_factory=list, repr=False)
+    _neutral: list[tuple[int, int]] = field(default_factory=list, repr=False)
+    _surfaces: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(cls, text: str, paragraphs: list[tuple[int, int, str | None]]) -> NameMask:
+        mask = cls(text, find_names(text, paragraphs))
+        pieces, cursor, shift = [], 0, 0
+        for m in mask.mentions:
+            surface = text[m.start : m.end]
+            name = stand_in(m.kind, m.entity, lowercase=surface[:1].islower())
+            pieces += [text[cursor : m.start], name]
+            mask._orig.append((m.start, m.end))
+            mask._neutral.append((m.start + shift, m.start + shift + len(name)))
+            mask._surfaces.setdefault(name, surface)
+            if m.kind in ("person", "outlet"):  # "Merrow" alone still means "Jonas Merrow"
+                part = name.split()[-1 if m.kind == "person" else 0]
+                mask._surfaces.setdefault(part, surface.split()[-1] if m.kind == "person" else surface)
+            shift += len(name) - (m.end - m.start)
+            cursor = m.end
+        pieces.append(text[cursor:])
+        mask.neutral_text = "".join(pieces)
+        return mask
+
+    def _map(self, pos: int, source: list[tuple[int, int]], target: list[tuple[int, int]], *, end: bool) -> int:
+        i = bisect.bisect_right([s for s, _ in source], pos) - 1
+        if i < 0:
+            return pos
+        (s0, e0), (t0, t1) = source[i], target[i]
+        if pos < e0 or (end and pos == e0):
+            return t1 if (end and pos > s0) else t0
+        return pos - e0 + t1
+
+    def to_neutral(self, pos: int, *, end: bool = False) -> int:
+        return self._map(pos, self._orig, self._neutral, end=end)
+
+    def to_original(self, pos: int, *, end: bool = False) -> int:
+        return self._map(pos, self._neutral, self._orig, end=end)
+
+    def restore_string(self, value: str) -> str:
+        if not self._surfaces or not value:
+            return value
+        pattern = _alternation(tuple(sorted(self._surfaces, key=len, reverse=True)))
+        return pattern.sub(lambda m: self._surfaces[m.group(0)], value)
+
+    def neutral_spans(self) -> list[tuple[int, int, str]]:
+        """``(start, end, kind)`` of every stand-in in the neutral text."""
+        return [(s, e, m.kind) for (s, e), m in zip(self._neutral, self.mentions, strict=True)]
+
+    def kind_at(self, start: int, end: int) -> str | None:
+        """Kind of the name exactly covering original ``[start, end)`` (after "the"), if any."""
+        for m in self.mentions:
+            if m.start >= start and m.end <= end and self.text[start : m.start].strip().lower() in ("", "the"):
+                return m.kind if self.text[m.end : end].strip() == "" else None
+        return None
+
+
+@cache
+def _alternation(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
