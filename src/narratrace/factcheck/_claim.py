@@ -50,11 +50,8 @@ MIN_CONTENT_WORDS = 3
 #: Share of the matched claim's names that must be found in the record (the claim may
 #: name more context than the record: "Biden's administration" vs "the US").
 MIN_NAME_SHARE = 0.5
-#: Name tokens that do not identify a name on their own ("North" Korea, "United" States).
-GENERIC_NAME_WORDS = frozenset(
-    "north south east west new united republic people people's democratic federal state states "
-    "kingdom union the of and president minister prime mr mrs ms dr".split()
-)
+#: Words in a name that do not identify it ("the" New York Times, "President" Biden).
+NAME_FILLERS = frozenset("the of and president minister prime chancellor mr mrs ms dr".split())
 #: spaCy entity labels that are names of people, places, groups, organisations or works.
 NAME_LABELS = frozenset({"PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 #: Shortest stem compared by prefix ("korea" ~ "korean", "russia" ~ "russian"); shorter
@@ -106,23 +103,29 @@ class Agreement:
 
 
 def name_keys(name: str) -> frozenset[str]:
-    """Stems that identify a name, plus the acronym of a multi-word name.
+    """Stems of the words that identify a name (titles and articles dropped).
 
-    >>> sorted(name_keys("United States"))
-    ['us']
     >>> sorted(name_keys("North Korean"))
-    ['korean', 'nk']
-    >>> sorted(name_keys("U.S."))
-    ['us']
+    ['korean', 'north']
+    >>> sorted(name_keys("President Biden"))
+    ['biden']
     """
+    return frozenset(_stem(t) for t in _name_words(name) if t not in NAME_FILLERS)
+
+
+def _name_words(name: str) -> list[str]:
     toks = [t.replace("’", "'").strip(".'-").lower() for t in _NAME_TOKEN.findall(name)]
-    toks = [t.replace(".", "") for t in toks if t]
-    keys = {_stem(t) for t in toks if t not in GENERIC_NAME_WORDS and len(t) > 1}
-    if len(toks) > 1:
-        keys.add("".join(t[0] for t in toks if t not in {"of", "the", "and"}))
-    if not keys and toks:
-        keys.add("".join(toks))
-    return frozenset(k for k in keys if k)
+    return [t.replace(".", "") for t in toks if t.replace(".", "")]
+
+
+def acronym(name: str) -> str:
+    """The name as an acronym: its own letters if it is one word, else its initials.
+
+    >>> acronym("United States"), acronym("U.S."), acronym("the New York Times"), acronym("NATO")
+    ('us', 'us', 'nyt', 'nato')
+    """
+    toks = [t for t in _name_words(name) if t not in {"the", "of", "and"}]
+    return toks[0] if len(toks) == 1 else "".join(t[0] for t in toks)
 
 
 def _keys_match(a: str, b: str) -> bool:
@@ -133,12 +136,24 @@ def _keys_match(a: str, b: str) -> bool:
 
 
 def names_match(a: str, b: str) -> bool:
-    """Whether two names denote the same thing, by stems (any key of one fits one of the other).
+    """Whether two names denote the same thing.
 
-    >>> names_match("North Korean", "North Korea"), names_match("Russia", "Ukraine")
+    Every identifying word of the shorter name must fit one of the longer (by stem, or
+    as a prefix of at least :data:`MIN_PREFIX` letters), or one name is the other's
+    acronym.
+
+    >>> names_match("North Korean", "North Korea"), names_match("North Korea", "South Korea")
     (True, False)
+    >>> names_match("U.S.", "United States"), names_match("Putin", "Vladimir Putin")
+    (True, True)
     """
-    return any(_keys_match(x, y) for x in name_keys(a) for y in name_keys(b))
+    ka, kb = name_keys(a), name_keys(b)
+    if ka and kb:
+        small, large = sorted((ka, kb), key=len)
+        if all(any(_keys_match(x, y) for y in large) for x in small):
+            return True
+    one_word = [len(_name_words(n)) == 1 for n in (a, b)]
+    return one_word[0] != one_word[1] and bool(acronym(a)) and acronym(a) == acronym(b)
 
 
 def _script(names: Iterable[str]) -> set[str]:
