@@ -3,7 +3,9 @@
 The table lists each attribution or claim with its source, cue, stance (and the
 author's stance), content, evidence, hedges and check-worthiness. Highlights mark the
 source, cue and content spans (kinds ``claim-source``, ``claim-cue``, ``claim-content``).
-All article text is escaped with :func:`markupsafe.escape`.
+A ranked list shows the most check-worthy claims first (``summaries["checkworthiness"]
+["ranked"]``, also in the JSON report). All article text is escaped with
+:func:`markupsafe.escape`.
 """
 
 from __future__ import annotations
@@ -140,6 +142,47 @@ def claims_terminal(analysis: Analysis, console: object) -> None:
         stance = r["stance"] + (f" / {r['author_stance']}" if r["author_stance"] and r["author_stance"] != "neutral" else "")
         table.add_row(Text(_cut(r["source"], 40)), Text(_cut(r["cue"], 25)), Text(stance), Text(_cut(r["content"], 90)),
                       Text(r["evidence"]), Text(_cw(r["checkworthiness"])))
+    console.print(table)  # type: ignore[attr-defined]
+
+
+def ranked_rows(analysis: Analysis) -> list[dict[str, Any]]:
+    """The check-worthiness stage's ranked claims, best first (empty when it did not run)."""
+    return list(analysis.summaries.get("checkworthiness", {}).get("ranked", []))
+
+
+@register_section("checkworthy", order=190)
+def checkworthy_section(analysis: Analysis) -> Section | None:
+    """An ordered list of the most check-worthy claims, with score and source."""
+    if "checkworthiness" not in analysis.summaries:
+        return None
+    rows = ranked_rows(analysis)
+    title = "Most check-worthy claims"
+    if not rows:
+        return Section("checkworthy", title, Markup("<p>No claim reaches the check-worthiness threshold.</p>"), order=190)
+    items = [
+        Markup('<li data-start="{start}"><strong>{score:.2f}</strong> {text}{by}</li>').format(
+            start=r["start"], score=r["score"], text=_cut(r["text"]),
+            by=Markup(" <small>({0})</small>").format(r["said_by"]) if r.get("said_by") else "",
+        )
+        for r in rows
+    ]
+    return Section("checkworthy", title, Markup('<ol class="checkworthy">') + Markup("").join(items) + Markup("</ol>"), order=190)
+
+
+@register_terminal("checkworthy", order=190)
+def checkworthy_terminal(analysis: Analysis, console: object) -> None:
+    """Terminal block: the ranked check-worthy claims."""
+    from rich.table import Table
+    from rich.text import Text
+
+    rows = ranked_rows(analysis)
+    if not rows:
+        return
+    table = Table(title=f"Most check-worthy claims (top {len(rows)})", title_justify="left", expand=True)
+    for col in ("#", "score", "claim", "said by"):
+        table.add_column(col, overflow="fold")
+    for i, r in enumerate(rows, 1):
+        table.add_row(str(i), f"{r['score']:.2f}", Text(_cut(r["text"], 110)), Text(_cut(r.get("said_by") or "(author)", 30)))
     console.print(table)  # type: ignore[attr-defined]
 
 

@@ -2,7 +2,9 @@
 
 Highlights use kind ``"technique"``, the technique name as label, the reason as detail,
 a colour per technique family and ``data-family`` for filtering; the renderer's
-confidence slider and technique filter work on ``confidence`` and ``label``.
+confidence slider and technique filter work on ``confidence`` and ``label``. A span
+inside a quotation carries ``data-quoted-by`` (its speaker) and says so in its detail;
+the summary counts only the author's own spans and names the quoted ones apart.
 """
 
 from __future__ import annotations
@@ -33,10 +35,17 @@ def technique_highlights(analysis: Analysis) -> list[Highlight]:
             detail=t.reason,
             color=FAMILY_COLOR.get(t.family or FAMILY.get(t.technique, ""), "#dddddd"),
             confidence=t.confidence,
-            attrs={"family": t.family or FAMILY.get(t.technique, "")},
+            attrs={"family": t.family or FAMILY.get(t.technique, "")}
+            | ({"quoted-by": t.quoted_by or "unknown speaker"} if t.quoted_by is not None else {}),
         )
         for t in analysis.techniques
     ]
+
+
+def _quoted_note(summary: dict) -> str:
+    """"; 3 more inside quotations (their speakers')" or an empty string."""
+    n = summary.get("quoted", {}).get("total", 0)
+    return f"; {n} more inside quotations, credited to their speakers" if n else ""
 
 
 @register_section("techniques", order=300)
@@ -66,8 +75,9 @@ def technique_section(analysis: Analysis) -> Section | None:
                 p=summary["paragraph_counts"].get(tech, 0),
             )
         )
-    head = Markup("<p>{n} technique spans in {w} words ({r} per 1,000 words); {s:.0%} of sentences use at least one.</p>").format(
-        n=summary["total"], w=summary["words"], r=summary["total_per_1000_words"], s=summary["share_sentences"]
+    head = Markup("<p>{n} technique spans of the author in {w} words ({r} per 1,000 words); {s:.0%} of sentences use at least one{q}.</p>").format(
+        n=summary["total"], w=summary["words"], r=summary["total_per_1000_words"], s=summary["share_sentences"],
+        q=_quoted_note(summary),
     )
     table = (
         Markup('<table class="techniques"><thead><tr><th>technique</th><th>family</th><th>spans</th>'
@@ -89,14 +99,16 @@ def technique_terminal(analysis: Analysis, console: object) -> None:
     summary = analysis.summaries.get("techniques")
     if not summary:
         return
-    table = Table(title=f"Persuasion techniques ({summary['total']} spans, {summary['share_sentences']:.0%} of sentences)")
+    table = Table(
+        title=f"Persuasion techniques ({summary['total']} spans, {summary['share_sentences']:.0%} of sentences{_quoted_note(summary)})"
+    )
     table.add_column("technique")
     table.add_column("spans", justify="right")
     table.add_column("per 1k words", justify="right")
     table.add_column("strongest example")
     text = analysis.text
     for tech, n in list(summary["counts"].items())[:8]:
-        best = max((t for t in analysis.techniques if t.technique == tech), key=lambda t: t.confidence)
+        best = max((t for t in analysis.techniques if t.technique == tech and t.quoted_by is None), key=lambda t: t.confidence)
         snippet = " ".join(text[best.start : best.end].split())
         table.add_row(readable(tech), str(n), f"{summary['per_1000_words'][tech]:.1f}", snippet[:60])
     console.print(table)

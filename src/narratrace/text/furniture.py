@@ -71,7 +71,7 @@ _TOKEN = re.compile(r"\S+")
 _CODE = re.compile(
     r"\{[^{}]*[\w-]+\s*:\s*[^{};]+;?[^{}]*\}"  # {display:none} / .a{color:red;}
     r"|\bfunction\s*\(|=>|\bvar\s+\w+\s*=|\b(?:const|let)\s+\w+\s*=|\bwindow\.\w|\bdocument\.\w"
-    r"|@media\b|@font-face\b|!important\b|</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|\bjQuery\b|\$\(",
+    r"|@media\b|@font-face\b|!important\b|</?(?:script|style|noscript|iframe|div|span|img|svg|path|meta|link|button|input|form)\b[^<>]*>|\bjQuery\b|\$\(",
     re.I,
 )
 # A class-name-like token: parts joined by - or _ with at least two joints, or a prefix and
