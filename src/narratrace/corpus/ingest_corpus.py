@@ -371,8 +371,8 @@ def _ingest_file(path: Path, engine: Engine, analyzer: Analyzer | None, report: 
         n_new, n_dup = totals.new + last.new, totals.duplicate + last.duplicate
         all_failures = failures + totals.failures + last.failures
         complete = analyzer is not None and not any(f.code == "E109" for f in all_failures)
-        if done:
-            conn.execute(corpus_files.delete().where(corpus_files.c.file_key == key))
+        # re-read inside the transaction: a concurrent ingest of the same file may have journalled it
+        conn.execute(corpus_files.delete().where(corpus_files.c.file_key == key))
         if n_articles or not failures:
             conn.execute(
                 corpus_files.insert().values(
