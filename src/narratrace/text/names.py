@@ -51,7 +51,7 @@ _STAND_INS = {
     "name": ["Varden", "Kestrel", "Tallis", "Brannock", "Quillan", "Ostrand", "Pellam", "Marlowe"],
 }
 _CAP = r"[A-ZÀ-ÞĄĆĘŁŃŚŹŻА-ЯЁІЇЄ]"
-_WORD = r"[\w'’\-]*"
+_WORD = r"[\w\-]*(?:['’](?!s(?!\w))\w+)*"  # "O'Neil", but "Russia's" is "Russia" + "'s"
 _TOKEN = re.compile(rf"[A-ZА-Я](?:\.[A-ZА-Я])+\.?|{_CAP}{_WORD}", re.U)
 _CONNECTORS = {"of", "for", "de", "del", "al", "bin", "van", "von", "der", "la", "le", "du"}
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*[\"“„«'‘(\[]*|\n\s*[\"“„«'‘(\[]*|[\"“„«‘(\[]\s*)$")
@@ -143,7 +143,7 @@ def _runs(text: str, start: int, end: int) -> list[list[tuple[int, int]]]:
         if current:
             gap = text[current[-1][1] : m.start()]
             words = gap.split()
-            joined = gap.strip() == "" and "\n" not in gap or (
+            joined = gap.strip() in ("", "'s", "’s") and "\n" not in gap or (
                 len(words) == 1 and words[0] in _CONNECTORS and "\n" not in gap
             )
             if not joined:
@@ -179,12 +179,13 @@ class _Finder:
         i, titled = 0, False
         while i < len(run):
             word = text[run[i][0] : run[i][1]].rstrip(".")
-            if word in words["titles"] or word in words["not_names"]:
-                titled = titled or word in words["titles"]
-                i += 1
-                continue
+            skippable = word in words["titles"] or word in words["not_names"]
             # the longest gazetteer match starting at token i
             for j in range(min(len(run), i + 5), i, -1):
+                if skippable and j == i + 1:
+                    titled = titled or word in words["titles"]
+                    i += 1
+                    break
                 tokens = tuple(text[s:e] for s, e in run[i:j])
                 kind = _gazetteer_kind(tokens) or self._code(run[i], j - i)
                 if kind in ("country", "city") and j < len(run) and self._continues_name(run[j]):
@@ -247,6 +248,16 @@ class _Finder:
         self.found.append((first_start, span[-1][1], "name"))
         return i + len(span)
 
+    def _never_determined(self, word: str) -> bool:
+        if len(word) < 3 or word.lower().endswith(tuple(self.words["de_noun_suffixes"])) or word.isupper():
+            return False
+        for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", self.text):
+            before = self.text[max(0, m.start() - 30) : m.start()].split()
+            previous = before[-1].lower() if before else ""
+            if previous in self.words["de_determiners"] or (previous.isalpha() and previous[-1:] in "enrsm" and len(previous) > 3 and previous not in self.words["de_reporting_verbs"]):
+                return False
+        return True
+
     def _after_number(self, start: int) -> bool:
         """"10 A.M.", "3 PM": a clock time, not a name."""
         return bool(re.search(r"\d\s*$", self.text[max(0, start - 3) : start]))
@@ -269,12 +280,18 @@ class _Finder:
             if m.start() != token[0] and not _is_sentence_start(self.text, m.start(), 0):
                 return True
         following = self.text[token[1] : token[1] + 3].lstrip()
-        plural = word.endswith("s") if lang != "ru" else word[-1:] in "ыие"
-        return bool(following[:1].islower()) and not plural
+        if word in self.words["common_openers"] or (lang == "ru" and word[-1:] in "ые"):
+            return False
+        if re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", self.text):
+            return False  # the article writes it in lower case too: a common word
+        return bool(following[:1].islower())
 
     def _german_name_context(self, token: tuple[int, int], tokens: list[str]) -> bool:
-        """German capitalises every noun: a name stands bare next to a reporting verb, or is a
-        multi-word run without an article before it ("Olaf Scholz")."""
+        """German capitalises every noun: a name stands bare next to a reporting verb, is a
+        multi-word run without an article before it ("Olaf Scholz"), or is a word that the
+        article never puts after an article or adjective and that has no noun suffix."""
+        if self._never_determined(tokens[0]):
+            return True
         before = self.text[max(0, token[0] - 30) : token[0]].split()
         after = self.text[token[1] : token[1] + 30].split()
         previous = before[-1].lower() if before else ""
