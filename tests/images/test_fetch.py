@@ -106,3 +106,74 @@ def test_private_link_local_and_schemes_refused(url: str) -> None:
     with pytest.raises(FetchRefusedError) as info:
         fetch_image(url)
     assert info.value.reason in ("blocked_address", "scheme")
+
+
+def _drip_server(head: bytes):
+    """A local server that sends ``head`` at once, then one byte every 0.3 s forever (slow drip)."""
+    import socket
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            with conn:
+                try:
+                    conn.recv(4096)
+                    conn.sendall(head)
+                    while not stop.is_set():
+                        conn.sendall(b"x")
+                        time.sleep(0.3)
+                except OSError:
+                    pass
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener, stop
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("head", [b"HTTP/1.1 200 OK\r\nX-Drip: ", b"HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\n\r\n"],
+                         ids=["headers", "body"])
+def test_deadline_holds_against_a_slow_drip_server(head) -> None:
+    import time
+
+    listener, stop = _drip_server(head)
+    try:
+        policy = FetchPolicy(allow_loopback=True, timeout_s=1.0, deadline_s=2.0)
+        started = time.monotonic()
+        with pytest.raises(FetchRefusedError) as info:
+            fetch_image(f"http://127.0.0.1:{listener.getsockname()[1]}/drip.jpg", policy)
+        assert info.value.reason == "timeout"
+        assert time.monotonic() - started < 20  # hang guard: the old fetcher ran for minutes
+    finally:
+        stop.set()
+        listener.close()
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["2002:7f00:1::1", "2002:a00:1::1", "2002:c0a8:101::", "64:ff9b::7f00:1", "64:ff9b::10.0.0.1", "64:ff9b:1::a9fe:a9fe",
+     "::127.0.0.1", "::ffff:0:7f00:1", "::ffff:0:a9fe:a9fe", "::ffff:127.0.0.1", "2001:0:4136:e378:8000:63bf:80ff:fffe"],
+)
+def test_ipv6_forms_embedding_ipv4_are_refused(host: str) -> None:
+    with pytest.raises(FetchRefusedError) as info:
+        fetch_image(f"http://[{host}]/x.jpg")
+    assert info.value.reason == "blocked_address"
+
+
+def test_public_ipv4_inside_6to4_is_not_mistaken_for_private() -> None:
+    import ipaddress
+
+    from narratrace.images.fetch import _blocked, embedded_ipv4
+
+    six_to_four = ipaddress.ip_address("2002:808:808::1")
+    assert [str(a) for a in embedded_ipv4(six_to_four)] == ["8.8.8.8"]
+    assert _blocked(six_to_four, FetchPolicy()) is None

@@ -83,3 +83,18 @@ def test_folder_with_hostile_files_processes_the_rest(tmp_path) -> None:
     assert reasons["bomb.png"] == "decompression_bomb"
     assert reasons["cut.jpg"] in ("truncated", "corrupt")
     assert reasons["fake.gif"] in ("corrupt", "truncated", "unsupported_format")
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs FIFOs")
+def test_fifo_and_link_to_a_device_refused_without_blocking(tmp_path) -> None:
+    import os
+
+    from narratrace.images.safety import read_bounded
+
+    os.mkfifo(tmp_path / "pipe.jpg")
+    (tmp_path / "zero.jpg").symlink_to("/dev/zero")
+    for name in ("pipe.jpg", "zero.jpg"):
+        with pytest.raises(ImageRefusedError) as info:
+            read_bounded(tmp_path / name)
+        assert info.value.reason == "not_regular_file"

@@ -249,6 +249,8 @@ def fetch_image(url: str, policy: FetchPolicy | None = None) -> Fetched:
         try:
             conn.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": "image/*", "Accept-Encoding": "identity"})
             resp = conn.getresponse()
+            if watchdog.expired:  # the shutdown ended the headers early: what was parsed is not the response
+                raise FetchRefusedError("timeout", over)
             if resp.status in (301, 302, 303, 307, 308):
                 location = resp.getheader("Location")
                 resp.close()
