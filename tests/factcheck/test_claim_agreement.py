@@ -121,3 +121,13 @@ def test_every_match_names_whose_verdict_it_is() -> None:
     assert by["label"].startswith("Disinformation — EUvsDisinfo's verdict (EUvsDisinfo database")
     low = matcher._to_match(_hit(0.01), 1, _record(), None, "his decision", "en")
     assert low.check is None and low.level == "related"  # not shown, so not tested
+
+
+def test_verbs_must_agree_where_both_are_parsed() -> None:
+    fight = ClaimShape(("north", "korean", "troop", "fight", "kursk"), ("North Korean", "Kursk"), True, ("fight",))
+    withdraw = ClaimShape(("north", "korean", "troop", "withdrawn", "kursk"), ("North Korean", "Kursk"), True, ("withdraw",))
+    a = agreement(withdraw, fight)
+    assert a.ceiling == "suggested" and "verbs differ" in a.reasons[-1]
+    assert agreement(fight, fight).ceiling == "same_claim"
+    parsed = claim_shape("North Korean troops have withdrawn from the Kursk region.", "en")
+    assert parsed.verbs == ("withdraw",)

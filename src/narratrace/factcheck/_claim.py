@@ -12,7 +12,8 @@ as the same claim when
   or for EUvsDisinfo its countries and keywords). Names are compared by stem, so
   "North Korean" agrees with "North Korea" and "U.S." with "United States"; every name
   is treated alike, whatever the country, outlet or person;
-* they share a **predicate or object**: a content word that is not a name.
+* their **predicates agree**: a verb of one (by lemma) is a word of the other, where a
+  parser found verbs on both sides; otherwise they share a content word that is not a name.
 
 :func:`agreement` turns this into a ceiling on the match level: ``same_claim`` when all
 three hold, ``suggested`` (for a person to confirm) when the evidence is partial or
@@ -38,7 +39,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from narratrace.factcheck._text import _stem, words
+from narratrace.factcheck._text import STOPWORDS, _stem, words
 
 logger = logging.getLogger(__name__)
 
@@ -76,11 +77,14 @@ class ClaimShape:
         Names as written; ``None`` when the language has no name finder here.
     predicate : bool or None
         Whether a verb was found; ``None`` when no parser exists for the language.
+    verbs : tuple of str
+        Stemmed lemmas of the main verbs (not auxiliaries); empty when unknown.
     """
 
     content: tuple[str, ...]
     names: tuple[str, ...] | None
     predicate: bool | None
+    verbs: tuple[str, ...] = ()
 
     @property
     def full(self) -> bool:
@@ -208,7 +212,12 @@ def agreement(query: ClaimShape, record: ClaimShape, *, aliases: Sequence[str] =
                 reasons.append("not in the fact-check: " + ", ".join(q for q in query.names if q not in q_found))
     name_stems = {k for n in (query.names or ()) + (record.names or ()) for k in name_keys(n)}
     shared = tuple(sorted(c for c in set(query.content) & set(record.content) if not any(_keys_match(c, k) for k in name_stems)))
-    if not shared:
+    if query.verbs and record.verbs:
+        q_words, r_words = set(query.verbs) | set(query.content), set(record.verbs) | set(record.content)
+        if not (set(query.verbs) & r_words or set(record.verbs) & q_words):
+            ceiling = LEVEL_ORDER[max(LEVEL_ORDER.index(ceiling), 1)]
+            reasons.append("the verbs differ: " + ", ".join(query.verbs) + " / " + ", ".join(record.verbs))
+    elif not shared:
         ceiling = LEVEL_ORDER[max(LEVEL_ORDER.index(ceiling), 1)]
         reasons.append("no shared word besides names (predicate not confirmed)")
     return Agreement(ceiling, tuple(reasons), tuple(shared_names), shared)
@@ -230,7 +239,8 @@ def _english_shape(text: str) -> ClaimShape | None:
     covered = {t.i for e in doc.ents if e.label_ in NAME_LABELS for t in e}
     names += [t.text for t in doc if t.pos_ == "PROPN" and t.i not in covered and t.text[:1].isupper()]
     predicate = any(t.pos_ in ("VERB", "AUX") for t in doc)
-    return ClaimShape(tuple(_stem(w) for w in words(text)), tuple(dict.fromkeys(names)), predicate)
+    verbs = tuple(dict.fromkeys(_stem(t.lemma_.lower()) for t in doc if t.pos_ == "VERB" and t.lemma_.lower() not in STOPWORDS))
+    return ClaimShape(tuple(_stem(w) for w in words(text)), tuple(dict.fromkeys(names)), predicate, verbs)
 
 
 def _capitalised_names(text: str) -> tuple[str, ...]:
