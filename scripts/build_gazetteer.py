@@ -61,12 +61,12 @@ def countries() -> set[str]:
 
 
 def country_codes() -> set[str]:
-    """ISO alpha-2 codes and their dotted forms ("US", "U.S."), as English writes them."""
+    """Two-letter country codes and their dotted forms ("US", "U.S.", "UK"), as English writes them."""
     codes = set()
     for info in _country_infos():
-        iso2 = (info.get("ISO") or {}).get("alpha2", "")
-        if len(iso2) == 2 and iso2 in info.get("altSpellings", []):
-            codes |= {iso2, ".".join(iso2) + "."}
+        for code in info.get("altSpellings", []):
+            if isinstance(code, str) and len(code) == 2 and code.isupper():  # "US", "UK"
+                codes |= {code, ".".join(code) + "."}
     return codes
 
 

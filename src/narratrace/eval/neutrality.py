@@ -42,19 +42,23 @@ def sentence_signatures(analysis: Analysis, unswap: Any) -> list[dict[str, Any]]
             "text": words(s, e),
             "checkworthiness": sentence.checkworthiness,
             "techniques": sorted(
-                (t.technique, words(t.start, t.end), round(t.confidence, 3), getattr(t, "quoted_by", None) is not None)
-                for t in analysis.techniques if inside(t.start)
+                [(t.technique, words(t.start, t.end), round(t.confidence, 3), t.quoted_by is not None)
+                 for t in analysis.techniques if inside(t.start)],
+                key=repr,
             ),
             "attributions": sorted(
-                (
-                    words(a.source.start, a.source.end) if a.source else None,
-                    words(a.cue.start, a.cue.end),
-                    words(a.content.start, a.content.end) if a.content else None,
-                    a.stance, a.source_kind, a.anonymous,
-                )
-                for a in analysis.attributions if inside(a.cue.start)
+                [
+                    (
+                        words(a.source.start, a.source.end) if a.source else None,
+                        words(a.cue.start, a.cue.end),
+                        words(a.content.start, a.content.end) if a.content else None,
+                        a.stance, a.source_kind, a.anonymous,
+                    )
+                    for a in analysis.attributions if inside(a.cue.start)
+                ],
+                key=repr,
             ),
-            "entities": sorted((words(x.start, x.end), x.label) for x in analysis.entities if inside(x.start)),
+            "entities": sorted(((words(x.start, x.end), x.label) for x in analysis.entities if inside(x.start)), key=repr),
         })
     return signatures
 

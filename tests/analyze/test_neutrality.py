@@ -1,0 +1,90 @@
+"""Neutral by construction: names are masked by kind before the stages and restored after.
+
+The metamorphic suite (team-written texts in ``tests/fixtures/neutrality``) swaps countries,
+capitals, nationalities, outlets and politicians pairwise and checks that every sentence that
+holds a name keeps its technique labels, attributions, entity labels and scores.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from narratrace.analyze.pipeline import Pipeline
+from narratrace.model import Article
+from narratrace.text.names import NameMask, find_names
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "neutrality"
+
+
+def _mask(text: str, lang: str = "en") -> NameMask:
+    return NameMask.build(text, [(0, len(text), lang)])
+
+
+def test_swapped_names_of_one_kind_give_the_same_neutral_text():
+    pairs = [
+        ("The criminal regime in Kiev lies. Putin said so, according to RT.",
+         "The criminal regime in Moscow lies. Zelensky said so, according to The New York Times."),
+        ("Russian officials told reporters that the US had agreed.", "Chinese officials told reporters that the UK had agreed."),
+        ("Xi said Trump was wrong.", "Trump said Xi was wrong."),
+    ]
+    for left, right in pairs:
+        assert _mask(left).neutral_text.replace("The ", "") == _mask(right).neutral_text.replace("The ", "")
+
+
+def test_offsets_and_strings_map_back():
+    text = "Officials in Moscow said Russia's army and TASS were wrong."
+    mask = _mask(text)
+    assert "Moscow" not in mask.neutral_text and "TASS" not in mask.neutral_text
+    start = mask.neutral_text.index("said")
+    assert text[mask.to_original(start) : mask.to_original(start + 4, end=True)] == "said"
+    city = next(m for m in mask.mentions if m.kind == "city")
+    neutral_start = mask.to_neutral(city.start)
+    neutral_end = mask.to_neutral(city.end, end=True)
+    assert text[mask.to_original(neutral_start) : mask.to_original(neutral_end, end=True)] == "Moscow"
+    assert mask.restore_string(mask.neutral_text) == text
+
+
+def test_words_inside_words_are_not_names():
+    text = "The senator from the Carmy district spoke."
+    names = [text[m.start : m.end] for m in find_names(text, [(0, len(text), "en")])]
+    assert names == ["Carmy"]
+
+
+def test_kind_comes_from_context_not_from_the_name():
+    for name in ("Xi", "Trump", "Berzatto"):
+        text = f"Foreign Minister {name} spoke. {name} left."
+        kinds = {m.kind for m in find_names(text, [(0, len(text), "en")])}
+        assert kinds == {"person"}, (name, kinds)
+    text = "The newspaper Courier wrote it. Courier later apologised."
+    assert {m.kind for m in find_names(text, [(0, len(text), "en")])} == {"outlet"}
+
+
+def test_russian_case_forms_are_one_entity():
+    text = "Россия заявила, что в России всё спокойно. Москва молчит, в Москве тихо."
+    mentions = find_names(text, [(0, len(text), "ru")])
+    assert {(m.kind, m.entity) for m in mentions} == {("country", 0), ("city", 0)}
+
+
+def test_pipeline_restores_the_article_text_and_names():
+    pipe = Pipeline(["language.v1", "names.v1", "segment.v1", "entities.v1", "sources.v1"])
+    text = "President Putin told reporters in Moscow that the plan had failed. The newspaper Kommersant reported it."
+    analysis = pipe(Article(text=text))
+    assert analysis.text == text
+    assert "names.v1" in analysis.stages
+    labels = {(e.text, e.label) for e in analysis.entities}
+    assert ("Moscow", "GPE") in labels and ("Putin", "PERSON") in labels
+    assert all(text[s.start : s.end] == s.text for s in analysis.entities)
+    assert {s.name for s in analysis.sources} >= {"Putin"}
+
+
+def test_metamorphic_suite_is_invariant():
+    """The issue's gate: ≥ 0.99 of the sentences holding a name are unchanged by the swap."""
+    from narratrace.eval.neutrality import evaluate_neutrality
+    from narratrace.eval.registry import EvalOptions
+
+    if not (FIXTURE / "pairs.tsv").is_file():
+        pytest.skip("neutrality fixture missing")
+    result = evaluate_neutrality(FIXTURE, EvalOptions())
+    assert result.metrics["invariance"] >= 0.99, "\n".join(result.lines[:20])
