@@ -24,7 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from narratrace.config import MAX_INPUT_BYTES
-from narratrace.errors import InputError, NarratraceError, UnknownFormatError, path_text, safe_text
+from narratrace.errors import (
+    EmptyInputError,
+    InputError,
+    NarratraceError,
+    UnknownFormatError,
+    path_text,
+    safe_text,
+)
 from narratrace.ingest.decode import Decoded, clean_text, decode_bytes
 from narratrace.ingest.detect import detect_format
 from narratrace.ingest.feed import parse_feed
@@ -82,14 +89,21 @@ def _items(text: str, fmt: str, source_path: str | None) -> Iterator[Item]:
 def read_text(text: str, *, fmt: str | None = None, source_path: str | None = None, suffix: str = "") -> list[Article]:
     """Parse already-decoded text in ``fmt`` (detected when ``None``) into articles.
 
-    Broken records of a JSON/JSONL text are skipped; when none is usable, the first
-    record's error is raised.
+    The text is cleaned as decoded files are (control characters and lone surrogates
+    removed, noted). Broken records of a JSON/JSONL text are skipped; when none is
+    usable, the first record's error is raised.
     """
+    text, changed = clean_text(text)
+    if not text.strip():
+        raise EmptyInputError("the text is empty")
     items = [item for _, item in _items(text, fmt or detect_format(text, suffix=suffix), source_path)]
-    articles = [a for a in items if isinstance(a, Article)]
+    articles = [_clean_fields(a) for a in items if isinstance(a, Article)]
     if not articles:
         errors = [e for e in items if not isinstance(e, Article)]
         raise errors[0] if errors else UnknownFormatError("the input holds no records")
+    for article in articles:
+        if changed:
+            article.notes.insert(0, f"{changed} control or invalid character(s) removed")
     return articles
 
 

@@ -16,6 +16,7 @@ from narratrace.errors import MalformedInputError, TooComplexError
 from narratrace.ingest.decode import clean_text
 from narratrace.ingest.limits import BudgetExceeded, check_markup, time_budget
 from narratrace.ingest.plaintext import picture_credits
+from narratrace.ingest.records import LANG_TAG
 from narratrace.model import Article, ImageRef
 
 # A DOCTYPE declaration with an optional internal subset (entity definitions).
@@ -42,6 +43,19 @@ def _html_to_text(html: str) -> str:
     return " ".join(tree.text_content().split())
 
 
+def _str(value: object) -> str:
+    """A feed value as a string ('' for missing values; feedparser may give None)."""
+    return value if isinstance(value, str) else ""
+
+
+def _published(entry) -> datetime | None:
+    when = entry.get("published_parsed") or entry.get("updated_parsed")
+    try:
+        return datetime(*when[:6], tzinfo=UTC) if when else None
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 def parse_feed(text: str, *, source_path: str | None = None) -> list[Article]:
     """Articles from the entries of an RSS/Atom document."""
     import feedparser
@@ -56,39 +70,35 @@ def parse_feed(text: str, *, source_path: str | None = None) -> list[Article]:
     if not parsed.entries:
         reason = getattr(parsed, "bozo_exception", None)
         raise MalformedInputError(f"feed has no entries{f' ({reason})' if reason else ''}")
-    outlet = parsed.feed.get("title")
+    outlet = _str(parsed.feed.get("title")) or None
     articles = []
     notes = ["DOCTYPE removed before parsing (entity definitions are never expanded)"] if n_doctypes else []
     for number, entry in enumerate(parsed.entries, start=1):
-        body = ""
-        if entry.get("content"):
-            body = entry["content"][0].get("value", "")
-        body = body or entry.get("summary", "")
+        contents = entry.get("content") or [{}]
+        body = _str(contents[0].get("value")) or _str(entry.get("summary"))
         try:
             text = _html_to_text(body) if "<" in body else body
         except TooComplexError as exc:
             notes.append(f"feed entry {number} skipped: {exc.args[0]}")
             continue
-        text = clean_text(text)[0]
-        title = entry.get("title")
-        if not text.strip():
-            text = title or ""
+        title = _str(entry.get("title")) or None
+        text = clean_text(text if text.strip() else title or "")[0]
         if not text.strip():
             continue
-        when = entry.get("published_parsed") or entry.get("updated_parsed")
         images = [ImageRef(src=m.get("url"), kind="image") for m in entry.get("media_content", []) if m.get("url")]
         images += [ImageRef(src=link.get("href"), kind="image") for link in entry.get("links", [])
                    if link.get("rel") == "enclosure" and str(link.get("type", "")).startswith("image/")]
+        lang = _str(entry.get("language") or parsed.feed.get("language"))
         articles.append(Article(
             notes=notes,
             text=text,
-            id=entry.get("id") or entry.get("link") or "",
+            id=_str(entry.get("id") or entry.get("link")),
             title=title,
-            url=entry.get("link"),
+            url=_str(entry.get("link")) or None,
             outlet=outlet,
-            authors=[a.get("name") for a in entry.get("authors", []) if a.get("name")],
-            published=datetime(*when[:6], tzinfo=UTC) if when else None,
-            lang=(entry.get("language") or parsed.feed.get("language") or None),
+            authors=[_str(a.get("name")) for a in entry.get("authors", []) if a.get("name")],
+            published=_published(entry),
+            lang=lang.lower()[:8] if LANG_TAG.match(lang) else None,
             images=images + picture_credits(text),
             metadata={"feed_title": outlet, "tags": [t.get("term") for t in entry.get("tags", []) if t.get("term")]},
             source_path=source_path,
