@@ -13,7 +13,14 @@ copies:
 ``wire``
     A syndicated copy: two articles share one contiguous passage of at least
     :data:`WIRE_MIN_WORDS` words (typically an agency text reprinted with a new
-    headline, intro or ending), found through sampled 12-word shingles.
+    headline, intro or ending), found through sampled 8-word shingles.
+``contained``
+    A trimmed or re-edited copy: most of the shorter text's word 5-shingles
+    (:data:`CONTAINMENT_THRESHOLD`) appear in the longer one. This folds copies that
+    dropped the credit line or the last paragraphs, gained a note, "read also" links or
+    small edits (a changed dateline, "said on Tuesday" -> "said Tuesday") that break
+    every long shared passage; Jaccard alone misses them because the texts differ in
+    length.
 
 Every outlet is judged by the same rules; nothing depends on who published what.
 
@@ -34,7 +41,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -60,11 +67,22 @@ NEAR_DUP_THRESHOLD = 0.7
 # two to three news sentences, far longer than any stock phrase or shared quotation seen
 # in the example corpus (longest shared quote there: 19 words).
 WIRE_MIN_WORDS = 40
-# Shingle size of the passage index used to find wire-copy candidates, and the sampling
-# modulus (keep shingles whose hash is 0 mod this): a 40-word shared passage contains 29
-# such shingles, so with 1-in-4 sampling a candidate is missed with probability < 1e-3.
-WIRE_SHINGLE_WORDS = 12
+# Shingle size of the passage index used to find wire-copy and containment candidates,
+# and the sampling modulus (keep shingles whose hash is 0 mod this).
+WIRE_SHINGLE_WORDS = 8
 WIRE_SAMPLE_MOD = 4
+# A candidate pair shares at least this many sampled shingles: one shared stock phrase
+# is not enough, while a 40-word passage (33 shingles, ~8 sampled) misses two with
+# probability ~1e-3.
+PASSAGE_MIN_SAMPLED = 2
+# Containment link: share of the shorter text's 5-shingles found in the longer one.
+# Chosen on the planted-copy corpus of tests/corpus/test_dedup.py (seeds 0-4): trimmed
+# copies with inserted links and small edits score 0.62-1.0, independently written
+# articles on the same story from the same templates at most 0.35.
+CONTAINMENT_THRESHOLD = 0.55
+# ... and at least this many shared 5-shingles (about 30 words), so a short text that is
+# all stock phrase, a dateline or a credit line never folds into a long article.
+CONTAINMENT_MIN_SHARED = 25
 # Passage-index shingles shared by more than this many articles are boilerplate
 # (footers, cookie notices) and are not used to propose candidates.
 WIRE_MAX_POSTINGS = 200
@@ -131,6 +149,42 @@ def longest_shared_passage(a: Sequence[str], b: Sequence[str]) -> int:
     return sm.find_longest_match(0, len(a), 0, len(b)).size
 
 
+def containment(a: set[str], b: set[str], *, min_shared: int = CONTAINMENT_MIN_SHARED) -> float | None:
+    """Share of the smaller shingle set found in the larger, or None below ``min_shared`` shared.
+
+    >>> containment({"a", "b", "c", "d"}, {"a", "b", "c", "x", "y", "z"}, min_shared=2)
+    0.75
+    >>> containment({"a"}, {"a", "b"}, min_shared=2) is None
+    True
+    """
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    shared = len(small & large)
+    if shared < min_shared or not small:
+        return None
+    return shared / len(small)
+
+
+def _passage_candidates(tokens: dict[str, list[str]]) -> set[tuple[str, str]]:
+    """Pairs of documents sharing :data:`PASSAGE_MIN_SAMPLED` sampled :data:`WIRE_SHINGLE_WORDS`-word shingles."""
+    postings: dict[int, list[str]] = defaultdict(list)
+    for doc_id, toks in tokens.items():
+        seen: set[int] = set()
+        for i in range(len(toks) - WIRE_SHINGLE_WORDS + 1):
+            digest = hashlib.blake2b(" ".join(toks[i : i + WIRE_SHINGLE_WORDS]).encode(), digest_size=8).digest()
+            h = int.from_bytes(digest, "big")
+            if h % WIRE_SAMPLE_MOD == 0 and h not in seen:
+                seen.add(h)
+                postings[h].append(doc_id)
+    counts: Counter[tuple[str, str]] = Counter()
+    for ids in postings.values():
+        if len(ids) < 2 or len(ids) > WIRE_MAX_POSTINGS:
+            continue
+        for i, a in enumerate(ids):
+            for b in ids[i + 1 :]:
+                counts[(min(a, b), max(a, b))] += 1
+    return {pair for pair, n in counts.items() if n >= PASSAGE_MIN_SAMPLED}
+
+
 @dataclass(slots=True)
 class DocRef:
     """What duplicate detection needs to know about one published copy."""
@@ -151,8 +205,8 @@ class DocRef:
 class DuplicateLink:
     a: str
     b: str
-    kind: str  # exact_url, exact_text, near, wire
-    score: float  # Jaccard estimate for near, shared words for wire, 1.0 for exact
+    kind: str  # exact_url, exact_text, near, wire, contained
+    score: float  # Jaccard estimate for near, shared words for wire, containment, 1.0 for exact
 
 
 @dataclass(slots=True)
@@ -204,6 +258,9 @@ class Deduplicator:
     wire_min_words:
         Shortest shared passage, in words, that makes two articles wire copies;
         ``0`` disables wire-copy detection.
+    containment:
+        Share of the shorter text's 5-shingles that must appear in the longer one for a
+        ``contained`` link (a trimmed copy); ``0`` disables it.
     num_perm:
         MinHash permutations.
 
@@ -221,9 +278,11 @@ class Deduplicator:
     ['exact_text']
     """
 
-    def __init__(self, *, threshold: float = NEAR_DUP_THRESHOLD, wire_min_words: int = WIRE_MIN_WORDS, num_perm: int = NUM_PERM) -> None:
+    def __init__(self, *, threshold: float = NEAR_DUP_THRESHOLD, wire_min_words: int = WIRE_MIN_WORDS,
+                 containment: float = CONTAINMENT_THRESHOLD, num_perm: int = NUM_PERM) -> None:
         self.threshold = threshold
         self.wire_min_words = wire_min_words
+        self.containment = containment
         self.num_perm = num_perm
 
     def _validate(self) -> None:
@@ -231,6 +290,8 @@ class Deduplicator:
             raise ConfigError(f"threshold must be in (0, 1], got {self.threshold!r}")
         if self.wire_min_words < 0 or self.wire_min_words and self.wire_min_words < WIRE_SHINGLE_WORDS:
             raise ConfigError(f"wire_min_words must be 0 (off) or >= {WIRE_SHINGLE_WORDS}, got {self.wire_min_words!r}")
+        if not 0.0 <= self.containment <= 1.0:
+            raise ConfigError(f"containment must be 0 (off) or in (0, 1], got {self.containment!r}")
         if self.num_perm < 16:
             raise ConfigError(f"num_perm must be >= 16, got {self.num_perm!r}")
 
@@ -265,7 +326,7 @@ class Deduplicator:
         tokens: dict[str, list[str]] = {}
         for d in docs:
             toks = words(d.text)
-            if self.wire_min_words:  # kept only when the wire-copy pass needs them
+            if self.wire_min_words or self.containment:  # kept only when the passage passes need them
                 tokens[d.id] = toks
             m = MinHash(num_perm=self.num_perm, seed=1)
             m.update_batch([s.encode("utf-8") for s in _shingles(toks, SHINGLE_WORDS)])
@@ -281,28 +342,28 @@ class Deduplicator:
                 if est >= self.threshold:
                     add(d.id, other, "near", est)
 
-        # wire copies: a long shared passage
-        if self.wire_min_words:
-            postings: dict[int, list[str]] = defaultdict(list)
-            for d in docs:
-                toks = tokens[d.id]
-                seen: set[int] = set()
-                for i in range(len(toks) - WIRE_SHINGLE_WORDS + 1):
-                    h = int.from_bytes(hashlib.blake2b(" ".join(toks[i : i + WIRE_SHINGLE_WORDS]).encode(), digest_size=8).digest(), "big")
-                    if h % WIRE_SAMPLE_MOD == 0 and h not in seen:
-                        seen.add(h)
-                        postings[h].append(d.id)
-            candidates: set[tuple[str, str]] = set()
-            for ids in postings.values():
-                if len(ids) < 2 or len(ids) > WIRE_MAX_POSTINGS:
-                    continue
-                for i, a in enumerate(ids):
-                    for b in ids[i + 1 :]:
-                        candidates.add((min(a, b), max(a, b)))
-            for a, b in sorted(candidates - seen_pairs):
-                shared = longest_shared_passage(tokens[a], tokens[b])
-                if shared >= self.wire_min_words:
-                    add(a, b, "wire", float(shared))
+        # wire copies (a long shared passage) and contained copies (trimmed or edited)
+        if self.wire_min_words or self.containment:
+            shingle_sets: dict[str, set[str]] = {}
+
+            def shingles_of(doc_id: str) -> set[str]:
+                if doc_id not in shingle_sets:
+                    shingle_sets[doc_id] = _shingles(tokens[doc_id], SHINGLE_WORDS)
+                return shingle_sets[doc_id]
+
+            for a, b in sorted(_passage_candidates(tokens) - seen_pairs):
+                sa, sb = shingles_of(a), shingles_of(b)
+                shared_shingles = len(sa & sb)
+                # a shared passage of n words holds n - 4 shared 5-shingles: cheap to rule out
+                if self.wire_min_words and shared_shingles > self.wire_min_words - SHINGLE_WORDS:
+                    shared = longest_shared_passage(tokens[a], tokens[b])
+                    if shared >= self.wire_min_words:
+                        add(a, b, "wire", float(shared))
+                        continue
+                if self.containment:
+                    score = containment(sa, sb)
+                    if score is not None and score >= self.containment:
+                        add(a, b, "contained", score)
 
         self.links_ = links
         self.groups_ = _group(links, by_id)
