@@ -19,6 +19,7 @@ def register(app: typer.Typer) -> None:
         lang: Annotated[str | None, typer.Option("--lang", help="persuasion-paragraph: language (default: from the folder name).")] = None,
         limit: Annotated[int | None, typer.Option("--limit", help="Evaluate on the first N items only.")] = None,
         json_out: Annotated[str | None, typer.Option("--json", help="Also write the metrics as JSON to PATH (- for stdout).")] = None,
+        predictions: Annotated[Path | None, typer.Option("--predictions", help="claim-stance: write Headline,Body ID,Stance for every pair to PATH.")] = None,
     ) -> None:
         """Run a benchmark's official scorer and print its metric last."""
         from narratrace.errors import ConfigError, EvalDataError
@@ -36,7 +37,8 @@ def register(app: typer.Typer) -> None:
         if not data.exists():
             raise EvalDataError(f"--data {data} does not exist")
         fn, _ = tasks[task]
-        result = fn(data, EvalOptions(claims=claims, lang=lang, limit=limit))
+        extra = {"predictions": str(predictions)} if predictions else {}
+        result = fn(data, EvalOptions(claims=claims, lang=lang, limit=limit, extra=extra))
         for line in result.lines:
             console().print(line, markup=False)
         if json_out:

@@ -43,3 +43,24 @@ def persuasion_cli(
         con.print(f"{key}={value:.4f}", markup=False)
     if json_out:
         write_json(metrics, json_out)
+
+
+@train_app.command("claim-stance")
+def claim_stance_cli(
+    data: Annotated[Path, typer.Option("--data", help="The FNC-1 folder (with train/ and, to score it, dev/).")] = Path("../shared/data/fnc1"),
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (the body split that chooses hyper-parameters).")] = 0,
+    out: Annotated[Path | None, typer.Option("--out", help="Where to write the weights (default: the shipped resources/claim_stance/claim_stance.npz).")] = None,
+    json_out: Annotated[str | None, typer.Option("--json", help="Also write the metrics as JSON to PATH (- for stdout).")] = None,
+) -> None:
+    """Train the claim-stance model on FNC-1 train and print part-B and dev metrics."""
+    from narratrace.errors import ConfigError
+    from narratrace.stance.training import train_claim_stance
+
+    if not (data / "train").is_dir():
+        raise ConfigError(f"--data {data} has no train/ folder (FNC-1 layout)")
+    con = console()
+    _, metrics = train_claim_stance(data, seed=seed, out=out, log=lambda line: con.print(line, markup=False))
+    for key, value in metrics.items():
+        con.print(f"{key}={value:.4f}", markup=False)
+    if json_out:
+        write_json(metrics, json_out)
