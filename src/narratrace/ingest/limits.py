@@ -38,10 +38,10 @@ MAX_ATTRIBUTES = 1000
 MAX_ELEMENTS = 500_000
 # Above this many elements trafilatura is skipped (it would take tens of seconds) and the
 # text is taken from the page's paragraphs by lxml, with a note.
-MAX_EXTRACT_ELEMENTS = 50_000
+MAX_EXTRACT_ELEMENTS = 20_000
 # Wall-clock seconds one document may spend in extraction (trafilatura, feed parsing);
 # a 1.4 MB page with 20k paragraphs takes 8 s here, ordinary pages well under 1 s.
-DOC_TIME_BUDGET_S = 30.0
+DOC_TIME_BUDGET_S = 20.0
 
 _TAG = re.compile(rb"<[A-Za-z][^<>]*")
 # Only tags this long can hold MAX_ATTRIBUTES attributes (each at least 2 characters).
