@@ -4,13 +4,20 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 export OMP_NUM_THREADS ?= 1
 
-.PHONY: demo test eval test-all lint bench clean
+.PHONY: demo test eval test-all lint bench clean constraints
 
-$(BIN)/.installed: pyproject.toml
+# Installs the exact versions of constraints.txt (the ranges stay in pyproject.toml).
+$(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt setuptools -e '.[test]'
 	touch $@
+
+## Rewrite constraints.txt from the current venv (after a dependency change, once the suite passes).
+constraints:
+	{ grep '^#' constraints.txt; $(BIN)/python -m pip freeze --all --exclude-editable \
+	  | sed -E 's/^([A-Za-z0-9_.-]+) @ .*\/[A-Za-z0-9_.]+-([0-9][^-]*)-.*/\1==\2/' \
+	  | grep -vE '^(pip|dask|distributed)=='; } > constraints.new && mv constraints.new constraints.txt
 
 ## Install, then analyse an example article: terminal summary plus out/report.html.
 demo: $(BIN)/.installed
