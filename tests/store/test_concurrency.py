@@ -133,3 +133,14 @@ def test_a_record_the_database_refuses_is_rolled_back_alone(tmp_path, monkeypatc
     report = ic.ingest([folder], engine, analyze=False)
     assert report.new == 7 and [f.code for f in report.failures] == ["E200"]
     assert "x-0-2" in str(report.failures[0]) and "officials" not in str(report.failures[0])
+
+
+def test_a_refused_write_is_a_store_error_without_the_article_text(tmp_path):
+    engine = open_store(f"sqlite:///{tmp_path / 'w.db'}")
+
+    def refused(conn):
+        conn.execute(articles.insert().values(content_hash=None, text="SECRET ARTICLE TEXT"))
+
+    with pytest.raises(StoreError) as info:
+        run_write(engine, refused)
+    assert "NOT NULL" in str(info.value) and "SECRET" not in str(info.value) and "INSERT" not in str(info.value)

@@ -110,8 +110,9 @@ def run_write(engine: Engine, work: Callable[[Connection], T], *, attempts: int 
     Raises
     ------
     StoreError
-        When the database stays locked or busy after every attempt; the message names the
-        error class and the driver's first line, never SQL parameters.
+        When the database refuses the write, or stays locked or busy after every attempt;
+        the message names the error class and the driver's first line, never the SQL
+        statement or its parameters (article text).
     """
     for attempt in range(1, attempts + 1):
         try:
@@ -120,9 +121,9 @@ def run_write(engine: Engine, work: Callable[[Connection], T], *, attempts: int 
                 result = work(conn)
                 conn.commit()
                 return result
-        except DBAPIError as exc:
+        except SQLAlchemyError as exc:
             if not is_transient(exc):
-                raise
+                raise StoreError(f"database write failed: {describe_db_error(exc)}") from exc
             if attempt == attempts:
                 raise StoreError(f"database busy after {attempts} attempts: {describe_db_error(exc)}") from None
             delay = min(MAX_BACKOFF_S, BACKOFF_S * 2 ** (attempt - 1)) * (0.5 + random.random())
