@@ -54,7 +54,8 @@ def countries() -> set[str]:
                 continue  # two-letter codes are matched at run time, only in mixed-case text
             if len(name) > 3 or (name.isupper() and len(name) == 3):
                 names.add(name)
-            tail = re.search(r" of (?:the )?([A-Z][\w\-]+)$", name)  # "United States of America" -> "America"
+            # "United States of America" -> "America", "Vereinigte Staaten von Amerika" -> "Amerika"
+            tail = re.search(r" (?:of|von|de|di|du) (?:the )?([A-Z][\w\-]+)$", name)
             if tail and len(tail.group(1)) > 3:
                 names.add(tail.group(1))
     return names

@@ -90,7 +90,7 @@ def _gazetteer() -> dict[str, Any]:
 
 
 def _ru_stem(word: str) -> str:
-    return word[:-1] if len(word) > 3 and word[-1] in "аяйьеиоыу" else word
+    return word[:-1] if len(word) > 3 and word[-1] in "аяйьеиоыуюё" else word
 
 
 @cache
@@ -166,6 +166,10 @@ class _Finder:
         capitalises_names_only = lang != "de"
         for run in _runs(self.text, start, end):
             self._run(run, start, lang, capitalises_names_only)
+        for m in re.finditer(r"(?<![\w\-])([A-ZА-Я]{2,6})-(?=\w)", self.text[start:end]):  # "ZDF-Informationen", "US-led"
+            code = m.group(1)
+            kind = "country" if code in _gazetteer()["codes"] else "name"
+            self.found.append((start + m.start(1), start + m.end(1), kind))
         if lang in ("de", "ru"):
             pattern = _DE_ADJ if lang == "de" else _RU_ADJ
             prefixes = _gazetteer()["prefixes"]
@@ -188,6 +192,8 @@ class _Finder:
                     break
                 tokens = tuple(text[s:e] for s, e in run[i:j])
                 kind = _gazetteer_kind(tokens) or self._code(run[i], j - i)
+                if not kind and lang == "de" and j == i + 1:
+                    kind = self._german_form(run[i])
                 if kind in ("country", "city") and j < len(run) and self._continues_name(run[j]):
                     i = self._generic(run, i, floor, lang, names_only, titled)  # "New York Times", "Kyiv Independent"
                     titled = False
@@ -206,6 +212,16 @@ class _Finder:
         word = self.text[token[0] : token[1]].rstrip(".")
         lists = self.words
         return word not in lists["titles"] and word not in lists["not_names"] and _gazetteer_kind((word,)) is None
+
+    def _german_form(self, token: tuple[int, int]) -> str | None:
+        """German genitive and city adjectives of places: "Israels" (country), "Kiewer" (as a
+        nationality word)."""
+        word = self.text[token[0] : token[1]]
+        if word.endswith("s") and _gazetteer_kind((word[:-1],)) in ("country", "city"):
+            return _gazetteer_kind((word[:-1],))
+        if word.endswith("er") and _gazetteer_kind((word[:-2],)) in ("country", "city"):
+            return "nationality"
+        return None
 
     def _code(self, token: tuple[int, int], length: int) -> str | None:
         """ISO codes ("US", "U.S.") count as countries in mixed-case text, not after a digit."""
@@ -249,12 +265,14 @@ class _Finder:
         return i + len(span)
 
     def _never_determined(self, word: str) -> bool:
-        if len(word) < 3 or word.lower().endswith(tuple(self.words["de_noun_suffixes"])) or word.isupper():
+        """True when the article never puts an article (or article + adjective) before ``word``
+        and the word has no abstract-noun suffix: German writes names bare ("hatte Reuters")."""
+        if len(word) < 2 or word.lower().endswith(tuple(self.words["de_noun_suffixes"])) or word.isupper():
             return False
+        determiners = self.words["de_determiners"]
         for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", self.text):
-            before = self.text[max(0, m.start() - 30) : m.start()].split()
-            previous = before[-1].lower() if before else ""
-            if previous in self.words["de_determiners"] or (previous.isalpha() and previous[-1:] in "enrsm" and len(previous) > 3 and previous not in self.words["de_reporting_verbs"]):
+            before = [w.lower() for w in self.text[max(0, m.start() - 40) : m.start()].split()[-2:]]
+            if before and (before[-1] in determiners or (len(before) == 2 and before[0] in determiners and before[1][-1:] in "enrsm")):
                 return False
         return True
 
@@ -287,19 +305,20 @@ class _Finder:
         return bool(following[:1].islower())
 
     def _german_name_context(self, token: tuple[int, int], tokens: list[str]) -> bool:
-        """German capitalises every noun: a name stands bare next to a reporting verb, is a
-        multi-word run without an article before it ("Olaf Scholz"), or is a word that the
-        article never puts after an article or adjective and that has no noun suffix."""
-        if self._never_determined(tokens[0]):
-            return True
+        """German capitalises every noun, so a German name is told by its context: several
+        capitalised words in a row ("Olaf Scholz", "Global Times", "Europäische Union"; not an
+        adjective opening a sentence), a word right after a reporting verb or a media word
+        ("sagte Putin", "der Sender DW"), or a word the article never puts after an article
+        ("hatte Reuters", "Biden nannte")."""
+        if len(tokens) >= 2:
+            opening_adjective = _is_sentence_start(self.text, token[0], 0) and tokens[0].lower()[-1:] in "enrsm"
+            if not opening_adjective:
+                return True
         before = self.text[max(0, token[0] - 30) : token[0]].split()
-        after = self.text[token[1] : token[1] + 30].split()
-        previous = before[-1].lower() if before else ""
-        adjective = previous.isalpha() and previous[-1:] in "enrsm" and len(previous) > 3
-        verbs = self.words["de_reporting_verbs"]
-        bare = not previous or previous in verbs or (previous not in self.words["de_determiners"] and not adjective)
-        next_to_verb = bool(after and after[0].strip(",.") in verbs) or bool(before and before[-1] in verbs)
-        return bare and (next_to_verb or len(tokens) >= 2)
+        previous = before[-1].strip(",.:;„“\"").lower() if before else ""
+        if previous in self.words["de_reporting_verbs"] or previous in self.words["media_words"]:
+            return True
+        return self._never_determined(tokens[0])
 
 
 def find_names(text: str, paragraphs: list[tuple[int, int, str | None]]) -> list[NameMention]:
@@ -330,16 +349,30 @@ def _context_kinds(text: str, mentions: list[NameMention]) -> list[NameMention]:
     the words around it decide, never the name itself."""
     words = _context_words()
     kinds: dict[int, str] = {}
-    for m in mentions:
+    for index, m in enumerate(mentions):
         if m.kind != "name" or kinds.get(m.entity) == "person":
             continue
-        before = re.findall(r"[\w\-]+", text[max(0, m.start - 40) : m.start])[-3:]
-        after = re.findall(r"[\w\-]+", text[m.end : m.end + 30])[:2]
+        # only the words between this name and its neighbours: another name is not context
+        left = mentions[index - 1].end if index else 0
+        right = mentions[index + 1].start if index + 1 < len(mentions) else len(text)
+        before = re.findall(r"[\w\-]+", text[max(left, m.start - 40) : m.start])[-3:]
+        after = re.findall(r"[\w\-]+", text[m.end : min(right, m.end + 30)])[:2]
         if before and (before[-1] in words["titles"] or before[-1].capitalize() in words["titles"]):
             kinds[m.entity] = "person"
         elif any(w.lower() in words["media_words"] for w in before + after):
             kinds[m.entity] = "outlet"
-    return [NameMention(m.start, m.end, kinds.get(m.entity, m.kind), m.entity) if m.kind == "name" else m for m in mentions]
+    typed = [NameMention(m.start, m.end, kinds.get(m.entity, m.kind), m.entity) if m.kind == "name" else m for m in mentions]
+    # number entities within their final kind, in order of first mention
+    numbers: dict[tuple[str, int], int] = {}
+    counters: dict[str, int] = {}
+    renumbered = []
+    for m in typed:
+        key = (m.kind, m.entity) if m.kind in ("country", "city", "nationality") else ("name", m.entity)
+        if key not in numbers:
+            numbers[key] = counters.get(m.kind, 0)
+            counters[m.kind] = numbers[key] + 1
+        renumbered.append(NameMention(m.start, m.end, m.kind, numbers[key]))
+    return renumbered
 
 
 def _link(text: str, spans: list[tuple[int, int, str]]) -> list[NameMention]:
