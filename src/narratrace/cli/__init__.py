@@ -64,7 +64,9 @@ _register_commands()
 def main() -> None:
     """Console entry point."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # a typer.Exit comes back as its code in this mode
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except NarratraceError as exc:
         _state.err_line(f"error: {exc}")
         sys.exit(1)
