@@ -73,3 +73,20 @@ def test_ingest_exit_codes(tmp_path):
     nothing = _invoke("--db", db, "ingest", "-q", "--no-build", str(bad))
     assert nothing.exit_code == 1 and "nothing usable" in nothing.output
     assert "SELECT" not in nothing.output and "INSERT" not in nothing.output
+
+
+@pytest.mark.timeout(120)
+def test_exit_codes_reach_the_shell_and_names_are_printed_safely(tmp_path):
+    import subprocess
+    import sys
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "ok.jsonl").write_text(json.dumps({"id": "ok", "text": GOOD}))
+    (folder / "evil\x1b[2J\x1b]0;owned\x07.txt").write_bytes(b"")
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    result = subprocess.run([sys.executable, "-m", "narratrace", "--db", db, "ingest", "--no-analyze", "--no-build", "-q", str(folder)],
+                            capture_output=True, timeout=100)
+    assert result.returncode == 3, result.stderr.decode()
+    output = result.stdout + result.stderr
+    assert b"evil" in output and b"\x1b" not in output and b"\x07" not in output
