@@ -89,13 +89,6 @@ def metamorphic_result():
     return evaluate_neutrality(FIXTURE, EvalOptions())
 
 
-def test_metamorphic_suite_does_not_regress(metamorphic_result):
-    """Regression guard at the measured level (0.92 on 2026-12-01, from about 0.2 before
-    names were masked): a change that lets names back into the stages fails here."""
-    assert metamorphic_result.metrics["invariance"] >= 0.90, "\n".join(metamorphic_result.lines[:20])
-
-
-@pytest.mark.xfail(reason="issue 11 target not reached: German names are found only in part (0.92 overall)", strict=False)
-def test_metamorphic_suite_reaches_the_target(metamorphic_result):
+def test_metamorphic_suite_is_invariant(metamorphic_result):
     """The issue's gate: >= 0.99 of the sentences holding a name are unchanged by the swap."""
-    assert metamorphic_result.metrics["invariance"] >= 0.99
+    assert metamorphic_result.metrics["invariance"] >= 0.99, "\n".join(metamorphic_result.lines[:20])
