@@ -20,6 +20,7 @@ def register(app: typer.Typer) -> None:
         limit: Annotated[int | None, typer.Option("--limit", help="Evaluate on the first N items only.")] = None,
         json_out: Annotated[str | None, typer.Option("--json", help="Also write the metrics as JSON to PATH (- for stdout).")] = None,
         predictions: Annotated[Path | None, typer.Option("--predictions", help="claim-stance: write Headline,Body ID,Stance for every pair to PATH.")] = None,
+        names: Annotated[str, typer.Option("--names", help="persuasion-*: read texts with names 'masked' (as the pipeline does) or 'as-written'.")] = "masked",
     ) -> None:
         """Run a benchmark's official scorer and print its metric last."""
         from narratrace.errors import ConfigError, EvalDataError
@@ -37,7 +38,10 @@ def register(app: typer.Typer) -> None:
         if not data.exists():
             raise EvalDataError(f"--data {data} does not exist")
         fn, _ = tasks[task]
+        if names not in ("masked", "as-written"):
+            raise ConfigError(f"--names must be 'masked' or 'as-written', not {names!r}")
         extra = {"predictions": str(predictions)} if predictions else {}
+        extra["names"] = names
         result = fn(data, EvalOptions(claims=claims, lang=lang, limit=limit, extra=extra))
         for line in result.lines:
             console().print(line, markup=False)

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from narratrace.eval.registry import EvalOptions, EvalResult, register_eval
+from narratrace.text.names import neutral_units
 
 logger = logging.getLogger(__name__)
 
@@ -101,15 +102,20 @@ def paragraph_scores(gold: list[list[str]], pred: list[list[str]], classes: list
 # --------------------------------------------------------------------------- running the model
 
 
-def predict_semeval(model, articles) -> tuple[list[list[str]], list[list[str]]]:
-    """Gold and predicted technique lists for every gold-labelled paragraph."""
+def predict_semeval(model, articles, *, masked: bool = True) -> tuple[list[list[str]], list[list[str]]]:
+    """Gold and predicted technique lists for every gold-labelled paragraph.
+
+    ``masked`` (the default) reads each article with its names masked, as the pipeline does
+    (:mod:`narratrace.analyze.neutral`); ``False`` reads the names as written."""
     from narratrace.analyze.techniques.predict import paragraph_labels, paragraph_proba
 
     gold, pred = [], []
     for art in articles:
         line_to_idx = {line: i for i, (line, _, _) in enumerate(art.paragraphs)}
         paras = [(s, e, art.lang) for _, s, e in art.paragraphs]
-        labels = paragraph_labels(model, paragraph_proba(model, art.text, paras), [art.lang] * len(paras)) if paras else []
+        mask, neutral = neutral_units(art.text, paras if masked else [])  # no units: nothing masked
+        text, paras = (mask.neutral_text, neutral) if masked else (art.text, paras)
+        labels = paragraph_labels(model, paragraph_proba(model, text, paras), [art.lang] * len(paras)) if paras else []
         for line, techs in sorted(art.labels.items()):
             gold.append(techs)
             idx = line_to_idx.get(line)
@@ -117,8 +123,9 @@ def predict_semeval(model, articles) -> tuple[list[list[str]], list[list[str]]]:
     return gold, pred
 
 
-def predict_ptc(model, articles):
-    """Predicted SI spans per article and PTC labels for every gold span key."""
+def predict_ptc(model, articles, *, masked: bool = True):
+    """Predicted SI spans per article and PTC labels for every gold span key (names masked as
+    in the pipeline unless ``masked=False``; spans are mapped back to the article's offsets)."""
     from narratrace.analyze.techniques.data import paragraph_offsets
     from narratrace.analyze.techniques.predict import (
         keep_spans,
@@ -134,16 +141,20 @@ def predict_ptc(model, articles):
     tc_pred: dict[tuple, list[str]] = {}
     for art in articles:
         units = [(s, e, "en") for _, s, e in paragraph_offsets(art.text)]
+        mask, units = neutral_units(art.text, units if masked else [])  # no units: nothing masked
+        units = units if masked else [(s, e, "en") for _, s, e in paragraph_offsets(art.text)]
+        text = mask.neutral_text
         if units:
-            para = paragraph_proba(model, art.text, units)
-            found, _ = keep_spans(model, span_candidates(model, art.text, units, sentences_of(art.text, units), "en", para))
-            si_pred[art.id] = [(s, e) for s, e, _ in found]
+            para = paragraph_proba(model, text, units)
+            found, _ = keep_spans(model, span_candidates(model, text, units, sentences_of(text, units), "en", para))
+            si_pred[art.id] = [(mask.to_original(s), mask.to_original(e, end=True)) for s, e, _ in found]
         else:
             si_pred[art.id] = []
         groups: dict[tuple[int, int], int] = Counter((s, e) for _, s, e in art.spans)
         if groups:
             keys = sorted(groups)
-            proba = to_ptc_proba(span_proba(model, art.text, keys, sentences_of(art.text, units), "en"))
+            read = [(mask.to_neutral(s), mask.to_neutral(e, end=True)) for s, e in keys]
+            proba = to_ptc_proba(span_proba(model, text, read, sentences_of(text, units), "en"))
             for (s, e), row in zip(keys, proba, strict=True):
                 k = groups[(s, e)]
                 tc_pred[(art.id, s, e)] = [PTC_LABELS[j] for j in np.argsort(-row)[:k]]
@@ -175,9 +186,10 @@ def eval_paragraph(data: Path, opts: EvalOptions) -> EvalResult:
     model = get_model()
     lines: list[str] = []
     articles = _held_out(model, load_semeval2023(data, lang, limit=opts.limit), lines)
-    gold, pred = predict_semeval(model, articles)
+    masked = opts.extra.get("names", "masked") == "masked"
+    gold, pred = predict_semeval(model, articles, masked=masked)
     micro, macro, per = paragraph_scores(gold, pred, list(TECHNIQUES))
-    lines.append(f"lang={lang} articles={len(articles)} paragraphs={len(gold)}")
+    lines.append(f"lang={lang} articles={len(articles)} paragraphs={len(gold)} names={'masked' if masked else 'as written'}")
     for tech, f in sorted(per.items(), key=lambda kv: -kv[1]):
         lines.append(f"  {tech:36s} f1={f:.3f}")
     return EvalResult("persuasion-paragraph", {"micro_f1": micro, "macro_f1": macro}, ["micro_f1", "macro_f1"], lines)
@@ -192,7 +204,8 @@ def eval_spans(data: Path, opts: EvalOptions) -> EvalResult:
     model = get_model()
     lines: list[str] = []
     articles = _held_out(model, load_ptc(Path(data), limit=opts.limit), lines)
-    si_pred, tc_pred = predict_ptc(model, articles)
+    masked = opts.extra.get("names", "masked") == "masked"
+    si_pred, tc_pred = predict_ptc(model, articles, masked=masked)
     si_gold = {a.id: a.si_spans for a in articles}
     tc_gold: dict[tuple, list[str]] = {}
     for a in articles:
@@ -201,5 +214,5 @@ def eval_spans(data: Path, opts: EvalOptions) -> EvalResult:
     p, r, f = si_prf(si_gold, si_pred)
     tc = tc_micro_f1(tc_gold, tc_pred)
     lines.append(f"articles={len(articles)} gold_spans={sum(len(v) for v in si_gold.values())} predicted_spans={sum(len(v) for v in si_pred.values())}")
-    lines.append(f"si_precision={p:.4f} si_recall={r:.4f}")
+    lines.append(f"si_precision={p:.4f} si_recall={r:.4f} names={'masked' if masked else 'as written'}")
     return EvalResult("persuasion-spans", {"si_f1": f, "tc_micro_f1": tc, "si_precision": p, "si_recall": r}, ["si_f1", "tc_micro_f1"], lines)

@@ -478,3 +478,17 @@ class NameMask:
 @cache
 def _alternation(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
+
+
+def neutral_units(text: str, units: list[tuple[int, int, str | None]]) -> tuple[NameMask, list[tuple[int, int, str | None]]]:
+    """Mask ``text`` paragraph by paragraph (``units``: ``(start, end, lang)``) and give the
+    units' offsets in the neutral text: how evaluations read a benchmark text exactly as the
+    pipeline reads an article.
+
+    >>> mask, units = neutral_units("Kiev said no.", [(0, 13, "en")])
+    >>> mask.neutral_text[units[0][0] : units[0][1]]
+    'Arvenburg said no.'
+    """
+    mask = NameMask.build(text, units)
+    return mask, [(mask.to_neutral(s), mask.to_neutral(e, end=True), lang) for s, e, lang in units]
+
