@@ -38,7 +38,7 @@ from narratrace.ingest.feed import parse_feed
 from narratrace.ingest.files import read_capped
 from narratrace.ingest.html import parse_html
 from narratrace.ingest.plaintext import parse_text
-from narratrace.ingest.records import iter_json, iter_jsonl
+from narratrace.ingest.records import iter_json, iter_jsonl, usable_articles
 from narratrace.model import Article
 
 __all__ = ["IngestFailure", "read_path", "read_file", "read_text", "iter_files", "read_file_bytes", "iter_file_items"]
@@ -97,10 +97,7 @@ def read_text(text: str, *, fmt: str | None = None, source_path: str | None = No
     if not text.strip():
         raise EmptyInputError("the text is empty")
     items = [item for _, item in _items(text, fmt or detect_format(text, suffix=suffix), source_path)]
-    articles = [_clean_fields(a) for a in items if isinstance(a, Article)]
-    if not articles:
-        errors = [e for e in items if not isinstance(e, Article)]
-        raise errors[0] if errors else UnknownFormatError("the input holds no records")
+    articles = [_clean_fields(a) for a in usable_articles(items, "the input holds no records")]
     for article in articles:
         if changed:
             article.notes.insert(0, f"{changed} control or invalid character(s) removed")
@@ -148,11 +145,7 @@ def read_file(path: Path | str, *, fmt: str | None = None) -> list[Article]:
     if not path.exists():
         raise InputError(f"{path_text(path)} does not exist")
     decoded = decode_bytes(read_file_bytes(path), name=path_text(path.name))
-    items = [item for _, item in _decoded_items(decoded, path, fmt)]
-    articles = [a for a in items if isinstance(a, Article)]
-    if not articles:
-        raise next(e for e in items if not isinstance(e, Article))
-    return articles
+    return usable_articles([item for _, item in _decoded_items(decoded, path, fmt)], f"{path_text(path.name)} holds no records")
 
 
 def iter_files(root: Path) -> Iterator[Path]:

@@ -274,10 +274,11 @@ def iter_jsonl(text: str, *, source_path: str | None = None) -> Iterator[Item]:
 def parse_json(text: str, *, source_path: str | None = None) -> list[Article]:
     """The articles of a JSON file; raises the first record's error when none is usable."""
     items = [item for _, item in iter_json(text, source_path=source_path)]
-    return _usable(items, "JSON file has no records")
+    return usable_articles(items, "JSON file has no records")
 
 
-def _usable(items: list[Article | MalformedInputError], empty: str) -> list[Article]:
+def usable_articles(items: list, empty: str) -> list[Article]:
+    """The articles among ``items``; when there is none, raise the first error (or ``empty``)."""
     articles = [a for a in items if isinstance(a, Article)]
     if not articles:
         errors = [e for e in items if not isinstance(e, Article)]
