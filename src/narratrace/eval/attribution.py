@@ -162,26 +162,33 @@ def score(docs: list[PolnearDoc], predictions: list[list[GoldAttribution]]) -> d
     return metrics
 
 
-def predict_docs(texts: list[str]) -> list[list[GoldAttribution]]:
-    """Run the attribution stage over raw English texts (batched spaCy parse)."""
-    from narratrace.analyze.claims.attribution import attribute_doc
-    from narratrace.text.nlp import english
+def attribution_pipeline(*, masked: bool = True):
+    """The pipeline's own path to attributions: paragraphs, names masked (unless ``masked`` is
+    false), the parse, entities, sources, attribution and stance."""
+    from narratrace.analyze.pipeline import get_pipeline
 
-    nlp = english()
-    out: list[list[GoldAttribution]] = []
-    for doc in nlp.pipe(texts, batch_size=16, n_process=1):
-        atts = attribute_doc(doc)
-        out.append(
-            [
-                GoldAttribution(
-                    cue=(a.cue.start, a.cue.end),
-                    content=(a.content.start, a.content.end) if a.content else None,
-                    source=(a.source.start, a.source.end) if a.source else None,
-                )
-                for a in atts
-            ]
+    stages = ["language.v1", "names.v1", "segment.v1", "entities.v1", "sources.v1", "attribution.v1", "stance.v1"]
+    return get_pipeline([s for s in stages if masked or s != "names.v1"])
+
+
+def _as_gold(analysis) -> list[GoldAttribution]:
+    return [
+        GoldAttribution(
+            cue=(a.cue.start, a.cue.end),
+            content=(a.content.start, a.content.end) if a.content else None,
+            source=(a.source.start, a.source.end) if a.source else None,
         )
-    return out
+        for a in analysis.attributions
+    ]
+
+
+def predict_docs(texts: list[str], *, lang: str = "en", masked: bool = True) -> list[list[GoldAttribution]]:
+    """Attributions the pipeline finds in each text, with offsets into the text as given."""
+    from narratrace.model import Article
+
+    pipeline = attribution_pipeline(masked=masked)
+    articles = (Article(text=t, metadata={"lang_override": lang}) for t in texts)
+    return [_as_gold(analysis) for analysis in pipeline.pipe(articles)]
 
 
 @register_eval("attribution", "PolNeAR source/cue/content F1 (overlap, then exact)")
@@ -189,10 +196,12 @@ def evaluate_attribution(data: Path, opts: EvalOptions) -> EvalResult:
     """Score the attribution stage on a PolNeAR split."""
     t0 = time.perf_counter()
     docs = load_polnear(data, limit=opts.limit)
-    preds = predict_docs([d.text for d in docs])
+    masked = opts.extra.get("names", "masked") == "masked"
+    preds = predict_docs([d.text for d in docs], masked=masked)
     m = score(docs, preds)
     lines = [f"documents={len(docs)} gold_attributions={sum(len(d.attributions) for d in docs)} "
-             f"predicted={sum(len(p) for p in preds)} seconds={time.perf_counter() - t0:.1f}"]
+             f"predicted={sum(len(p) for p in preds)} names={'masked' if masked else 'as written'} "
+             f"seconds={time.perf_counter() - t0:.1f}"]
     for key in ("source", "cue", "content", "source_exact", "cue_exact", "content_exact"):
         lines.append(f"{key:14s} P={m[key + '_p']:.4f} R={m[key + '_r']:.4f} F1={m[key + '_f1']:.4f}")
     headline = ["source_f1", "cue_f1", "content_f1", "source_exact_f1", "cue_exact_f1", "content_exact_f1"]
@@ -232,16 +241,14 @@ def load_labelled_jsonl(path: Path) -> list[tuple[str, str, PolnearDoc, list[str
 @register_eval("attribution-jsonl", "Attribution F1 and cue-stance accuracy on a labelled JSONL set (e.g. DE/RU)")
 def evaluate_attribution_jsonl(data: Path, opts: EvalOptions) -> EvalResult:
     """Score attribution and stance on a team-written JSONL set, per language and overall."""
-    from narratrace.analyze.claims.attribution import AttributionStage
-    from narratrace.analyze.claims.stance import StanceStage
-    from narratrace.model import Analysis, Article
+    from narratrace.model import Article
 
     items = load_labelled_jsonl(data)
     if opts.lang:
         items = [it for it in items if it[1].split(":")[0] == opts.lang]
     if not items:
         raise EvalDataError(f"no items in {data}")
-    att_stage, stance_stage = AttributionStage(), StanceStage()
+    pipeline = attribution_pipeline(masked=opts.extra.get("names", "masked") == "masked")
     metrics: dict[str, float] = {}
     lines: list[str] = []
     groups: dict[str, list[int]] = {"all": list(range(len(items)))}
@@ -252,11 +259,8 @@ def evaluate_attribution_jsonl(data: Path, opts: EvalOptions) -> EvalResult:
     stance_hits: list[bool] = []
     for _id, lang_split, doc, stances in items:
         lang = lang_split.split(":")[0]
-        analysis = Analysis(article=Article(text=doc.text, lang=lang), language=lang)
-        analysis = stance_stage(att_stage(analysis))
-        pred = [GoldAttribution(cue=(a.cue.start, a.cue.end), content=(a.content.start, a.content.end) if a.content else None,
-                                source=(a.source.start, a.source.end) if a.source else None) for a in analysis.attributions]
-        preds.append(pred)
+        analysis = pipeline(Article(text=doc.text, lang=lang, metadata={"lang_override": lang}))
+        preds.append(_as_gold(analysis))
         for gold, stance in zip(doc.attributions, stances, strict=True):
             match = [a for a in analysis.attributions if a.cue.start < gold.cue[1] and gold.cue[0] < a.cue.end]
             stance_hits.append(bool(match) and match[0].stance == stance)

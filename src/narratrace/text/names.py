@@ -102,6 +102,19 @@ def _context_words() -> dict[str, set[str]]:
 
 
 @cache
+def _cue_words(lang: str) -> frozenset[str]:
+    """Words of the attribution cues of ``lang`` ("nach Angaben", "по словам"): never names."""
+    path = resources.files("narratrace.resources") / "claims" / f"cues_{lang}.tsv"
+    if not path.is_file():
+        return frozenset()
+    words: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        if line and not line.startswith("#"):
+            words.update(line.split("\t")[0].lower().split())
+    return frozenset(words)
+
+
+@cache
 def _stop_words(lang: str) -> frozenset[str]:
     """spaCy's stop words of ``lang`` (none for a language spaCy does not know)."""
     import importlib
@@ -137,8 +150,8 @@ def _is_sentence_start(text: str, start: int, floor: int) -> bool:
     return start <= floor or bool(_SENTENCE_START.search(text[max(floor, start - 6) : start]))
 
 
-def _runs(text: str, start: int, end: int) -> list[list[tuple[int, int]]]:
-    """Runs of capitalised tokens, joined by connectors ("Bank of England", "Al Jazeera")."""
+def _runs(text: str, start: int, end: int, connectors: frozenset[str] | set[str] = frozenset()) -> list[list[tuple[int, int]]]:
+    """Runs of capitalised tokens, joined by ``connectors`` ("Bank of England")."""
     runs: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
     for m in _TOKEN.finditer(text, start, end):
@@ -146,7 +159,7 @@ def _runs(text: str, start: int, end: int) -> list[list[tuple[int, int]]]:
             gap = text[current[-1][1] : m.start()]
             words = gap.split()
             joined = gap.strip() in ("", "'s", "’s") and "\n" not in gap and "\t" not in gap or (
-                len(words) == 1 and words[0] in _CONNECTORS and "\n" not in gap
+                len(words) == 1 and words[0] in connectors and "\n" not in gap
             )
             if not joined:
                 runs.append(current)
@@ -166,7 +179,8 @@ class _Finder:
     def paragraph(self, start: int, end: int, lang: str | None) -> None:
         lang = (lang or "en").split("-")[0]
         capitalises_names_only = lang != "de"
-        for run in _runs(self.text, start, end):
+        # German articles ("der", "von") join nouns, not names: "Angaben der Polizei"
+        for run in _runs(self.text, start, end, _CONNECTORS if capitalises_names_only else set()):
             self._run(run, start, lang, capitalises_names_only)
         for m in re.finditer(r"(?<![\w\-])([A-ZА-Я]{2,6})-(?=\w)", self.text[start:end]):  # "ZDF-Informationen", "US-led"
             code = m.group(1)
@@ -247,7 +261,10 @@ class _Finder:
                 break
         tokens = [text[s:e] for s, e in span]
         lead, titled = 0, after_title
-        while lead < len(tokens) and (tokens[lead].rstrip(".") in words["titles"] or tokens[lead].rstrip(".") in words["not_names"]):
+        while lead < len(tokens) and (
+            tokens[lead].rstrip(".") in words["titles"] or tokens[lead].rstrip(".") in words["not_names"]
+            or self._common_word(tokens[lead], lang)
+        ):
             titled = titled or tokens[lead].rstrip(".") in words["titles"]
             lead += 1
         if lead == len(tokens) or self._after_number(span[lead][0]):
@@ -261,7 +278,7 @@ class _Finder:
             initial = _is_sentence_start(text, span[0][0], floor) and lead == 0 and not after_title
             if initial and len(tokens) == 1 and not acronym and not self._initial_name(span[0], lang):
                 return i + len(span)
-        elif not (acronym or titled or self._german_name_context(span[lead], tokens[lead:])):
+        elif not (acronym or titled or self._german_name_context(span[lead], tokens[lead:], span[lead:])):
             return i + len(span)
         self.found.append((first_start, span[-1][1], "name"))
         return i + len(span)
@@ -277,6 +294,13 @@ class _Finder:
             if before and (before[-1] in determiners or (len(before) == 2 and before[0] in determiners and before[1][-1:] in "enrsm")):
                 return False
         return True
+
+    def _common_word(self, word: str, lang: str) -> bool:
+        """A stop word or a word of the context lexicons ("Zugleich", "Газета"), capitalised
+        because it opens a sentence: never a name."""
+        lowered = word.lower()
+        return (lowered in _stop_words(lang) or lowered in self.words["media_words"]
+                or lowered in self.words["lower_common"] or lowered in _cue_words(lang))
 
     def _after_number(self, start: int) -> bool:
         """"10 A.M.", "3 PM": a clock time, not a name."""
@@ -308,13 +332,16 @@ class _Finder:
             return False  # the article writes it in lower case too: a common word
         return bool(following[:1].islower())
 
-    def _german_name_context(self, token: tuple[int, int], tokens: list[str]) -> bool:
+    def _german_name_context(self, token: tuple[int, int], tokens: list[str], span: list[tuple[int, int]]) -> bool:
         """German capitalises every noun, so a German name is told by its context: several
         capitalised words in a row ("Olaf Scholz", "Global Times", "Europäische Union"; not an
         adjective opening a sentence), a word right after a reporting verb or a media word
         ("sagte Putin", "der Sender DW"), or a word the article never puts after an article
         ("hatte Reuters", "Biden nannte")."""
-        if len(tokens) >= 2:
+        adjacent = len(tokens) >= 2 and all(
+            re.fullmatch(r"\s+", self.text[a[1] : b[0]]) for a, b in zip(span, span[1:], strict=False)
+        )
+        if adjacent:
             opening_adjective = _is_sentence_start(self.text, token[0], 0) and tokens[0].lower()[-1:] in "enrsm"
             if not opening_adjective:
                 return True
@@ -338,13 +365,23 @@ def find_names(text: str, paragraphs: list[tuple[int, int, str | None]]) -> list
     finder = _Finder(text)
     for start, end, lang in paragraphs:
         finder.paragraph(start, end, lang)
-    spans = sorted(set(finder.found))
+    spans = sorted(set(finder.found) | _other_occurrences(text, finder.found), key=lambda s: (s[0], -s[1], s[2]))
     kept: list[tuple[int, int, str]] = []
     for span in spans:
         if kept and span[0] < kept[-1][1]:
             continue
         kept.append(span)
     return _context_kinds(text, _link(text, kept))
+
+
+def _other_occurrences(text: str, found: list[tuple[int, int, str]]) -> set[tuple[int, int, str]]:
+    """Every other occurrence of a name found somewhere in the article: a word known as a name
+    once ("die Nachrichtenagentur Xinhua") is a name everywhere ("der Xinhua")."""
+    surfaces = {text[s:e]: kind for s, e, kind in found if kind == "name" and len(text[s:e]) > 1}
+    if not surfaces:
+        return set()
+    pattern = re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(n) for n in sorted(surfaces, key=len, reverse=True)) + r")(?![\w\-])")
+    return {(m.start(), m.end(), surfaces[m.group(0)]) for m in pattern.finditer(text)}
 
 
 def _context_kinds(text: str, mentions: list[NameMention]) -> list[NameMention]:
