@@ -58,7 +58,10 @@ _TOKEN = re.compile(rf"[A-ZА-Я](?:\.[A-ZА-Я])+\.?|{_CAP}{_WORD}", re.U)
 _CONNECTORS = {"of", "for", "de", "del", "al", "bin", "van", "von", "der", "la", "le", "du"}
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*[\"“„«'‘(\[]*|\n\s*[\"“„«'‘(\[]*|[\"“„«‘(\[]\s*)$")
 _DE_ADJ = re.compile(r"^[a-zäöüß]{3,}(?:isch|ische|ischen|ischer|isches|ischem)$")
-_RU_ADJ = re.compile(r"^[а-яё]{3,}ск(?:ий|ая|ое|ие|ого|ой|ому|им|их|ими|ую|ом|ая)$")
+_RU_ADJ = re.compile(r"^[а-яё]{3,}[сц]к(?:ий|ая|ое|ие|ого|ой|ому|им|их|ими|ую|ом|ая)$")
+_RU_VERB_ENDINGS = ("л", "ла", "ло", "ли", "ет", "ит", "ют", "ят", "ат", "ёт", "ется", "ится", "лся", "лась", "лись")
+_DE_DEMONYM_NOUN = re.compile(r"^[A-ZÄÖÜ][a-zäöüß]{3,}(?:er|ier|erin|ern|erinnen|ner|nerin)$")
+_EN_DEMONYM = re.compile(r"^[A-Z][a-z]{3,}(?:an|ian|ese|i|ish|ic|ean)s?$")
 _RU_ENDINGS = ("", "а", "я", "у", "ю", "е", "и", "ы", "ой", "ей", "ом", "ем", "ию", "ии", "ия", "ье", "ью")
 
 
@@ -79,6 +82,7 @@ def _gazetteer() -> dict[str, Any]:
     exact: dict[tuple[str, ...], str] = {}
     stems: dict[tuple[str, ...], str] = {}
     prefixes: set[str] = set()
+    country_words: dict[str, list[str]] = {}
     for kind in ("country", "city", "nationality"):
         for name in data[kind]:
             words = tuple(_TOKEN.findall(name)) or (name,)
@@ -88,7 +92,19 @@ def _gazetteer() -> dict[str, Any]:
             if kind == "country":
                 for word in re.findall(r"\w{4,}", name):
                     prefixes.add(word[:4].lower())
-    return {"exact": exact, "stems": stems, "prefixes": prefixes, "codes": set(data["country_code"])}
+                    country_words.setdefault(word[:3].lower(), []).append(word.lower())
+    return {"exact": exact, "stems": stems, "prefixes": prefixes, "codes": set(data["country_code"]), "words": country_words}
+
+
+def _country_stem(word: str) -> bool:
+    """Does ``word`` (a nationality adjective) start like a country's name? The first three
+    letters equal and four of the first five: "армянские"/"Армения", "armenisch"/"Armenien",
+    "турецкие"/"Турция"; not "парламентские"/"Парагвай"."""
+    lowered = word.lower()
+    for country in _gazetteer()["words"].get(lowered[:3], ()):
+        if sum(a == b for a, b in zip(lowered[:5], country[:5], strict=False)) >= 4:
+            return True
+    return False
 
 
 def _ru_stem(word: str) -> str:
@@ -188,10 +204,9 @@ class _Finder:
             self.found.append((start + m.start(1), start + m.end(1), kind))
         if lang in ("de", "ru"):
             pattern = _DE_ADJ if lang == "de" else _RU_ADJ
-            prefixes = _gazetteer()["prefixes"]
             for m in re.finditer(r"(?<!\w)\w+(?!\w)", self.text[start:end]):
                 word = m.group(0)
-                if pattern.match(word) and word[:4] in prefixes:  # lowercase: "russische"
+                if pattern.match(word) and _country_stem(word):  # lowercase: "russische"
                     self.found.append((start + m.start(), start + m.end(), "nationality"))
 
     def _run(self, run: list[tuple[int, int]], floor: int, lang: str, names_only: bool) -> None:
@@ -199,7 +214,7 @@ class _Finder:
         i, titled = 0, False
         while i < len(run):
             word = text[run[i][0] : run[i][1]].rstrip(".")
-            skippable = word in words["titles"] or word in words["not_names"]
+            skippable = word in words["titles"] or word in words["not_names"] or word.lower() in _stop_words(lang)
             # the longest gazetteer match starting at token i
             for j in range(min(len(run), i + 5), i, -1):
                 if skippable and j == i + 1:
@@ -208,6 +223,8 @@ class _Finder:
                     break
                 tokens = tuple(text[s:e] for s, e in run[i:j])
                 kind = _gazetteer_kind(tokens) or self._code(run[i], j - i)
+                if not kind and j == i + 1 and lang == "en" and _EN_DEMONYM.match(tokens[0]) and _country_stem(tokens[0]):
+                    kind = "nationality"  # "Azerbaijani", "Filipinos": demonyms the gazetteer lacks
                 if not kind and lang == "de" and j == i + 1:
                     kind = self._german_form(run[i])
                 if kind in ("country", "city") and j < len(run) and self._continues_name(run[j]):
@@ -260,7 +277,7 @@ class _Finder:
                 span = span[:k]
                 break
         tokens = [text[s:e] for s, e in span]
-        lead, titled = 0, after_title
+        lead, titled = (1 if self._initial_word_of_run(span, floor, lang) else 0), after_title
         while lead < len(tokens) and (
             tokens[lead].rstrip(".") in words["titles"] or tokens[lead].rstrip(".") in words["not_names"]
             or self._common_word(tokens[lead], lang)
@@ -271,7 +288,10 @@ class _Finder:
             return i + len(span)
         first_start = span[lead][0]
         acronym = tokens[lead].isupper() and 2 <= len(tokens[lead].replace(".", "")) <= 6
-        if lang in ("de", "ru") and self._nationality_adjective(tokens[lead], lang):
+        opening = _is_sentence_start(text, span[lead][0], floor) or (lang == "de" and _DE_DEMONYM_NOUN.match(tokens[lead]) is not None)
+        # capitalised adjectives open sentences; mid-sentence "Зеленский" is a surname
+        if (lang in ("de", "ru") and opening and self._nationality_adjective(tokens[lead], lang)
+                and not self._before_verb(span[lead], lang) and not self._capitalised_elsewhere(span[lead])):
             self.found.append((span[lead][0], span[lead][1], "nationality"))
             return i + lead + 1
         if names_only:
@@ -299,18 +319,50 @@ class _Finder:
         """A stop word or a word of the context lexicons ("Zugleich", "Газета"), capitalised
         because it opens a sentence: never a name."""
         lowered = word.lower()
-        return (lowered in _stop_words(lang) or lowered in self.words["media_words"]
-                or lowered in self.words["lower_common"] or lowered in _cue_words(lang))
+        return lowered in _stop_words(lang) or lowered in self.words["lower_common"] or lowered in _cue_words(lang)
+
+    def _before_verb(self, token: tuple[int, int], lang: str) -> bool:
+        """In Russian, is the next word something an adjective cannot stand before: a finite
+        verb, a preposition or particle, punctuation ("Зеленский обещал", "Зеленский не раз",
+        "Зеленский, ...": a surname, not an adjective)?"""
+        if lang != "ru":
+            return False
+        following = re.match(r"\s*([а-яё]+)", self.text[token[1] : token[1] + 30])
+        if not following:
+            return True
+        word = following.group(1)
+        return word.endswith(_RU_VERB_ENDINGS) or word in _stop_words("ru")
+
+    def _capitalised_elsewhere(self, token: tuple[int, int]) -> bool:
+        """Does the article write this word (a Russian case form of it) capitalised mid-sentence?"""
+        word = self.text[token[0] : token[1]]
+        stem = _ru_stem(_ru_stem(word)) if re.search("[а-яё]", word) else word
+        for m in re.finditer(rf"(?<!\w){re.escape(stem)}\w{{0,3}}(?!\w)", self.text):
+            if m.start() != token[0] and m.group(0)[:1].isupper() and not _is_sentence_start(self.text, m.start(), 0):
+                return True
+        return False
+
+    def _initial_word_of_run(self, span: list[tuple[int, int]], floor: int, lang: str) -> bool:
+        """Does a run opening a Russian sentence start with a word that is not part of the name
+        ("Вечером Зеленский", "Когда Путин")? Kept only when the article capitalises it mid-sentence."""
+        if lang != "ru" or len(span) < 2 or not _is_sentence_start(self.text, span[0][0], floor):
+            return False
+        if not re.search("[а-яё]", self.text[span[0][0] : span[0][1]]):
+            return False
+        return not self._capitalised_elsewhere(span[0])
 
     def _after_number(self, start: int) -> bool:
         """"10 A.M.", "3 PM": a clock time, not a name."""
         return bool(re.search(r"\d\s*$", self.text[max(0, start - 3) : start]))
 
     def _nationality_adjective(self, word: str, lang: str) -> bool:
-        """A (possibly sentence-initial) nationality adjective: "Russische", "Украинские"."""
+        """A (possibly sentence-initial) nationality adjective ("Russische", "Украинские"), or a
+        German nationality noun ("Armenier", "Amerikanerin")."""
         pattern = _DE_ADJ if lang == "de" else _RU_ADJ
         lowered = word.lower()
-        return bool(pattern.match(lowered)) and lowered[:4] in _gazetteer()["prefixes"]
+        if lang == "de" and _DE_DEMONYM_NOUN.match(word) and _country_stem(lowered):
+            return True
+        return bool(pattern.match(lowered)) and _country_stem(lowered)
 
     def _initial_name(self, token: tuple[int, int], lang: str) -> bool:
         """A single capitalised word opening a sentence is a name when the article also writes
@@ -323,6 +375,9 @@ class _Finder:
         for m in re.finditer(rf"(?<!\w){re.escape(stem)}\w{{0,3}}(?!\w)", self.text):
             if m.start() != token[0] and not _is_sentence_start(self.text, m.start(), 0):
                 return True
+        before = re.findall(r"[\w\-]+", self.text[max(0, token[0] - 30) : token[0]])
+        if before and before[-1].lower() in self.words["media_words"]:
+            return True  # 'Издание «Медуза»', 'the newspaper "Kurier"'
         following = self.text[token[1] : token[1] + 12].lstrip()
         if following.split(" ")[0].lower().strip(",") in self.words["verb_followers"]:
             return False  # "Remember that", "Imagine the": an imperative, not a name
@@ -330,7 +385,7 @@ class _Finder:
             return False
         if re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", self.text):
             return False  # the article writes it in lower case too: a common word
-        return bool(following[:1].islower())
+        return bool(following[:1].islower()) or following[:1] in ",;"
 
     def _german_name_context(self, token: tuple[int, int], tokens: list[str], span: list[tuple[int, int]]) -> bool:
         """German capitalises every noun, so a German name is told by its context: several
