@@ -34,6 +34,7 @@ import numpy as np
 import pdqhash
 from PIL import Image
 
+from narratrace.images.local_features import LocalFeatures, extract_features
 from narratrace.images.safety import open_image, read_bounded
 
 # Fractions of each side kept by the centred crop views. The 0.1 step is the widest at
@@ -94,6 +95,7 @@ class Fingerprint:
     mirror_phash: list[str] = field(default_factory=list)
     trimmed: bool = False
     metadata: ImageMetadata = field(default_factory=ImageMetadata)
+    features: LocalFeatures | None = None  # ORB keypoints for partial matches (local_features)
 
     @property
     def low_quality(self) -> bool:
@@ -232,8 +234,12 @@ def _fit(size: tuple[int, int], side: int) -> tuple[int, int]:
     return max(1, round(w * k)), max(1, round(h * k))
 
 
-def fingerprint_image(img: Image.Image, *, sha256: str = "", fmt: str = "") -> Fingerprint:
-    """Fingerprint an already-decoded picture (see :func:`fingerprint_file` for files)."""
+def fingerprint_image(img: Image.Image, *, sha256: str = "", fmt: str = "", features: bool = True) -> Fingerprint:
+    """Fingerprint an already-decoded picture (see :func:`fingerprint_file` for files).
+
+    ``features`` adds the ORB keypoints of :mod:`narratrace.images.local_features` (about
+    15 ms a picture), which partial matches (crops, screenshots, caption bars) need.
+    """
     if img.mode != "RGB":
         img = img.convert("RGB")
     orig_w, orig_h = img.info.get("orig_size", img.size)
@@ -263,6 +269,7 @@ def fingerprint_image(img: Image.Image, *, sha256: str = "", fmt: str = "") -> F
         mirror_phash=hm,
         trimmed=trimmed,
         metadata=_exif_metadata(img),
+        features=extract_features(img) if features else None,
     )
 
 

@@ -8,10 +8,15 @@ Two layers:
   and by the pigeonhole principle every code within distance ``R`` of the query agrees
   with it to within ``R // m`` bits on at least one chunk. Candidates are verified with a
   vectorised popcount, so the result equals a linear scan's.
-- :class:`ImageIndex` - pictures with their views (:mod:`narratrace.images.hashing`):
-  candidates come from one multi-index per view scale and hash (PDQ and pHash; see
-  :func:`candidate_rule`), then every candidate picture gets the combined view distance
-  and is kept when it is at most :data:`MATCH_THRESHOLD`.
+- :class:`ImageIndex` - pictures with their views (:mod:`narratrace.images.hashing`) and
+  their ORB features (:mod:`narratrace.images.local_features`). Candidates come from one
+  multi-index per view scale and hash (PDQ and pHash; see :func:`candidate_rule`) and from
+  the descriptor LSH (:class:`~narratrace.images.local_features.FeatureIndex`: partial
+  matches that no global hash sees). A candidate is a match when local features verify it
+  (:func:`~narratrace.images.local_features.verify`), or, without verification, when its
+  combined view distance is at most :data:`HASH_ONLY_THRESHOLD` (near duplicates of flat
+  pictures that have too few keypoints); pictures without stored features (rows indexed
+  before features existed) fall back to :data:`MATCH_THRESHOLD`.
 
 Examples
 --------
@@ -32,6 +37,13 @@ from itertools import combinations
 import numpy as np
 
 from narratrace.images.hashing import VIEW_SCALES, Fingerprint, hex_to_words
+from narratrace.images.local_features import (
+    MIN_INLIERS,
+    FeatureIndex,
+    LocalFeatures,
+    Verification,
+    verify_best,
+)
 
 # Weight of a pHash bit against a PDQ bit in the combined distance
 # d = pdq_bits + PHASH_WEIGHT * phash_bits. pHash (64 bits, 8x8 DCT) is the steadier hash
@@ -44,6 +56,11 @@ PHASH_WEIGHT = 2
 # pictures from the one recall is reported on) as the largest distance whose false-match
 # rate stays at or below 1 in 10,000 pairs; the benchmark prints the value it derived.
 MATCH_THRESHOLD = 127
+# Combined distance at or below which a pair is accepted on hashes alone when local features
+# do not verify it. MATCH_THRESHOLD let 2 look-alikes in 973 queries through on held-out
+# photos (distance 124); benchmarks/image_robustness.py reports the hash-only false matches
+# at this value on its look-alike distractors (none) and how many true matches rest on it.
+HASH_ONLY_THRESHOLD = 80
 # Candidate radii of the multi-indexes, per view pair. 31 PDQ bits is Meta's documented
 # PDQ match threshold (exact with 16 chunks at 1 bit each); pHash is probed within 15 bits
 # for views of the same scale (exact with 4 chunks at 3 bits) and 11 bits across scales
@@ -55,6 +72,9 @@ PHASH_CANDIDATE_RADIUS = 15
 PHASH_CROSS_RADIUS = 11
 # Indexes smaller than this are searched by a plain vectorised scan (faster than probing).
 BRUTE_FORCE_BELOW = 20_000
+# Up to this many pictures with features, every one is verified (no descriptor LSH):
+# verification costs ~2-5 ms, the LSH's recall loss is avoided where it buys nothing.
+FEATURE_BRUTE_FORCE_BELOW = 64
 CHUNK_BITS = 16
 
 # View pairs compared for two pictures: (query view, stored view) where one of them is the
@@ -278,10 +298,32 @@ def candidate_rule(q: ViewCodes, s: ViewCodes) -> bool:
 
 @dataclass(slots=True)
 class Match:
-    """A stored picture that matches a query, with the evidence."""
+    """A stored picture that matches a query, with the evidence.
+
+    ``verification`` holds the local-feature evidence (matched region, inliers,
+    confidence) when the match was verified geometrically; ``None`` for hash-only matches.
+    """
 
     key: str
-    distance: PairDistance
+    distance: PairDistance | None
+    verification: Verification | None = None
+
+    @property
+    def method(self) -> str:
+        """``"features"`` (geometrically verified) or ``"hashes"`` (near duplicate on hashes alone)."""
+        return "features" if self.verification is not None else "hashes"
+
+    def to_dict(self) -> dict:
+        """JSON-ready evidence."""
+        d = self.distance
+        out: dict = {"method": self.method}
+        if d is not None:
+            out.update(distance=d.combined, pdq=d.pdq, phash=d.phash, mirrored=d.mirrored,
+                       views=[d.query_view, d.stored_view])
+        if self.verification is not None:
+            out["verification"] = self.verification.to_dict()
+            out["mirrored"] = self.verification.mirrored
+        return out
 
 
 class ImageIndex:
@@ -299,24 +341,34 @@ class ImageIndex:
     """
 
     def __init__(
-        self, *, threshold: int = MATCH_THRESHOLD, weight: int = PHASH_WEIGHT, brute_force_below: int | None = None
+        self, *, threshold: int = MATCH_THRESHOLD, weight: int = PHASH_WEIGHT, brute_force_below: int | None = None,
+        hash_only_threshold: int = HASH_ONLY_THRESHOLD,
     ) -> None:
         self.threshold = threshold
+        self.hash_only_threshold = hash_only_threshold
         self.weight = weight
         self.brute_force_below = BRUTE_FORCE_BELOW if brute_force_below is None else brute_force_below
         self.keys: list[str] = []
         self._pdq: list[np.ndarray] = []
         self._ph: list[np.ndarray] = []
+        self._features: dict[int, LocalFeatures] = {}
+        self._feature_index = FeatureIndex()
         self._built: tuple[np.ndarray, np.ndarray, tuple[list[MultiIndexHashing], list[MultiIndexHashing]] | None] | None = None
 
     def __len__(self) -> int:
         return len(self.keys)
 
-    def add(self, key: str, fp: Fingerprint | ViewCodes) -> None:
+    def add(self, key: str, fp: Fingerprint | ViewCodes, features: LocalFeatures | None = None) -> None:
+        """Add a picture; its ORB ``features`` default to the fingerprint's."""
         codes = fp if isinstance(fp, ViewCodes) else ViewCodes.from_fingerprint(fp)
+        if features is None and isinstance(fp, Fingerprint):
+            features = fp.features
         self.keys.append(key)
         self._pdq.append(codes.pdq)
         self._ph.append(codes.phash)
+        if features is not None and len(features) >= MIN_INLIERS:
+            self._features[len(self.keys) - 1] = features
+            self._feature_index.add(len(self.keys) - 1, features.descriptors)
         self._built = None
 
     def add_many(self, keys: list[str], pdq: np.ndarray, phash: np.ndarray) -> None:
@@ -359,25 +411,60 @@ class ImageIndex:
                 found.append(t_ph[j].search_any(qh, _phash_radius(i, j)))
         return np.unique(np.concatenate(found))
 
-    def match(self, fp: Fingerprint | ViewCodes, *, threshold: int | None = None, exclude: str | None = None) -> list[Match]:
-        """Stored pictures within ``threshold`` of ``fp``, nearest first."""
+    def _feature_candidates(self, query: tuple[LocalFeatures, LocalFeatures | None]) -> list[int]:
+        if len(self._features) <= FEATURE_BRUTE_FORCE_BELOW:
+            return list(self._features)
+        sets = [f.descriptors for f in query if f is not None]
+        return [pic for pic, _ in self._feature_index.candidates(sets)]
+
+    def match(
+        self,
+        fp: Fingerprint | ViewCodes,
+        *,
+        threshold: int | None = None,
+        exclude: str | None = None,
+        query_features: tuple[LocalFeatures, LocalFeatures | None] | None = None,
+    ) -> list[Match]:
+        """Stored pictures that ``fp`` shows (whole or in part), verified first, then nearest.
+
+        ``query_features`` are the query's plain and mirrored ORB features
+        (:func:`~narratrace.images.local_features.query_features`); without them the
+        fingerprint's own features are used (no mirrored partial matches). ``threshold``
+        is the combined distance for pictures that have no local features.
+        """
         q = fp if isinstance(fp, ViewCodes) else ViewCodes.from_fingerprint(fp)
+        if query_features is None and isinstance(fp, Fingerprint) and fp.features is not None:
+            query_features = (fp.features, None)
+        if query_features is not None and len(query_features[0]) < MIN_INLIERS:
+            query_features = None
         limit = self.threshold if threshold is None else threshold
         pdq, ph, _ = self._build()
         cand = self._candidates(q)
-        if cand.size == 0:
-            return []
-        d = np.minimum(
-            combined_distances(q.pdq[None], q.phash[None], pdq[cand], ph[cand], weight=self.weight)[0],
-            combined_distances(q.pdq_mirror[None], q.phash_mirror[None], pdq[cand], ph[cand], weight=self.weight)[0],
-        )
-        hits = cand[d <= limit]
+        dist: dict[int, int] = {}
+        if cand.size:
+            d = np.minimum(
+                combined_distances(q.pdq[None], q.phash[None], pdq[cand], ph[cand], weight=self.weight)[0],
+                combined_distances(q.pdq_mirror[None], q.phash_mirror[None], pdq[cand], ph[cand], weight=self.weight)[0],
+            )
+            dist = {int(i): int(x) for i, x in zip(cand, d, strict=True) if x <= limit}
+        verify_ids = set(dist)
+        if query_features is not None:
+            verify_ids.update(self._feature_candidates(query_features))
         out = []
-        for idx in hits:
-            key = self.keys[int(idx)]
+        for idx in sorted(verify_ids):
+            key = self.keys[idx]
             if key == exclude:
                 continue
+            stored_features = self._features.get(idx)
+            v = None
+            if query_features is not None and stored_features is not None:
+                v = verify_best(query_features, stored_features)
+            d_hash = dist.get(idx)
+            hash_limit = limit if (query_features is None or stored_features is None) else min(limit, self.hash_only_threshold)
+            if v is None and (d_hash is None or d_hash > hash_limit):
+                continue
             stored = ViewCodes(pdq[idx], pdq[idx], ph[idx], ph[idx])
-            out.append(Match(key, pair_distance(q, stored, weight=self.weight)))
-        out.sort(key=lambda m: (m.distance.combined, m.key))
+            out.append(Match(key, pair_distance(q, stored, weight=self.weight), v))
+        out.sort(key=lambda m: (m.verification is None, -(m.verification.confidence if m.verification else 0),
+                                m.distance.combined if m.distance else 0, m.key))
         return out

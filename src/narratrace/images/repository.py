@@ -12,9 +12,12 @@ from sqlalchemy.engine import Connection
 
 from narratrace.images.collect import ImageItem
 from narratrace.images.hashing import Fingerprint, ImageMetadata
-from narratrace.images.index import ImageIndex, ViewCodes, hex_to_words
+from narratrace.images.index import ImageIndex, ViewCodes
+from narratrace.images.local_features import LocalFeatures
 from narratrace.ingest.dates import as_utc as _utc
-from narratrace.store.schema_images import image_appearances, image_refusals, images
+from narratrace.store.schema_images import image_appearances, image_features, image_refusals, images
+
+FEATURE_METHOD = "orb1"  # LocalFeatures.to_bytes layout
 
 
 @dataclass(slots=True)
@@ -48,9 +51,14 @@ class Appearance:
 
 
 def save_fingerprint(conn: Connection, fp: Fingerprint) -> int:
-    """Insert a picture unless its sha256 is stored; return its primary key."""
+    """Insert a picture unless its sha256 is stored; return its primary key.
+
+    Its ORB features go to ``image_features`` (also for a stored picture that has none yet,
+    e.g. one indexed before features existed).
+    """
     row = conn.execute(select(images.c.pk).where(images.c.sha256 == fp.sha256)).first()
     if row:
+        _save_features(conn, int(row.pk), fp)
         return int(row.pk)
     m = fp.metadata
     result = conn.execute(
@@ -74,7 +82,18 @@ def save_fingerprint(conn: Connection, fp: Fingerprint) -> int:
             created_at=datetime.now(UTC),
         )
     )
-    return int(result.inserted_primary_key[0])
+    pk = int(result.inserted_primary_key[0])
+    _save_features(conn, pk, fp)
+    return pk
+
+
+def _save_features(conn: Connection, pk: int, fp: Fingerprint) -> None:
+    if fp.features is None:
+        return
+    if conn.execute(select(image_features.c.image_pk).where(image_features.c.image_pk == pk)).first():
+        return
+    conn.execute(image_features.insert().values(
+        image_pk=pk, method=FEATURE_METHOD, n_features=len(fp.features), data=fp.features.to_bytes()))
 
 
 def save_appearance(conn: Connection, item: ImageItem, image_pk: int | None) -> bool:
@@ -142,8 +161,13 @@ def _row_fingerprint(row: Any) -> Fingerprint:
 
 
 def load_fingerprints(engine: Engine) -> dict[int, Fingerprint]:
+    """Every stored picture's fingerprint by primary key, with its ORB features when stored."""
     with engine.connect() as conn:
-        return {int(r.pk): _row_fingerprint(r) for r in conn.execute(select(images).order_by(images.c.pk))}
+        fps = {int(r.pk): _row_fingerprint(r) for r in conn.execute(select(images).order_by(images.c.pk))}
+        for r in conn.execute(select(image_features).where(image_features.c.method == FEATURE_METHOD)):
+            if int(r.image_pk) in fps:
+                fps[int(r.image_pk)].features = LocalFeatures.from_bytes(bytes(r.data))
+    return fps
 
 
 def load_index(engine: Engine) -> tuple[ImageIndex, dict[int, Fingerprint]]:
@@ -153,10 +177,7 @@ def load_index(engine: Engine) -> tuple[ImageIndex, dict[int, Fingerprint]]:
     for pk, fp in fps.items():
         if len(fp.views_pdq) != len(fp.views_phash) or not fp.views_pdq:
             continue
-        index.add(str(pk), ViewCodes(
-            pdq=hex_to_words(fp.views_pdq, 256), pdq_mirror=hex_to_words(fp.mirror_pdq, 256),
-            phash=hex_to_words(fp.views_phash, 64)[:, 0], phash_mirror=hex_to_words(fp.mirror_phash, 64)[:, 0],
-        ))
+        index.add(str(pk), ViewCodes.from_fingerprint(fp), fp.features)
     return index, fps
 
 

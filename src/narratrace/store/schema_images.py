@@ -4,7 +4,9 @@
 matcher needs (global pHash/dHash/PDQ plus the view hashes as JSON) and what its EXIF
 says. ``image_appearances`` holds each place a picture was seen: an article (by id,
 with its outlet and date), a folder, or a text-only credit with no pixels
-(``image_pk`` NULL). ``image_refusals`` records files that were refused and why.
+(``image_pk`` NULL). ``image_features`` holds each picture's ORB keypoints and descriptors
+(:mod:`narratrace.images.local_features`, 36 bytes a feature) for partial matches.
+``image_refusals`` records files that were refused and why.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -70,6 +73,15 @@ image_appearances = Table(
     Column("context", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("appearance_key", name="uq_image_appearances_key"),
+)
+
+image_features = Table(
+    "image_features",
+    metadata,
+    Column("image_pk", Integer, ForeignKey("images.pk", ondelete="CASCADE"), primary_key=True),
+    Column("method", String(16), nullable=False),  # "orb1": LocalFeatures.to_bytes
+    Column("n_features", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
 )
 
 image_refusals = Table(

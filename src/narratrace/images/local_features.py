@@ -1,0 +1,516 @@
+"""Local features for partial matches: ORB keypoints, descriptor LSH candidates, RANSAC verification.
+
+Global hashes see a picture as a whole; they cannot find a picture that fills only part
+of another (a screenshot with the app around it, a caption bar below it) or a part of it
+shown alone (an off-centre crop). Local features can:
+
+1. :func:`extract_features` finds ORB keypoints (OpenCV, binary 256-bit descriptors,
+   rotation invariant, an 8-level scale pyramid) on the grey working copy and keeps at most
+   :data:`STORED_FEATURES`, spread over a grid so that a crop keeping any half of the
+   picture still holds its share of them; a stored picture costs 36 bytes per feature.
+2. :class:`FeatureIndex` proposes candidates: each descriptor is filed under
+   :data:`LSH_TABLES` keys of :data:`LSH_BITS` bits drawn from fixed positions (bit-sampling
+   LSH for Hamming space), and a stored picture gets one vote per query descriptor that
+   shares a key with one of its descriptors. The best-voted pictures are verified.
+3. :func:`verify` matches descriptors (nearest neighbour with Lowe's ratio test), fits an
+   affine transform with RANSAC and accepts it only when it is *the kind of transform a
+   reuse makes*: no mirror (mirrors are checked by extracting the mirrored query), nearly
+   uniform scale, limited rotation and shear, at least :data:`MIN_INLIERS` inliers that
+   cover at least :data:`MIN_COVERAGE` of the overlapping area (a shared logo, UI bar or
+   caption text never covers a photograph), and the same keypoints found on both sides.
+   Another photo of the same place differs by perspective and parallax: an affine model
+   explains only a strip of it, and the coverage test refuses it.
+
+The report of a verified match (:class:`Verification`) says which rectangle of the stored
+picture the query shows, which rectangle of the query holds it, the inliers, the
+transform's scale and rotation, the share of the stored picture shown, and a confidence.
+
+Examples
+--------
+>>> from PIL import Image, ImageDraw
+>>> rng = np.random.default_rng(0)
+>>> im = Image.fromarray(rng.integers(0, 255, (240, 320, 3), dtype=np.uint8)).resize((640, 480))
+>>> feats = extract_features(im)
+>>> v = verify(extract_features(im.crop((200, 0, 640, 480))), feats)
+>>> v is not None and v.inliers >= MIN_INLIERS, round(v.stored_region[0], 1)
+(True, 0.3)
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image
+
+cv2.setNumThreads(1)
+
+# Longest side of the grey image ORB runs on. The safe decoder's working copy is at most
+# 512 px; pictures smaller than MIN_SIDE are upscaled so that a thumbnail still yields
+# enough keypoints outside ORB's 31 px border.
+FEATURE_SIDE = 512
+MIN_SIDE = 320
+# Features kept per stored picture (36 bytes each: 32-byte descriptor + 2 x uint16
+# position). 400 keeps >= 60 features in any half of the picture on the benchmark photos;
+# 250 lost recall on 50 % crops of the low-texture scans.
+STORED_FEATURES = 400
+# A query keeps up to QUERY_FEATURES keypoints (in practice all FAST finds): they are not
+# stored, and a cap lets overlay text and UI take the whole budget (3,000 halved the
+# inliers of text overlays). Queries use the stored pictures' frame and pyramid: a 2x
+# upsampled query grid moved keypoints by a pyramid step and lost more than it found.
+QUERY_FEATURES = 8000
+# Keypoints are spread over a GRID x GRID grid: each cell keeps its strongest
+# ``n / GRID**2`` first, the remainder goes to the strongest keypoints anywhere.
+GRID = 6
+# Bit-sampling LSH: LSH_TABLES keys of LSH_BITS descriptor bits each. Two ORB descriptors
+# of the same point differ in ~10-40 of 256 bits; at 30 bits a 14-bit key survives with
+# p = 0.17 and one of 10 tables with p = 0.85, while unrelated descriptors share a
+# 14-bit key with p = 6e-5.
+LSH_TABLES = 10
+LSH_BITS = 14
+LSH_SEED = 14
+# Buckets holding more than this multiple of the mean bucket size (descriptors of flat or
+# repetitive patches that every picture has) are skipped, like stop words.
+MAX_BUCKET_FACTOR = 40
+# Candidates verified per query (best-voted first) and the votes a candidate needs.
+MAX_CANDIDATES = 24
+MIN_VOTES = 3
+# Descriptor matching: Lowe's ratio test and an absolute Hamming cap (of 256 bits).
+RATIO = 0.85
+MAX_HAMMING = 80
+# RANSAC inlier threshold in pixels of the 512 px feature frame (0.8 % of a side: JPEG and
+# resampling move ORB keypoints by 1-2 px; 3 px keeps parallax from fitting).
+RANSAC_PX = 4.0
+# Inliers count only within TIGHT_PX of the fit, in px of the coarser picture: keypoints of
+# the same pixels land within ~0.5 px after JPEG and resampling, while another photo of
+# the same place (perspective, parallax) spreads its residuals over the RANSAC band.
+TIGHT_PX = 2.0
+# Acceptance of a fitted transform (chosen with benchmarks/image_robustness.py so that no
+# look-alike or random distractor passes; see docs/images.md).
+MIN_INLIERS = 14
+MIN_COVERAGE = 0.35
+MAX_RESIDUAL = 0.8
+MAX_ANISOTROPY = 1.3  # ratio of the affine map's singular values (screenshots stretch a little)
+MAX_ROTATION_DEG = 30.0
+SCALE_RANGE = (0.12, 8.0)
+# Coverage is counted on a COVER_GRID x COVER_GRID grid over the overlap, among the cells
+# where the stored picture has keypoints.
+COVER_GRID = 4
+
+_HEADER = struct.Struct("<4sHHHH")
+_MAGIC = b"ORB1"
+
+
+@dataclass(slots=True)
+class LocalFeatures:
+    """Keypoint positions ``xy`` (n, 2) float32 in a ``width`` x ``height`` frame, descriptors (n, 32) uint8.
+
+    ``pixel`` is the frame's scale against the decoded working copy (2.0 for a query
+    upsampled twice); residuals are judged at the coarser of two pictures' resolutions.
+    """
+
+    xy: np.ndarray
+    descriptors: np.ndarray
+    width: int
+    height: int
+    pixel: float = 1.0
+    octave: np.ndarray | None = None  # pyramid level of each keypoint (its position is exact to ~1.2**octave px)  # frame px per px of the decoded working copy
+
+    def __len__(self) -> int:
+        return int(self.descriptors.shape[0])
+
+    def to_bytes(self) -> bytes:
+        """Compact binary form (37 bytes per feature; positions at 1/8 px, pyramid level, descriptor)."""
+        pos = np.clip(np.rint(self.xy * 8), 0, 65535).astype("<u2")
+        octave = self.octaves().astype(np.uint8)
+        head = _HEADER.pack(_MAGIC, len(self), self.width, self.height, min(65535, round(self.pixel * 1000)))
+        return head + pos.tobytes() + octave.tobytes() + self.descriptors.tobytes()
+
+    def octaves(self) -> np.ndarray:
+        """Pyramid level per keypoint (zeros when unknown)."""
+        return self.octave if self.octave is not None else np.zeros(len(self), np.uint8)
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> LocalFeatures:
+        """Inverse of :meth:`to_bytes`."""
+        magic, n, w, h, pixel = _HEADER.unpack_from(blob)
+        if magic != _MAGIC:
+            raise ValueError("not a narratrace ORB feature blob")
+        off = _HEADER.size
+        xy = np.frombuffer(blob, dtype="<u2", count=2 * n, offset=off).reshape(n, 2).astype(np.float32) / 8
+        octave = np.frombuffer(blob, dtype=np.uint8, count=n, offset=off + 4 * n).copy()
+        desc = np.frombuffer(blob, dtype=np.uint8, count=32 * n, offset=off + 5 * n).reshape(n, 32)
+        return cls(xy=xy, descriptors=desc.copy(), width=w, height=h, pixel=pixel / 1000, octave=octave)
+
+
+@dataclass(slots=True)
+class Verification:
+    """Evidence that a query shows (part of) a stored picture.
+
+    Regions are ``(x0, y0, x1, y1)`` fractions of the picture's width and height.
+    """
+
+    inliers: int
+    matches: int
+    coverage: float
+    residual: float  # median inlier residual, px of the coarser picture
+    stored_region: tuple[float, float, float, float]
+    query_region: tuple[float, float, float, float]
+    stored_area: float  # share of the stored picture that the query shows
+    query_area: float  # share of the query that the stored picture fills
+    scale: float
+    rotation: float
+    mirrored: bool
+    confidence: float
+
+    def accepted(self, *, min_inliers: int = MIN_INLIERS, min_coverage: float = MIN_COVERAGE,
+                 max_residual: float = MAX_RESIDUAL) -> bool:
+        """Whether the evidence is a reuse: enough tight inliers, spread over the overlap, well fitted."""
+        return self.inliers >= min_inliers and self.coverage >= min_coverage and self.residual <= max_residual
+
+    def to_dict(self) -> dict:
+        """JSON-ready evidence (regions as ``[x0, y0, x1, y1]`` fractions)."""
+        return {
+            "inliers": self.inliers,
+            "residual": round(self.residual, 3),
+            "matches": self.matches,
+            "coverage": round(self.coverage, 3),
+            "stored_region": [round(v, 3) for v in self.stored_region],
+            "query_region": [round(v, 3) for v in self.query_region],
+            "stored_area": round(self.stored_area, 3),
+            "query_area": round(self.query_area, 3),
+            "scale": round(self.scale, 3),
+            "rotation": round(self.rotation, 1),
+            "mirrored": self.mirrored,
+            "confidence": round(self.confidence, 3),
+        }
+
+    def describe(self) -> str:
+        """One line for terminals: region, share, inliers, transform, confidence."""
+        r, q = self.stored_region, self.query_region
+        return (
+            f"region x {r[0]:.0%}-{r[2]:.0%}, y {r[1]:.0%}-{r[3]:.0%} of the stored picture "
+            f"({self.stored_area:.0%} of it) at x {q[0]:.0%}-{q[2]:.0%}, y {q[1]:.0%}-{q[3]:.0%} of the query; "
+            f"{self.inliers} inliers of {self.matches} matches, coverage {self.coverage:.0%}, "
+            f"scale {self.scale:.2f}, rotation {self.rotation:+.1f} deg{', mirrored' if self.mirrored else ''}; "
+            f"confidence {self.confidence:.2f}"
+        )
+
+
+def _grey(img: Image.Image, side: int) -> tuple[np.ndarray, float]:
+    """Grey copy with longest side ``side`` (or at least MIN_SIDE), and its px per source px."""
+    grey = img.convert("L")
+    w, h = grey.size
+    longest = max(w, h)
+    target = side if longest > side else max(longest, MIN_SIDE)
+    k = target / longest
+    if target != longest:
+        grey = grey.resize((max(1, round(w * k)), max(1, round(h * k))), Image.Resampling.BILINEAR)
+    return np.ascontiguousarray(np.asarray(grey)), k
+
+
+def _spread(xy: np.ndarray, response: np.ndarray, w: int, h: int, n: int) -> np.ndarray:
+    """Indices of at most ``n`` keypoints: per-cell quotas first, then the strongest."""
+    if xy.shape[0] <= n:
+        return np.arange(xy.shape[0])
+    cell = (np.minimum(xy[:, 1] * GRID // h, GRID - 1) * GRID + np.minimum(xy[:, 0] * GRID // w, GRID - 1)).astype(int)
+    order = np.lexsort((-response, cell))  # by cell, strongest first
+    rank = np.empty_like(order)
+    sorted_cells = cell[order]
+    first = np.searchsorted(sorted_cells, sorted_cells, side="left")
+    rank[order] = np.arange(order.size) - first
+    quota = max(1, n // (GRID * GRID))
+    chosen = np.flatnonzero(rank < quota)
+    rest = np.setdiff1d(np.arange(xy.shape[0]), chosen)
+    rest = rest[np.argsort(-response[rest], kind="stable")][: max(0, n - chosen.size)]
+    return np.sort(np.concatenate([chosen, rest]))
+
+
+def _orb(grey: np.ndarray, n: int, levels: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Positions, responses, pyramid levels and descriptors of ORB keypoints."""
+    orb = cv2.ORB_create(nfeatures=n, scaleFactor=1.2, nlevels=levels, edgeThreshold=19, patchSize=31, fastThreshold=12)
+    kps, desc = orb.detectAndCompute(grey, None)
+    if desc is None or not kps:
+        return np.zeros((0, 2), np.float32), np.zeros(0, np.float32), np.zeros(0, np.uint8), np.zeros((0, 32), np.uint8)
+    xy = np.array([k.pt for k in kps], dtype=np.float32)
+    octave = np.array([k.octave for k in kps], dtype=np.uint8)
+    return xy, np.array([k.response for k in kps], dtype=np.float32), octave, desc
+
+
+def extract_features(img: Image.Image, *, n: int = STORED_FEATURES) -> LocalFeatures:
+    """ORB keypoints of a picture to store: at most ``n``, spread over the picture.
+
+    >>> from PIL import Image
+    >>> len(extract_features(Image.new("RGB", (64, 64), "white")))
+    0
+    """
+    grey, k = _grey(img, FEATURE_SIDE)
+    h, w = grey.shape
+    xy, response, octave, desc = _orb(grey, 3 * n, 8)
+    keep = _spread(xy, response, w, h, n)
+    return LocalFeatures(xy[keep], np.ascontiguousarray(desc[keep]), w, h, k, octave[keep])
+
+
+def query_features(img: Image.Image) -> tuple[LocalFeatures, LocalFeatures]:
+    """ORB keypoints of a query, plain and mirrored left-right (see :data:`QUERY_FEATURES`)."""
+    grey, k = _grey(img, FEATURE_SIDE)
+    h, w = grey.shape
+    out = []
+    for g in (grey, np.ascontiguousarray(grey[:, ::-1])):
+        xy, _, octave, desc = _orb(g, QUERY_FEATURES, 8)
+        out.append(LocalFeatures(xy, np.ascontiguousarray(desc), w, h, k, octave))
+    return out[0], out[1]
+
+
+def _polygon_area(poly: np.ndarray) -> float:
+    x, y = poly[:, 0], poly[:, 1]
+    return 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
+
+
+def _clip_rect(poly: np.ndarray, w: int, h: int) -> np.ndarray:
+    """The convex polygon ``poly`` clipped to the rectangle ``[0, w] x [0, h]``."""
+    rect = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    area, inter = cv2.intersectConvexConvex(np.asarray(poly, np.float32), rect)
+    if inter is None or area <= 0:
+        return np.zeros((0, 2), np.float32)
+    return inter.reshape(-1, 2)
+
+
+def _bbox(poly: np.ndarray, w: int, h: int) -> tuple[float, float, float, float]:
+    if poly.shape[0] == 0:
+        return (0.0, 0.0, 0.0, 0.0)
+    x0, y0 = poly.min(axis=0)
+    x1, y1 = poly.max(axis=0)
+    return (float(x0 / w), float(y0 / h), float(x1 / w), float(y1 / h))
+
+
+def _corners(w: int, h: int) -> np.ndarray:
+    return np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+
+
+def _apply(m: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    return pts @ m[:, :2].T + m[:, 2]
+
+
+def _good_matches(q: LocalFeatures, s: LocalFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """Query and stored indices of descriptor pairs passing the ratio test and the Hamming cap."""
+    if len(q) < 2 or len(s) < 2:
+        return np.zeros(0, int), np.zeros(0, int)
+    pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(q.descriptors, s.descriptors, k=2)
+    qi, si = [], []
+    for p in pairs:
+        if len(p) == 2 and p[0].distance <= MAX_HAMMING and p[0].distance < RATIO * p[1].distance:
+            qi.append(p[0].queryIdx)
+            si.append(p[0].trainIdx)
+    return np.asarray(qi, dtype=int), np.asarray(si, dtype=int)
+
+
+def _coverage(s: LocalFeatures, overlap: np.ndarray, inlier_xy: np.ndarray) -> float:
+    """Share of the overlap's grid cells holding stored keypoints that also hold an inlier."""
+    if overlap.shape[0] < 3:
+        return 0.0
+    x0, y0 = overlap.min(axis=0)
+    x1, y1 = overlap.max(axis=0)
+    inside = cv2.pointPolygonTest
+    contour = overlap.reshape(-1, 1, 2).astype(np.float32)
+    pts = s.xy[[inside(contour, (float(x), float(y)), False) >= 0 for x, y in s.xy]] if len(s) else s.xy
+
+    def cells(p: np.ndarray) -> set[int]:
+        cx = np.clip(((p[:, 0] - x0) / max(x1 - x0, 1e-6) * COVER_GRID).astype(int), 0, COVER_GRID - 1)
+        cy = np.clip(((p[:, 1] - y0) / max(y1 - y0, 1e-6) * COVER_GRID).astype(int), 0, COVER_GRID - 1)
+        return set((cy * COVER_GRID + cx).tolist())
+
+    occupied = cells(pts) if pts.size else set()
+    if not occupied:
+        return 0.0
+    return len(cells(inlier_xy) & occupied) / len(occupied)
+
+
+def _fit_affine(src: np.ndarray, dst: np.ndarray, px: float) -> tuple[np.ndarray | None, np.ndarray]:
+    m, mask = cv2.estimateAffine2D(src, dst, method=cv2.RANSAC, ransacReprojThreshold=px,
+                                   maxIters=2000, confidence=0.995, refineIters=10)
+    return m, (mask.ravel().astype(bool) if mask is not None else np.zeros(len(src), bool))
+
+
+def fit(q: LocalFeatures, s: LocalFeatures, *, mirrored: bool = False) -> Verification | None:
+    """The reuse-like affine transform mapping query keypoints onto the stored picture, measured.
+
+    Returns ``None`` when no plausible transform exists (too few matches, a mirror,
+    anisotropic scale, rotation or scale out of range); otherwise the evidence, which
+    :meth:`Verification.accepted` judges. Residuals are measured in pixels of the coarser
+    of the two pictures, so a thumbnail of a picture is judged at its own resolution.
+    """
+    qi, si = _good_matches(q, s)
+    if qi.size < MIN_INLIERS:
+        return None
+    src, dst = q.xy[qi], s.xy[si]
+    m, inl = _fit_affine(src, dst, 2 * RANSAC_PX)  # coarse: the scale is not known yet
+    if m is None or inl.sum() < MIN_INLIERS:
+        return None
+    # stored px per query working-copy px / stored working-copy px: > 1 when the query is coarser
+    coarse = max(1.0, math.sqrt(abs(float(np.linalg.det(m[:, :2])))) * q.pixel / s.pixel)
+    m, inl = _fit_affine(src, dst, RANSAC_PX * coarse)
+    if m is None or inl.sum() < MIN_INLIERS:
+        return None
+    a = m[:, :2]
+    det = float(np.linalg.det(a))
+    if det <= 0:
+        return None
+    sv = np.linalg.svd(a, compute_uv=False)
+    scale = math.sqrt(det) * q.pixel / s.pixel
+    rotation = math.degrees(math.atan2(a[1, 0] - a[0, 1], a[0, 0] + a[1, 1]))
+    if sv[0] / sv[1] > MAX_ANISOTROPY or abs(rotation) > MAX_ROTATION_DEG or not SCALE_RANGE[0] <= scale <= SCALE_RANGE[1]:
+        return None
+    # residuals in units of each keypoint's own localisation step (1.2**octave px of the
+    # coarser picture): the same pixels land within ~half a step, another viewpoint does not
+    step = np.maximum(1.2 ** s.octaves()[si].astype(float), 1.2 ** q.octaves()[qi].astype(float) * math.sqrt(det))
+    residual = np.linalg.norm(_apply(m, src) - dst, axis=1) / (max(1.0, scale) * s.pixel * step)
+    tight = inl & (residual <= TIGHT_PX)
+    # where the query lands in the stored picture, and where the stored picture lies in the query
+    in_stored = _clip_rect(_apply(m, _corners(q.width, q.height)), s.width, s.height)
+    in_query = _clip_rect(_apply(cv2.invertAffineTransform(m), _corners(s.width, s.height)), q.width, q.height)
+    coverage = _coverage(s, in_stored, dst[tight])
+    query_region = _bbox(in_query, q.width, q.height)
+    if mirrored:
+        query_region = (1 - query_region[2], query_region[1], 1 - query_region[0], query_region[3])
+    n_in = int(tight.sum())
+    return Verification(
+        inliers=n_in,
+        matches=int(qi.size),
+        coverage=coverage,
+        residual=float(np.median(residual[tight])) if n_in else float("inf"),
+        stored_region=_bbox(in_stored, s.width, s.height),
+        query_region=query_region,
+        stored_area=_polygon_area(in_stored) / (s.width * s.height) if in_stored.shape[0] >= 3 else 0.0,
+        query_area=_polygon_area(in_query) / (q.width * q.height) if in_query.shape[0] >= 3 else 0.0,
+        scale=scale,
+        rotation=rotation,
+        mirrored=mirrored,
+        confidence=max(0.0, min(1.0, coverage * (1 - math.exp(-(n_in - MIN_INLIERS / 2) / 12)))),
+    )
+
+
+def verify(q: LocalFeatures, s: LocalFeatures, *, mirrored: bool = False) -> Verification | None:
+    """:func:`fit`, kept only when :meth:`Verification.accepted` (the evidence of a reuse)."""
+    v = fit(q, s, mirrored=mirrored)
+    return v if v is not None and v.accepted() else None
+
+
+def verify_best(queries: tuple[LocalFeatures, LocalFeatures | None], s: LocalFeatures, *,
+                accept: bool = True) -> Verification | None:
+    """The better of the plain and mirrored query features' fits (most inliers).
+
+    With ``accept=False`` the best fit is returned whether accepted or not (calibration).
+    """
+    best = None
+    for mirrored, q in ((False, queries[0]), (True, queries[1])):
+        if q is None:
+            continue
+        v = fit(q, s, mirrored=mirrored)
+        if v is not None and (not accept or v.accepted()) and (best is None or v.inliers > best.inliers):
+            best = v
+    return best
+
+
+def _lsh_positions() -> np.ndarray:
+    rng = np.random.default_rng(LSH_SEED)
+    return np.stack([rng.choice(256, size=LSH_BITS, replace=False) for _ in range(LSH_TABLES)])
+
+
+_POSITIONS = _lsh_positions()
+_WEIGHTS = (1 << np.arange(LSH_BITS - 1, -1, -1)).astype(np.int64)
+
+
+def lsh_keys(descriptors: np.ndarray) -> np.ndarray:
+    """``(n, LSH_TABLES)`` bucket keys of ``(n, 32)`` uint8 descriptors."""
+    bits = np.unpackbits(np.asarray(descriptors, dtype=np.uint8), axis=1)  # (n, 256)
+    return np.stack([bits[:, p] @ _WEIGHTS for p in _POSITIONS], axis=1)
+
+
+class FeatureIndex:
+    """Candidate search over stored pictures' ORB descriptors (bit-sampling LSH + voting).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> d = [rng.integers(0, 256, (50, 32), dtype=np.uint8) for _ in range(3)]
+    >>> idx = FeatureIndex()
+    >>> for k, desc in enumerate(d):
+    ...     idx.add(k, desc)
+    >>> [int(i) for i, _ in idx.candidates([d[1][:20]])]
+    [1]
+    """
+
+    def __init__(self) -> None:
+        self._desc_owner: list[np.ndarray] = []
+        self._keys: list[np.ndarray] = []
+        self._ids: list[int] = []
+        self._built: tuple[np.ndarray, list[np.ndarray], list[np.ndarray], int] | None = None
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def add(self, picture: int, descriptors: np.ndarray) -> None:
+        """File a picture's descriptors under its integer id ``picture``."""
+        self._ids.append(picture)
+        self._keys.append(lsh_keys(descriptors) if len(descriptors) else np.zeros((0, LSH_TABLES), np.int64))
+        self._desc_owner.append(np.full(len(descriptors), picture, dtype=np.int64))
+        self._built = None
+
+    def add_keys(self, owners: np.ndarray, keys: np.ndarray) -> None:
+        """Bulk add precomputed ``keys`` (n, LSH_TABLES) of descriptors owned by ``owners`` (n,)."""
+        self._ids.extend(np.unique(owners).tolist())
+        self._keys.append(np.asarray(keys, dtype=np.int64))
+        self._desc_owner.append(np.asarray(owners, dtype=np.int64))
+        self._built = None
+
+    def _build(self) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray], int]:
+        if self._built is None:
+            owners = np.concatenate(self._desc_owner) if self._desc_owner else np.zeros(0, np.int64)
+            keys = np.concatenate(self._keys) if self._keys else np.zeros((0, LSH_TABLES), np.int64)
+            orders, starts = [], []
+            for t in range(LSH_TABLES):
+                col = keys[:, t]
+                orders.append(np.argsort(col, kind="stable").astype(np.int64))
+                counts = np.bincount(col, minlength=1 << LSH_BITS)
+                st = np.zeros((1 << LSH_BITS) + 1, dtype=np.int64)
+                np.cumsum(counts, out=st[1:])
+                starts.append(st)
+            cap = max(8, int(MAX_BUCKET_FACTOR * max(1, owners.size) / (1 << LSH_BITS)))
+            self._built = (owners, orders, starts, cap)
+        return self._built
+
+    def candidates(self, query_descriptors: list[np.ndarray], *, limit: int = MAX_CANDIDATES,
+                   min_votes: int = MIN_VOTES) -> list[tuple[int, int]]:
+        """``(picture, votes)`` of the best-voted pictures for any of the query descriptor sets."""
+        owners, orders, starts, cap = self._build()
+        if owners.size == 0:
+            return []
+        votes = np.zeros(0, dtype=np.int64)
+        pairs_all = []
+        for qset, desc in enumerate(query_descriptors):
+            if len(desc) == 0:
+                continue
+            keys = lsh_keys(desc)
+            for t in range(LSH_TABLES):
+                st, en = starts[t][keys[:, t]], starts[t][keys[:, t] + 1]
+                sizes = en - st
+                sizes[sizes > cap] = 0
+                total = int(sizes.sum())
+                if not total:
+                    continue
+                offsets = np.repeat(st - np.concatenate(([0], np.cumsum(sizes)[:-1])), sizes)
+                desc_ids = orders[t][offsets + np.arange(total)]
+                q_ids = np.repeat(np.arange(len(desc)) + qset * 100_000, sizes)
+                pairs_all.append(q_ids * (1 << 32) + owners[desc_ids])
+        if not pairs_all:
+            return []
+        pairs = np.unique(np.concatenate(pairs_all))
+        pictures, votes = np.unique(pairs & ((1 << 32) - 1), return_counts=True)
+        keep = votes >= min_votes
+        pictures, votes = pictures[keep], votes[keep]
+        top = np.argsort(-votes, kind="stable")[:limit]
+        return [(int(pictures[i]), int(votes[i])) for i in top]
