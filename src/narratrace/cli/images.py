@@ -52,35 +52,29 @@ def index_cli(
 @images_app.command("match")
 def match_cli(
     image: Annotated[Path, typer.Argument(help="A picture to look up.")],
-    threshold: Annotated[int | None, typer.Option("--threshold", help="Combined distance limit (default: the calibrated one).")] = None,
+    threshold: Annotated[int | None, typer.Option("--threshold", help="Combined distance limit for pictures without local features (default: the calibrated one).")] = None,
     json_out: JsonOpt = None,
 ) -> None:
-    """Find stored pictures that are IMAGE (re-encoded, resized, cropped, padded, mirrored...)."""
-    from narratrace.images.hashing import fingerprint_file
+    """Find stored pictures that IMAGE shows, whole or in part (crops, screenshots, caption bars, mirrors...)."""
+    from narratrace.images.hashing import fingerprint_query
     from narratrace.images.index import MATCH_THRESHOLD
     from narratrace.images.repository import load_appearances, load_index
 
-    fp = fingerprint_file(image)
+    fp, qfeats = fingerprint_query(image)
     engine = _state.open_db()
     index, _ = load_index(engine)
-    matches = index.match(fp, threshold=threshold)
-    apps = load_appearances(engine)
+    matches = index.match(fp, threshold=threshold, query_features=qfeats)
     by_image: dict[int, list] = {}
-    for a in apps:
+    for a in load_appearances(engine):
         if a.image_pk is not None:
             by_image.setdefault(a.image_pk, []).append(a)
     results = []
     for m in matches:
         pk = int(m.key)
-        d = m.distance
-        results.append({
-            "image": pk,
-            "distance": d.combined, "pdq": d.pdq, "phash": d.phash, "mirrored": d.mirrored,
-            "views": [d.query_view, d.stored_view],
-            "appearances": [a.to_dict() for a in sorted(by_image.get(pk, []), key=lambda a: (a.published is None, str(a.published)))],
-        })
+        apps = sorted(by_image.get(pk, []), key=lambda a: (a.published is None, str(a.published)))
+        results.append({"image": pk, **m.to_dict(), "appearances": [a.to_dict() for a in apps]})
     payload = {"query": str(image), "sha256": fp.sha256, "threshold": threshold or MATCH_THRESHOLD,
-               "pdq_quality": fp.pdq_quality, "matches": results}
+               "pdq_quality": fp.pdq_quality, "query_features": len(qfeats[0]), "matches": results}
     if json_out == "-":
         _state.write_json(payload, "-")
         return
@@ -88,15 +82,21 @@ def match_cli(
     if fp.low_quality:
         con.print(f"note: PDQ quality {fp.pdq_quality} is low (flat picture); matches are less reliable", markup=False)
     if not results:
-        con.print(f"no stored picture matches {image} (threshold {payload['threshold']})", markup=False)
+        con.print(f"no stored picture matches {image}", markup=False)
     for r in results:
-        con.print(f"image {r['image']}: distance {r['distance']} (PDQ {r['pdq']}, pHash {r['phash']}"
-                  f"{', mirrored' if r['mirrored'] else ''})", markup=False)
+        con.print(f"image {r['image']}: {match_line(r)}", markup=False)
         for a in r["appearances"]:
             con.print(f"  {a['published'] or 'undated'}  {a['outlet'] or '-'}  {a['title'] or a['src'] or ''}"
                       f"  caption: {a['caption'] or '-'}", markup=False)
     if json_out:
         _state.write_json(payload, json_out)
+
+
+def match_line(r: dict) -> str:
+    """One line of evidence for a match dict (:meth:`narratrace.images.index.Match.to_dict`)."""
+    from narratrace.images.reuse import describe_evidence
+
+    return describe_evidence(r)
 
 
 @images_app.command("reuse")

@@ -213,16 +213,24 @@ def _local_file(root: Path, src: str) -> Path | None:
 
 
 def images_from_saved_page(html_path: Path, article: Article | None = None) -> list[ImageItem]:
-    """Pictures of a page saved with its assets (``page.html`` + ``page_files/``)."""
+    """Pictures of a page saved with its assets (``page.html`` + ``page_files/``).
+
+    Their publication date is the one the page's metadata states
+    (:func:`~narratrace.images.sources.published_from_html`), else the article's.
+    """
+    from narratrace.images.sources import published_from_html
+
     html = html_path.read_text(encoding="utf-8", errors="replace")
     items = images_from_html(html)
     root = html_path.parent
+    stated = published_from_html(html)
     for it in items:
         if it.ref.src:
             it.local_path = _local_file(root, it.ref.src)
         it.origin = "saved_page" if it.local_path else "html"
         if article is not None:
             attach_article(it, article)
+        it.published = stated or it.published
     return items
 
 
@@ -265,6 +273,28 @@ def images_from_article(article: Article) -> list[ImageItem]:
         )
         attach_article(it, article)
         items.append(it)
+    return items + images_from_record(article)
+
+
+def images_from_record(article: Article) -> list[ImageItem]:
+    """Pictures a JSON/JSONL record lists in its ``images`` field (kept in ``Article.metadata``).
+
+    Local paths resolve relative to the record file and never leave its folder; URLs are
+    references, fetched only when asked (``--fetch-images``).
+    """
+    from narratrace.images.sources import record_picture_refs, resolve_record_path
+
+    items = []
+    for ref in record_picture_refs(article.metadata or {}):
+        scheme = urlsplit(ref.src or "").scheme
+        it = ImageItem(
+            ref=ref,
+            origin="record",
+            local_path=resolve_record_path(ref.src or "", article.source_path),
+            url=ref.src if scheme in ("http", "https") else None,
+            context=" | ".join(b for b in (ref.caption, ref.alt) if b),
+        )
+        items.append(attach_article(it, article))
     return items
 
 

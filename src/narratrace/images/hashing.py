@@ -34,7 +34,7 @@ import numpy as np
 import pdqhash
 from PIL import Image
 
-from narratrace.images.local_features import LocalFeatures, extract_features
+from narratrace.images.local_features import LocalFeatures, extract_features, query_features
 from narratrace.images.safety import open_image, read_bounded
 
 # Fractions of each side kept by the centred crop views. The 0.1 step is the widest at
@@ -283,3 +283,17 @@ def fingerprint_file(path: Path | str) -> Fingerprint:
     """Fingerprint an image file (size-capped read, safe decode)."""
     path = Path(path)
     return fingerprint_bytes(read_bounded(path), name=path.name)
+
+
+def fingerprint_query(path: Path | str) -> tuple[Fingerprint, tuple[LocalFeatures, LocalFeatures]]:
+    """Fingerprint a picture to look up, with its plain and mirrored query features.
+
+    Query features keep every keypoint (see
+    :func:`~narratrace.images.local_features.query_features`), so a stored picture shown
+    small inside a screenshot, or under text, is still found.
+    """
+    path = Path(path)
+    data = read_bounded(path)
+    img, fmt = open_image(data, name=path.name)
+    fp = fingerprint_image(img, sha256=hashlib.sha256(data).hexdigest(), fmt=fmt)
+    return fp, query_features(img)

@@ -188,17 +188,6 @@ class Verification:
             "confidence": round(self.confidence, 3),
         }
 
-    def describe(self) -> str:
-        """One line for terminals: region, share, inliers, transform, confidence."""
-        r, q = self.stored_region, self.query_region
-        return (
-            f"region x {r[0]:.0%}-{r[2]:.0%}, y {r[1]:.0%}-{r[3]:.0%} of the stored picture "
-            f"({self.stored_area:.0%} of it) at x {q[0]:.0%}-{q[2]:.0%}, y {q[1]:.0%}-{q[3]:.0%} of the query; "
-            f"{self.inliers} inliers of {self.matches} matches, coverage {self.coverage:.0%}, "
-            f"scale {self.scale:.2f}, rotation {self.rotation:+.1f} deg{', mirrored' if self.mirrored else ''}; "
-            f"confidence {self.confidence:.2f}"
-        )
-
 
 def _grey(img: Image.Image, side: int) -> tuple[np.ndarray, float]:
     """Grey copy with longest side ``side`` (or at least MIN_SIDE), and its px per source px."""

@@ -228,6 +228,28 @@ def _claimed_interval(a: Appearance) -> tuple[date, date, str] | None:
     return None
 
 
+def describe_evidence(edge: dict[str, Any]) -> str:
+    """One line for a match's evidence: the matched region and its verification, or the hash distances.
+
+    >>> describe_evidence({"method": "hashes", "distance": 40, "pdq": 20, "phash": 10, "mirrored": False,
+    ...                    "views": [1.0, 0.8]})
+    'near duplicate on hashes: combined distance 40 (PDQ 20, pHash 10, views 100%/80%)'
+    """
+    v = edge.get("verification")
+    hashes = ""
+    if "distance" in edge:
+        hashes = (f"combined distance {edge['distance']} (PDQ {edge['pdq']}, pHash {edge['phash']}"
+                  f"{', mirrored' if edge.get('mirrored') else ''}, views {edge['views'][0]:.0%}/{edge['views'][1]:.0%})")
+    if not v:
+        return f"near duplicate on hashes: {hashes}"
+    r, q = v["stored_region"], v["query_region"]
+    return (f"shows x {r[0]:.0%}-{r[2]:.0%}, y {r[1]:.0%}-{r[3]:.0%} of the stored picture ({v['stored_area']:.0%} of it), "
+            f"at x {q[0]:.0%}-{q[2]:.0%}, y {q[1]:.0%}-{q[3]:.0%} of the query ({v['query_area']:.0%} of it); "
+            f"verified: {v['inliers']} inliers of {v['matches']} matches, coverage {v['coverage']:.0%}, "
+            f"scale {v['scale']:.2f}, rotation {v['rotation']:+.1f} deg{', mirrored' if v['mirrored'] else ''}; "
+            f"confidence {v['confidence']:.2f}" + (f"; {hashes}" if hashes else ""))
+
+
 def clusters(engine: Engine) -> tuple[list[list[int]], dict[tuple[int, int], dict], dict]:
     """Groups of stored pictures that are the same picture, the evidence per edge, and the fingerprints."""
     index, fps = load_index(engine)
@@ -246,9 +268,9 @@ def clusters(engine: Engine) -> tuple[list[list[int]], dict[tuple[int, int], dic
         for m in index.match(fp, exclude=str(pk)):
             other = int(m.key)
             a, b = min(pk, other), max(pk, other)
-            d = m.distance
-            edges.setdefault((a, b), {"distance": d.combined, "pdq": d.pdq, "phash": d.phash, "mirrored": d.mirrored,
-                                      "views": [d.query_view, d.stored_view]})
+            known = edges.get((a, b))
+            if known is None or ("verification" not in known and m.verification is not None):
+                edges[(a, b)] = {"query": pk, "stored": other, **m.to_dict()}
             parent[find(a)] = find(b)
     groups: dict[int, list[int]] = {}
     for pk in fps:
@@ -275,8 +297,7 @@ def find_reuse(engine: Engine, *, article_id: str | None = None) -> list[Finding
         if len(keys) >= 2:
             first = members[0]
             ev = [f"{len(keys)} articles or files show the same picture"]
-            ev += [f"images {e['pair'][0]} and {e['pair'][1]}: combined distance {e['distance']} (PDQ {e['pdq']}, pHash {e['phash']}"
-                   f"{', mirrored' if e['mirrored'] else ''}, views {e['views'][0]:.0%}/{e['views'][1]:.0%})" for e in group_edges]
+            ev += [f"image {e['query']} / image {e['stored']}: {describe_evidence(e)}" for e in group_edges]
             findings.append(Finding(
                 kind="reuse",
                 summary=f"same picture in {len(keys)} articles; earliest known appearance: {_label(first)}",
