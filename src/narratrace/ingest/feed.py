@@ -13,11 +13,12 @@ import re
 from datetime import UTC, datetime
 
 from narratrace.errors import MalformedInputError, TooComplexError
+from narratrace.images.sources import feed_entry_pictures
 from narratrace.ingest.decode import clean_text
 from narratrace.ingest.limits import BudgetExceeded, check_markup, time_budget
 from narratrace.ingest.plaintext import picture_credits
 from narratrace.ingest.records import LANG_TAG
-from narratrace.model import Article, ImageRef
+from narratrace.model import Article
 
 # A DOCTYPE declaration with an optional internal subset (entity definitions).
 DOCTYPE = re.compile(r"<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>", re.S | re.I)
@@ -85,9 +86,7 @@ def parse_feed(text: str, *, source_path: str | None = None) -> list[Article]:
         text = clean_text(text if text.strip() else title or "")[0]
         if not text.strip():
             continue
-        images = [ImageRef(src=m.get("url"), kind="image") for m in entry.get("media_content", []) if m.get("url")]
-        images += [ImageRef(src=link.get("href"), kind="image") for link in entry.get("links", [])
-                   if link.get("rel") == "enclosure" and str(link.get("type", "")).startswith("image/")]
+        images = feed_entry_pictures(entry)  # media:content, media:thumbnail, image enclosures
         lang = _str(entry.get("language") or parsed.feed.get("language"))
         articles.append(Article(
             notes=notes,

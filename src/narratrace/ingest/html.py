@@ -6,6 +6,7 @@ import logging
 from urllib.parse import urljoin
 
 from narratrace.errors import MalformedInputError
+from narratrace.images.sources import published_from_html
 from narratrace.ingest.dates import parse_date
 from narratrace.ingest.decode import clean_text
 from narratrace.ingest.limits import BudgetExceeded, check_markup, time_budget
@@ -65,7 +66,7 @@ def parse_html(html: str, *, source_path: str | None = None, url: str | None = N
         url=canonical,
         outlet=getattr(doc, "sitename", None) or getattr(doc, "hostname", None),
         authors=authors,
-        published=parse_date(getattr(doc, "date", None)),
+        published=published_from_html(html) or parse_date(getattr(doc, "date", None)),  # metadata first
         images=images,
         metadata=meta,
         source_path=source_path,
