@@ -99,6 +99,8 @@ SCALE_RANGE = (0.12, 8.0)
 # Coverage is counted on a COVER_GRID x COVER_GRID grid over the overlap, among the cells
 # where the stored picture has keypoints.
 COVER_GRID = 4
+# Region sides within this fraction of the projected frame snap to it (see _region).
+REGION_SNAP = 0.15
 
 _HEADER = struct.Struct("<4sHHHH")
 _MAGIC = b"ORB1"
@@ -159,9 +161,9 @@ class Verification:
     residual: float  # median inlier residual, px of the coarser picture
     stored_region: tuple[float, float, float, float]
     query_region: tuple[float, float, float, float]
-    stored_area: float  # share of the stored picture that the query shows
-    query_area: float  # share of the query that the stored picture fills
-    scale: float
+    stored_area: float  # share of the stored picture inside the query's frame
+    query_area: float  # share of the query that the stored picture's frame fills
+    scale: float  # query px per stored px: 0.5 = shown at half its stored size
     rotation: float
     mirrored: bool
     confidence: float
@@ -268,12 +270,22 @@ def _clip_rect(poly: np.ndarray, w: int, h: int) -> np.ndarray:
     return inter.reshape(-1, 2)
 
 
-def _bbox(poly: np.ndarray, w: int, h: int) -> tuple[float, float, float, float]:
-    if poly.shape[0] == 0:
+def _region(points: np.ndarray, frame: np.ndarray, w: int, h: int) -> tuple[float, float, float, float]:
+    """Fractions ``(x0, y0, x1, y1)`` of a ``w`` x ``h`` picture where the match lies.
+
+    The inliers' bounding box, each side moved out to the other picture's projected frame
+    (``frame``) when within :data:`REGION_SNAP` of it: ORB finds no keypoints within
+    ~19 px of an edge, so a crop's inliers stop short of the crop line, while a screenshot
+    frame extends beyond the picture it shows.
+    """
+    if points.shape[0] == 0 or frame.shape[0] == 0:
         return (0.0, 0.0, 0.0, 0.0)
-    x0, y0 = poly.min(axis=0)
-    x1, y1 = poly.max(axis=0)
-    return (float(x0 / w), float(y0 / h), float(x1 / w), float(y1 / h))
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    flo, fhi = frame.min(axis=0), frame.max(axis=0)
+    size = np.array([w, h], dtype=float)
+    lo = np.where(lo - flo <= REGION_SNAP * size, flo, lo)
+    hi = np.where(fhi - hi <= REGION_SNAP * size, fhi, hi)
+    return (float(lo[0] / w), float(lo[1] / h), float(hi[0] / w), float(hi[1] / h))
 
 
 def _corners(w: int, h: int) -> np.ndarray:
@@ -362,7 +374,7 @@ def fit(q: LocalFeatures, s: LocalFeatures, *, mirrored: bool = False) -> Verifi
     in_stored = _clip_rect(_apply(m, _corners(q.width, q.height)), s.width, s.height)
     in_query = _clip_rect(_apply(cv2.invertAffineTransform(m), _corners(s.width, s.height)), q.width, q.height)
     coverage = _coverage(s, in_stored, dst[tight])
-    query_region = _bbox(in_query, q.width, q.height)
+    query_region = _region(src[tight], in_query, q.width, q.height)
     if mirrored:
         query_region = (1 - query_region[2], query_region[1], 1 - query_region[0], query_region[3])
     n_in = int(tight.sum())
@@ -371,11 +383,11 @@ def fit(q: LocalFeatures, s: LocalFeatures, *, mirrored: bool = False) -> Verifi
         matches=int(qi.size),
         coverage=coverage,
         residual=float(np.median(residual[tight])) if n_in else float("inf"),
-        stored_region=_bbox(in_stored, s.width, s.height),
+        stored_region=_region(dst[tight], in_stored, s.width, s.height),
         query_region=query_region,
         stored_area=_polygon_area(in_stored) / (s.width * s.height) if in_stored.shape[0] >= 3 else 0.0,
         query_area=_polygon_area(in_query) / (q.width * q.height) if in_query.shape[0] >= 3 else 0.0,
-        scale=scale,
+        scale=1 / scale,
         rotation=rotation,
         mirrored=mirrored,
         confidence=max(0.0, min(1.0, coverage * (1 - math.exp(-(n_in - MIN_INLIERS / 2) / 12)))),

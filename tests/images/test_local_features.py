@@ -1,0 +1,144 @@
+"""Partial matches: off-centre crops, screenshots, caption bars, mirrors; and no match for other pictures."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageOps
+from tests.images._pictures import jpeg_bytes, scene
+
+from narratrace.images.hashing import fingerprint_image
+from narratrace.images.index import ImageIndex
+from narratrace.images.local_features import (
+    FeatureIndex,
+    LocalFeatures,
+    extract_features,
+    query_features,
+    verify,
+    verify_best,
+)
+from narratrace.images.safety import open_image
+
+SIZE = (480, 360)
+
+
+def _decoded(im: Image.Image, quality: int = 85) -> Image.Image:
+    return open_image(jpeg_bytes(im, quality))[0]
+
+
+def _screenshot(im: Image.Image) -> Image.Image:
+    canvas = Image.new("RGB", (im.width // 2 + 160, im.height // 2 + 200), "white")
+    d = ImageDraw.Draw(canvas)
+    d.rectangle((0, 0, canvas.width, 36), fill=(29, 161, 242))
+    d.text((10, 10), "Home  Explore  Notifications", fill="white")
+    d.text((130, 50), "@someone: look at this, happening right now", fill="black")
+    canvas.paste(im.resize((im.width // 2, im.height // 2)), (130, 80))
+    for k in range(6):
+        d.text((8, 60 + 30 * k), f"Trend {k}", fill="black")
+    return canvas
+
+
+def _caption_bar(im: Image.Image) -> Image.Image:
+    out = Image.new("RGB", (im.width, im.height + 70), "black")
+    out.paste(im, (0, 0))
+    ImageDraw.Draw(out).text((10, im.height + 20), "Troops near the border, today", fill="white")
+    return out
+
+
+@pytest.fixture(scope="module")
+def stored() -> list[LocalFeatures]:
+    return [extract_features(_decoded(scene(500 + k, SIZE), 90)) for k in range(4)]
+
+
+def test_features_round_trip_through_bytes(stored) -> None:
+    f = stored[0]
+    back = LocalFeatures.from_bytes(f.to_bytes())
+    assert len(back) == len(f) > 100
+    assert np.array_equal(back.descriptors, f.descriptors)
+    assert np.allclose(back.xy, f.xy, atol=0.07)
+    assert np.array_equal(back.octaves(), f.octaves())
+    assert len(f.to_bytes()) == 12 + 37 * len(f)
+
+
+@pytest.mark.parametrize(
+    ("name", "edit", "region"),
+    [
+        ("right 55 %", lambda im: im.crop((int(im.width * .45), 0, im.width, im.height)), (0.45, 0.0, 1.0, 1.0)),
+        ("top-left corner", lambda im: im.crop((0, 0, int(im.width * .7), int(im.height * .75))), (0.0, 0.0, 0.7, 0.75)),
+        ("screenshot", _screenshot, (0.0, 0.0, 1.0, 1.0)),
+        ("caption bar", _caption_bar, (0.0, 0.0, 1.0, 1.0)),
+        ("rotated 4 degrees", lambda im: im.rotate(4, Image.Resampling.BILINEAR), None),
+    ],
+)
+def test_partial_copies_verify_with_their_region(stored, name, edit, region) -> None:
+    q = query_features(_decoded(edit(scene(501, SIZE))))
+    v = verify_best(q, stored[1])
+    assert v is not None, name
+    assert v.inliers >= 14 and 0 < v.confidence <= 1
+    if region is not None:
+        assert np.allclose(v.stored_region, region, atol=0.06), (name, v.stored_region)
+    for k in (0, 2, 3):
+        assert verify_best(q, stored[k]) is None, (name, k)
+
+
+def test_screenshot_reports_where_the_picture_sits(stored) -> None:
+    shot = _screenshot(scene(501, SIZE))
+    v = verify_best(query_features(_decoded(shot)), stored[1])
+    x0, y0 = 130 / shot.width, 80 / shot.height
+    assert np.allclose(v.query_region[:2], (x0, y0), atol=0.04)
+    assert 0.2 < v.query_area < 0.5 and v.scale == pytest.approx(0.5, abs=0.06)
+
+
+def test_mirrored_crop_is_found_as_mirrored(stored) -> None:
+    im = ImageOps.mirror(scene(502, SIZE).crop((0, 0, 300, 360)))
+    v = verify_best(query_features(_decoded(im)), stored[2])
+    assert v is not None and v.mirrored
+    assert v.stored_region[0] < 0.05 and 0.55 < v.stored_region[2] < 0.7
+
+
+def test_other_pictures_never_verify(stored) -> None:
+    for seed in range(600, 606):
+        q = query_features(_decoded(scene(seed, SIZE)))
+        assert all(verify_best(q, s) is None for s in stored), seed
+
+
+def test_flat_picture_has_no_features() -> None:
+    assert len(extract_features(Image.new("RGB", (300, 200), (40, 90, 200)))) == 0
+    assert verify(extract_features(Image.new("RGB", (300, 200))), extract_features(scene(1, SIZE))) is None
+
+
+def test_feature_index_votes_for_the_right_picture(stored) -> None:
+    idx = FeatureIndex()
+    for k, f in enumerate(stored):
+        idx.add(k, f.descriptors)
+    q = query_features(_decoded(scene(503, SIZE).crop((200, 100, 480, 360))))
+    best = idx.candidates([q[0].descriptors, q[1].descriptors])
+    assert best and best[0][0] == 3
+
+
+def test_image_index_matches_partial_copies_with_evidence(monkeypatch) -> None:
+    import narratrace.images.index as index_mod
+
+    monkeypatch.setattr(index_mod, "FEATURE_BRUTE_FORCE_BELOW", 0)  # go through the descriptor LSH
+    idx = ImageIndex()
+    for k in range(4):
+        idx.add(f"p{k}", fingerprint_image(_decoded(scene(700 + k, SIZE), 90)))
+    shot = _decoded(_screenshot(scene(702, SIZE).crop((0, 0, 264, 360))))
+    found = idx.match(fingerprint_image(shot), query_features=query_features(shot))
+    assert [m.key for m in found] == ["p2"]
+    assert found[0].method == "features"
+    d = found[0].to_dict()
+    assert d["verification"]["stored_region"][2] == pytest.approx(264 / 480, abs=0.06)
+
+
+def test_hash_only_near_duplicates_still_match_without_features() -> None:
+    im = scene(800, SIZE)
+    idx = ImageIndex()
+    fp = fingerprint_image(_decoded(im), features=False)
+    idx.add("a", fp)
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    found = idx.match(fingerprint_image(open_image(buf.getvalue())[0], features=False))
+    assert [m.key for m in found] == ["a"] and found[0].method == "hashes"
