@@ -214,7 +214,7 @@ class _Finder:
         i, titled = 0, False
         while i < len(run):
             word = text[run[i][0] : run[i][1]].rstrip(".")
-            skippable = word in words["titles"] or word in words["not_names"] or word.lower() in _stop_words(lang)
+            skippable = word in words["titles"] or word in words["not_names"] or self._common_word(word, lang)
             # the longest gazetteer match starting at token i
             for j in range(min(len(run), i + 5), i, -1):
                 if skippable and j == i + 1:
@@ -318,7 +318,7 @@ class _Finder:
     def _common_word(self, word: str, lang: str) -> bool:
         """A stop word or a word of the context lexicons ("Zugleich", "Газета"), capitalised
         because it opens a sentence: never a name."""
-        lowered = word.lower()
+        lowered = re.split(r"['’]", word.lower())[0]  # "I'd", "Let's": the word before the contraction
         return lowered in _stop_words(lang) or lowered in self.words["lower_common"] or lowered in _cue_words(lang)
 
     def _before_verb(self, token: tuple[int, int], lang: str) -> bool:
@@ -369,7 +369,7 @@ class _Finder:
         it (or, in Russian, its stem) capitalised mid-sentence, or when it is followed by a
         lowercase word and does not look like a plural ("Officials", "Военные")."""
         word = self.text[token[0] : token[1]]
-        if word.lower() in _stop_words(lang) or (lang == "en" and word.endswith(("ed", "ing", "ly"))):
+        if self._common_word(word, lang) or (lang == "en" and word.endswith(("ed", "ing", "ly"))):
             return False  # "Despite", "Confronted", "Asked", "Reportedly" open sentences
         stem = _ru_stem(_ru_stem(word)) if re.search("[а-яё]", word) else word
         for m in re.finditer(rf"(?<!\w){re.escape(stem)}\w{{0,3}}(?!\w)", self.text):

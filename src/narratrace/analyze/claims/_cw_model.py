@@ -145,8 +145,19 @@ def _f1(y: list[int], pred: np.ndarray) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
+def _neutral(texts: list[str]) -> list[str]:
+    """Sentences with their names masked, as the pipeline reads them (``names.v1``)."""
+    from narratrace.text.names import NameMask
+
+    return [NameMask.build(t, [(0, len(t), "en")]).neutral_text for t in texts]
+
+
 def train_checkworthiness(train: Path, dev: Path, out: Path, *, test: Path | None = None) -> dict[str, Any]:
-    """Fit on ``train``, choose C and threshold on ``dev``, write JSON to ``out``; returns a report."""
+    """Fit on ``train``, choose C and threshold on ``dev``, write JSON to ``out``; returns a report.
+
+    Every sentence is read with its names masked (:mod:`narratrace.text.names`), so the model
+    never learns a name's weight and scores what the pipeline shows it.
+    """
     from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -154,6 +165,7 @@ def train_checkworthiness(train: Path, dev: Path, out: Path, *, test: Path | Non
     t0 = time.perf_counter()
     _, tr_x, tr_y = read_tsv(train)
     _, dv_x, dv_y = read_tsv(dev)
+    tr_x, dv_x = _neutral(tr_x), _neutral(dv_x)
     vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+", lowercase=False,
                           min_df=2, max_features=MAX_FEATURES)
     xtr = hstack([vec.fit_transform([normalize(t) for t in tr_x]), csr_matrix(cue_features(tr_x))]).tocsr()
@@ -172,11 +184,12 @@ def train_checkworthiness(train: Path, dev: Path, out: Path, *, test: Path | Non
     vocab = {k: int(v) for k, v in vec.vocabulary_.items()}
     model = CheckworthinessModel(vocab, vec.idf_, clf.coef_[0], float(clf.intercept_[0]), threshold, {})
     model.meta = {"C": c, "dev_f1_yes": round(f1, 4), "train_file": train.name, "dev_file": dev.name,
-                  "features": len(vocab) + len(_CUES) + 1, "seed": SEED}
+                  "features": len(vocab) + len(_CUES) + 1, "seed": SEED, "names": "masked"}
     report.update(model.meta)
     report["threshold"] = threshold
     if test is not None:
         _, te_x, te_y = read_tsv(test)
+        te_x = _neutral(te_x)
         pred = (model.predict_proba(te_x) >= threshold).astype(int)
         report["test_f1_yes"] = round(_f1(te_y, pred), 4)
         model.meta["test_f1_yes"] = report["test_f1_yes"]
