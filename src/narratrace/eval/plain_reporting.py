@@ -7,9 +7,9 @@ the product's analysis (every default stage up to ``techniques.v1``, with its fi
 - plain reporting: a fixed sample of the FNC-1 article bodies (``DIR/fnc1/dev/bodies.csv``),
   of the English SemEval-2022 Task 8 texts (``DIR/semeval2022-task8/train.csv``) and every
   ``DIR/*.txt`` (team-written wire copy, e.g. ``tests/fixtures/plain_reporting``);
-- the reference: a fixed sample of the SemEval-2023 English dev-subset articles
-  (``DIR/semeval2023-task3/en/train/articles``; opinionated and propagandistic news, never
-  trained on);
+- the reference: a fixed sample of the SemEval-2023 English articles the shipped model
+  never trained on (``DIR/semeval2023-task3/en/train/articles``, the dev subset;
+  opinionated and propagandistic news);
 
 and prints the author's technique spans per 1,000 words (spans credited to a quoted
 speaker are counted apart) for both, with their ratio. Lower on plain reporting and
@@ -75,15 +75,16 @@ def plain_texts(data: Path, limit: int | None = None) -> dict[str, list[str]]:
 
 
 def reference_texts(data: Path, limit: int | None = None) -> list[str]:
-    """A sample of the SemEval-2023 English dev-subset articles (empty when absent)."""
-    from narratrace.analyze.techniques.data import is_dev_article
+    """A sample of the SemEval-2023 English articles the shipped model never trained on."""
+    from narratrace.analyze.techniques.data import norm_hash
+    from narratrace.analyze.techniques.predict import get_model
 
     folder = data / "semeval2023-task3" / "en" / "train" / "articles"
     if not folder.exists():
         return []
-    paths = sorted(p for p in folder.glob("article*.txt") if is_dev_article("en", p.stem.removeprefix("article")))
-    texts = [p.read_text(encoding="utf-8") for p in paths]
-    return _sample(texts, limit or REFERENCE_SAMPLE)
+    seen = set(get_model().meta.get("train_hashes", []))
+    texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("article*.txt"))]
+    return _sample([t for t in texts if norm_hash(t) not in seen], limit or REFERENCE_SAMPLE)
 
 
 def flag_counts(texts: list[str]) -> Counter[str]:
