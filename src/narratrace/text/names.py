@@ -52,6 +52,9 @@ _STAND_INS = {
     "outlet": ["Corvid Gazette", "Lantern Herald", "Meridian Courier", "Harbor Tribune", "Summit Post", "Beacon Journal", "Vista Observer", "Ridge Chronicle"],
     "name": ["Varden", "Kestrel", "Tallis", "Brannock", "Quillan", "Ostrand", "Pellam", "Marlowe"],
 }
+# Stand-ins of later paragraphs take an ending, so that each paragraph numbers its own names.
+PER_PARAGRAPH = 1000
+_PARAGRAPH_ENDINGS = ("", "or", "an", "el", "is", "um", "et", "ar", "on", "ix", "ur", "en")
 _CAP = r"[A-ZÀ-ÞĄĆĘŁŃŚŹŻА-ЯЁІЇЄ]"
 _WORD = r"[\w\-]*(?:['’](?!s(?!\w))\w+)*"  # "O'Neil", but "Russia's" is "Russia" + "'s"
 _TOKEN = re.compile(rf"[A-ZА-Я](?:\.[A-ZА-Я])+\.?|{_CAP}{_WORD}", re.U)
@@ -331,7 +334,9 @@ class _Finder:
         if not following:
             return True
         word = following.group(1)
-        return word.endswith(_RU_VERB_ENDINGS) or word in _stop_words("ru")
+        # an adjective agrees with the noun after it; a verb, a particle or an adverb in the
+        # instrumental ("вечером") after it marks a surname
+        return word.endswith(_RU_VERB_ENDINGS + ("ом", "ем")) or word in _stop_words("ru")
 
     def _capitalised_elsewhere(self, token: tuple[int, int]) -> bool:
         """Does the article write this word (a Russian case form of it) capitalised mid-sentence?"""
@@ -401,8 +406,11 @@ class _Finder:
             if not opening_adjective:
                 return True
         before = self.text[max(0, token[0] - 30) : token[0]].split()
-        previous = before[-1].strip(",.:;„“\"").lower() if before else ""
-        if previous in self.words["de_reporting_verbs"] or previous in self.words["media_words"]:
+        previous = before[-1].lower() if before else ""
+        if previous[-1:] in (".", "!", "?", ":", ";", "“", "»") or _is_sentence_start(self.text, token[0], 0):
+            previous = ""  # the word before belongs to another sentence
+        previous = previous.strip(",„“\"")
+        if previous in self.words["de_reporting_verbs"] or previous in self.words["media_words"] or previous in _cue_words("de"):
             return True
         return self._never_determined(tokens[0])
 
@@ -426,7 +434,7 @@ def find_names(text: str, paragraphs: list[tuple[int, int, str | None]]) -> list
         if kept and span[0] < kept[-1][1]:
             continue
         kept.append(span)
-    return _context_kinds(text, _link(text, kept))
+    return _context_kinds(text, _link(text, kept), sorted(start for start, _, _ in paragraphs))
 
 
 def _other_occurrences(text: str, found: list[tuple[int, int, str]]) -> set[tuple[int, int, str]]:
@@ -439,7 +447,7 @@ def _other_occurrences(text: str, found: list[tuple[int, int, str]]) -> set[tupl
     return {(m.start(), m.end(), surfaces[m.group(0)]) for m in pattern.finditer(text)}
 
 
-def _context_kinds(text: str, mentions: list[NameMention]) -> list[NameMention]:
+def _context_kinds(text: str, mentions: list[NameMention], paragraph_starts: list[int] | None = None) -> list[NameMention]:
     """A name is a person when some mention of it follows a title ("Foreign Minister X"), an
     outlet when some mention sits next to a media word ("the newspaper X", "X, a broadcaster");
     the words around it decide, never the name itself."""
@@ -460,15 +468,19 @@ def _context_kinds(text: str, mentions: list[NameMention]) -> list[NameMention]:
         elif any(w.lower() in words["media_words"] for w in before + after):
             kinds[m.entity] = "outlet"
     typed = [NameMention(m.start, m.end, kinds.get(m.entity, m.kind), m.entity) if m.kind == "name" else m for m in mentions]
-    # number entities within their final kind, in order of first mention
+    # Number entities within their final kind by the paragraph of their first mention and their
+    # order there (``paragraph * PER_PARAGRAPH + order``): a name missed in one paragraph shifts
+    # the stand-ins of that paragraph only, not those of the rest of the article.
     numbers: dict[tuple[str, int], int] = {}
-    counters: dict[str, int] = {}
+    counters: dict[tuple[str, int], int] = {}
     renumbered = []
     for m in typed:
         key = (m.kind, m.entity) if m.kind in ("country", "city", "nationality") else ("name", m.entity)
         if key not in numbers:
-            numbers[key] = counters.get(m.kind, 0)
-            counters[m.kind] = numbers[key] + 1
+            paragraph = bisect.bisect_right(paragraph_starts, m.start) - 1 if paragraph_starts else 0
+            order = counters.get((m.kind, paragraph), 0)
+            counters[(m.kind, paragraph)] = order + 1
+            numbers[key] = max(paragraph, 0) * PER_PARAGRAPH + order
         renumbered.append(NameMention(m.start, m.end, m.kind, numbers[key]))
     return renumbered
 
@@ -498,9 +510,18 @@ def _entity_key(surface: str) -> str:
 
 
 def stand_in(kind: str, entity: int, *, lowercase: bool = False) -> str:
-    """The made-up name standing in for entity number ``entity`` of ``kind``."""
+    """The made-up name standing in for entity number ``entity`` of ``kind``
+    (``paragraph * PER_PARAGRAPH + order``): the pool's name for the order, with the paragraph's
+    ending ("Varden", "Kestrel", …; "Vardenor" in the next paragraph).
+
+    >>> stand_in("country", 0), stand_in("country", 1), stand_in("country", PER_PARAGRAPH)
+    ('Aldoria', 'Belmora', 'Aldoriaor')
+    """
     pool = _STAND_INS[kind]
-    name = pool[entity % len(pool)] + ("" if entity < len(pool) else str(entity // len(pool)))
+    paragraph, order = divmod(entity, PER_PARAGRAPH)
+    words = pool[order % len(pool)].split()
+    words[-1 if kind == "person" else 0] += _PARAGRAPH_ENDINGS[paragraph % len(_PARAGRAPH_ENDINGS)] * (1 + paragraph // len(_PARAGRAPH_ENDINGS))
+    name = " ".join(words) + ("" if order < len(pool) else str(order // len(pool)))
     return name.lower() if lowercase else name
 
 
