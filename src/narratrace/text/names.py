@@ -321,6 +321,8 @@ class _Finder:
     def _common_word(self, word: str, lang: str) -> bool:
         """A stop word or a word of the context lexicons ("Zugleich", "Газета"), capitalised
         because it opens a sentence: never a name."""
+        if word.isupper() and len(word) > 1:
+            return False  # "US" is not "us"
         lowered = re.split(r"['’]", word.lower())[0]  # "I'd", "Let's": the word before the contraction
         return lowered in _stop_words(lang) or lowered in self.words["lower_common"] or lowered in _cue_words(lang)
 
