@@ -131,3 +131,22 @@ def test_verbs_must_agree_where_both_are_parsed() -> None:
     assert agreement(fight, fight).ceiling == "same_claim"
     parsed = claim_shape("North Korean troops have withdrawn from the Kursk region.", "en")
     assert parsed.verbs == ("withdraw",)
+
+
+@pytest.mark.parametrize("fragment", ["guided by US forces", "to allow Kiev to attack Russia with US missiles", "the Kursk region"])
+def test_english_fragments_without_subject_or_verb(fragment: str) -> None:
+    assert not claim_shape(fragment, "en").full
+
+
+def test_a_claim_about_no_one_or_about_others_is_not_shown() -> None:
+    record = shape("jit present evid mh17", ("JIT", "MH17"))
+    assert agreement(shape("new inform status week"), record).ceiling == "related"
+    crowded = shape("stori us nato north korean troop kursk russia coup", ("US", "NATO", "North Korean", "Kursk", "Russia"))
+    a = agreement(crowded, shape("nato back coup ukrain", ("NATO",)))
+    assert a.ceiling == "related" and "mostly about other names" in a.reasons[0]
+
+
+def test_dates_and_titles_are_not_names() -> None:
+    s = claim_shape("In November, President Biden authorized missile strikes inside Russia.", "en")
+    assert "November" not in (s.names or ()) and "President" not in (s.names or ())
+    assert any(names_match(n, "Biden") for n in s.names or ())

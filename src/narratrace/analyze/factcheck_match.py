@@ -43,6 +43,13 @@ def _db():
     return url, open_store(url)
 
 
+def _language(text: str, article_language: str | None) -> str | None:
+    """The text's own language (a quoted German paragraph in an English article), else the article's."""
+    from narratrace.text.language import detect_language
+
+    return detect_language(text)[0] or article_language
+
+
 @register_stage("factcheck_match.v1", requires=("claims", "sentences"), assigns=("claims", "summaries"), order=400, reads_names=True)
 class FactCheckMatch(Stage):
     """Match claims (or check-worthy sentences) against stored fact-checks."""
@@ -65,7 +72,7 @@ class FactCheckMatch(Stage):
             chosen = chosen[:MAX_SENTENCES]
             items = [text[s.start : s.end] for s in chosen]
             basis = "checkworthy_sentences" if scored else "sentences"
-        langs = [analysis.language] * len(items)
+        langs = [_language(t, analysis.language) for t in items]
         matches = match_claims(engine, url, items, k=TOP_K, claim_date=analysis.article.published, langs=langs)
         kept = [[m.to_dict() for m in ms if m.level in LEVELS[:2]] for ms in matches]
         summary = {

@@ -52,7 +52,10 @@ MIN_CONTENT_WORDS = 3
 #: name more context than the record: "Biden's administration" vs "the US").
 MIN_NAME_SHARE = 0.5
 #: Words in a name that do not identify it ("the" New York Times, "President" Biden).
-NAME_FILLERS = frozenset("the of and president minister prime chancellor mr mrs ms dr".split())
+NAME_FILLERS = frozenset("the of and president minister prime chancellor secretary general mr mrs ms dr".split())
+#: Dependency labels of a subject: a full English claim has one with a finite verb
+#: ("to defect", "guided by US forces" and "to allow Kiev to attack" have none).
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 #: spaCy entity labels that are names of people, places, groups, organisations or works.
 NAME_LABELS = frozenset({"PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 #: Shortest stem compared by prefix ("korea" ~ "korean", "russia" ~ "russian"); shorter
@@ -76,7 +79,8 @@ class ClaimShape:
     names : tuple of str or None
         Names as written; ``None`` when the language has no name finder here.
     predicate : bool or None
-        Whether a verb was found; ``None`` when no parser exists for the language.
+        Whether a verb with a subject was found ("guided by US forces" and "to allow Kiev
+        to attack" have none); ``None`` when no parser exists for the language.
     verbs : tuple of str
         Stemmed lemmas of the main verbs (not auxiliaries); empty when unknown.
     """
@@ -88,7 +92,7 @@ class ClaimShape:
 
     @property
     def full(self) -> bool:
-        """A full claim: enough content words and no evidence that the verb is missing."""
+        """A full claim: enough content words and no evidence that the predicate is missing."""
         return len(self.content) >= MIN_CONTENT_WORDS and self.predicate is not False
 
 
@@ -183,44 +187,45 @@ def agreement(query: ClaimShape, record: ClaimShape, *, aliases: Sequence[str] =
     """
     if not query.full:
         return Agreement("related", ("the text matched is a fragment, not a full claim",))
-    if not record.full:
+    if len(record.content) < MIN_CONTENT_WORDS:
         return Agreement("related", ("the fact-checked claim is a fragment",))
-    reasons: list[str] = []
-    ceiling = "same_claim"
-    shared_names: list[str] = []
-    if query.names is None or record.names is None:
-        ceiling = "suggested"
-        reasons.append("names could not be compared in this language")
-    else:
-        known = list(record.names) + [a for a in aliases if a]
-        q_found = [q for q in query.names if any(names_match(q, r) for r in known)]
-        r_found = [r for r in record.names if any(names_match(r, q) for q in query.names)]
-        shared_names = q_found
-        if query.names and record.names and not q_found and not r_found:
-            if _script(query.names) != _script(record.names):
-                ceiling = "suggested"
-                reasons.append("names are written in different scripts")
-            else:
-                return Agreement("related", ("the names differ: " + ", ".join(query.names) + " / " + ", ".join(record.names),))
-        else:
-            missing = [r for r in record.names if r not in r_found]
-            if missing:
-                ceiling = "suggested"
-                reasons.append("not in the claim: " + ", ".join(missing))
-            if query.names and len(q_found) < MIN_NAME_SHARE * len(query.names):
-                ceiling = "suggested"
-                reasons.append("not in the fact-check: " + ", ".join(q for q in query.names if q not in q_found))
+    limits: list[tuple[str, str]] = []
+    if not record.full:
+        limits.append(("suggested", "the fact-checked claim has no verb or subject"))
+    shared_names, name_limits = _name_limits(query, record, aliases)
+    limits += name_limits
     name_stems = {k for n in (query.names or ()) + (record.names or ()) for k in name_keys(n)}
     shared = tuple(sorted(c for c in set(query.content) & set(record.content) if not any(_keys_match(c, k) for k in name_stems)))
     if query.verbs and record.verbs:
         q_words, r_words = set(query.verbs) | set(query.content), set(record.verbs) | set(record.content)
         if not (set(query.verbs) & r_words or set(record.verbs) & q_words):
-            ceiling = LEVEL_ORDER[max(LEVEL_ORDER.index(ceiling), 1)]
-            reasons.append("the verbs differ: " + ", ".join(query.verbs) + " / " + ", ".join(record.verbs))
+            limits.append(("suggested", "the verbs differ: " + ", ".join(query.verbs) + " / " + ", ".join(record.verbs)))
     elif not shared:
-        ceiling = LEVEL_ORDER[max(LEVEL_ORDER.index(ceiling), 1)]
-        reasons.append("no shared word besides names (predicate not confirmed)")
-    return Agreement(ceiling, tuple(reasons), tuple(shared_names), shared)
+        limits.append(("suggested", "no shared word besides names (predicate not confirmed)"))
+    ceiling = LEVEL_ORDER[max([0] + [LEVEL_ORDER.index(level) for level, _ in limits])]
+    return Agreement(ceiling, tuple(reason for _, reason in limits), tuple(shared_names), shared)
+
+
+def _name_limits(query: ClaimShape, record: ClaimShape, aliases: Sequence[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Names of the query found in the record, and the levels the names allow at most."""
+    if query.names is None or record.names is None:
+        return [], [("suggested", "names could not be compared in this language")]
+    known = list(record.names) + [a for a in aliases if a]
+    q_found = [q for q in query.names if any(names_match(q, r) for r in known)]
+    r_missing = [r for r in record.names if not any(names_match(r, q) for q in query.names)]
+    if record.names and not query.names:
+        return [], [("related", "the claim names none of: " + ", ".join(record.names))]
+    if query.names and record.names and not q_found and len(r_missing) == len(record.names):
+        if _script(query.names) != _script(record.names):
+            return [], [("suggested", "names are written in different scripts")]
+        return [], [("related", "the names differ: " + ", ".join(query.names) + " / " + ", ".join(record.names))]
+    limits: list[tuple[str, str]] = []
+    if query.names and len(q_found) < MIN_NAME_SHARE * len(query.names):
+        level = "suggested" if not record.names else "related"
+        limits.append((level, "mostly about other names: " + ", ".join(q for q in query.names if q not in q_found)))
+    if r_missing:
+        limits.append(("suggested", "not in the claim: " + ", ".join(r_missing)))
+    return q_found, limits
 
 
 # -- shapes of texts -------------------------------------------------------------------
@@ -236,9 +241,11 @@ def _english_shape(text: str) -> ClaimShape | None:
         logger.warning("no English parser for the same-claim test: %s", exc)
         return None
     names = [e.text for e in doc.ents if e.label_ in NAME_LABELS]
-    covered = {t.i for e in doc.ents if e.label_ in NAME_LABELS for t in e}
+    covered = {t.i for e in doc.ents for t in e}  # dates and numbers are not names either
     names += [t.text for t in doc if t.pos_ == "PROPN" and t.i not in covered and t.text[:1].isupper()]
-    predicate = any(t.pos_ in ("VERB", "AUX") for t in doc)
+    names = [n for n in names if name_keys(n)]  # a bare title ("President") names no one
+    # a subject of a finite verb: "Kiev" in "to allow Kiev to attack" is the subject of an infinitive
+    predicate = any(t.dep_ in SUBJECT_DEPS and not any(c.tag_ == "TO" for c in t.head.children) for t in doc)
     verbs = tuple(dict.fromkeys(_stem(t.lemma_.lower()) for t in doc if t.pos_ == "VERB" and t.lemma_.lower() not in STOPWORDS))
     return ClaimShape(tuple(_stem(w) for w in words(text)), tuple(dict.fromkeys(names)), predicate, verbs)
 

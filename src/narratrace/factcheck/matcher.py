@@ -39,7 +39,7 @@ SUGGESTED_THRESHOLD = 0.28
 LEVELS = ("same_claim", "suggested", "related")
 #: What each import format's records are, for :func:`verdict_source`.
 DATABASES = {
-    "euvsdisinfo": "EUvsDisinfo database (EEAS East StratCom Task Force)",
+    "euvsdisinfo": "EUvsDisinfo database, EEAS East StratCom Task Force",
     "claimreview": "ClaimReview fact-check",
     "vclaims": "CheckThat! 2022 verified claims",
 }
@@ -75,7 +75,7 @@ def verdict_source(record: FactCheckRecord) -> dict[str, Any]:
 
     >>> r = FactCheckRecord("u", "NATO prepares war", "euvsdisinfo", verdict="Disinformation", publisher="EUvsDisinfo")
     >>> verdict_source(r)["label"]
-    "Disinformation — EUvsDisinfo's verdict (EUvsDisinfo database (EEAS East StratCom Task Force))"
+    "Disinformation — EUvsDisinfo's verdict (EUvsDisinfo database, EEAS East StratCom Task Force)"
     """
     publisher = record.publisher or record.publisher_site or "an unnamed publisher"
     database = DATABASES.get(record.source_format, record.source_format)
