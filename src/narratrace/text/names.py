@@ -217,13 +217,9 @@ class _Finder:
         i, titled = 0, False
         while i < len(run):
             word = text[run[i][0] : run[i][1]].rstrip(".")
-            skippable = word in words["titles"] or word in words["not_names"] or self._common_word(word, lang)
+            matched = False
             # the longest gazetteer match starting at token i
             for j in range(min(len(run), i + 5), i, -1):
-                if skippable and j == i + 1:
-                    titled = titled or word in words["titles"]
-                    i += 1
-                    break
                 tokens = tuple(text[s:e] for s, e in run[i:j])
                 kind = _gazetteer_kind(tokens) or self._code(run[i], j - i)
                 if not kind and j == i + 1 and lang == "en" and _EN_DEMONYM.match(tokens[0]) and _country_stem(tokens[0]):
@@ -232,16 +228,20 @@ class _Finder:
                     kind = self._german_form(run[i])
                 if kind in ("country", "city") and j < len(run) and self._continues_name(run[j]):
                     i = self._generic(run, i, floor, lang, names_only, titled)  # "New York Times", "Kyiv Independent"
-                    titled = False
+                    matched = True
                     break
                 if kind:
                     self.found.append((run[i][0], run[j - 1][1], kind))
-                    i = j
+                    i, matched = j, True
                     break
+            if matched:
+                titled = False
+            elif word in words["titles"] or word in words["not_names"] or self._common_word(word, lang):
+                titled = titled or word in words["titles"]  # "President Putin", "Kanzler Scholz"
+                i += 1
             else:
-                j = self._generic(run, i, floor, lang, names_only, titled)
-                i = max(j, i + 1)
-            titled = False
+                i = max(self._generic(run, i, floor, lang, names_only, titled), i + 1)
+                titled = False
 
     def _continues_name(self, token: tuple[int, int]) -> bool:
         """A place followed by another name word is part of a longer name, not the place."""
@@ -321,8 +321,6 @@ class _Finder:
     def _common_word(self, word: str, lang: str) -> bool:
         """A stop word or a word of the context lexicons ("Zugleich", "Газета"), capitalised
         because it opens a sentence: never a name."""
-        if word.isupper() and len(word) > 1:
-            return False  # "US" is not "us"
         lowered = re.split(r"['’]", word.lower())[0]  # "I'd", "Let's": the word before the contraction
         return lowered in _stop_words(lang) or lowered in self.words["lower_common"] or lowered in _cue_words(lang)
 
@@ -449,6 +447,13 @@ def _other_occurrences(text: str, found: list[tuple[int, int, str]]) -> set[tupl
     return {(m.start(), m.end(), surfaces[m.group(0)]) for m in pattern.finditer(text)}
 
 
+def _media_apposition(after: str, words: dict[str, set[str]]) -> bool:
+    """Is a name followed by a media word ("X newspaper", "X, a broadcaster"), not by any
+    later one ("X told reporters")?"""
+    m = re.match(r"(?:\s+|,\s+(?:a|an|the|ein|eine|der|die|das)\s+(?:\w+\s+)?)([\w\-]+)", after)
+    return bool(m) and m.group(1).lower() in words["media_words"]
+
+
 def _context_kinds(text: str, mentions: list[NameMention], paragraph_starts: list[int] | None = None) -> list[NameMention]:
     """A name is a person when some mention of it follows a title ("Foreign Minister X"), an
     outlet when some mention sits next to a media word ("the newspaper X", "X, a broadcaster");
@@ -462,12 +467,11 @@ def _context_kinds(text: str, mentions: list[NameMention], paragraph_starts: lis
         left = mentions[index - 1].end if index else 0
         right = mentions[index + 1].start if index + 1 < len(mentions) else len(text)
         before = re.findall(r"[\w\-]+", text[max(left, m.start - 40) : m.start])[-3:]
-        after = re.findall(r"[\w\-]+", text[m.end : min(right, m.end + 30)])[:2]
         if before and (before[-1] in words["titles"] or before[-1].capitalize() in words["titles"]):
             kinds[m.entity] = "person"
         elif len(before) >= 2 and before[-1].lower() in words["author_prepositions"] and before[-2].lower() in words["media_words"]:
             kinds[m.entity] = "person"  # "an article by X": X wrote it
-        elif any(w.lower() in words["media_words"] for w in before + after):
+        elif any(w.lower() in words["media_words"] for w in before) or _media_apposition(text[m.end : min(right, m.end + 30)], words):
             kinds[m.entity] = "outlet"
     typed = [NameMention(m.start, m.end, kinds.get(m.entity, m.kind), m.entity) if m.kind == "name" else m for m in mentions]
     # Number entities within their final kind by the paragraph of their first mention and their

@@ -44,6 +44,7 @@ from narratrace.analyze.claims._common import (
 from narratrace.analyze.registry import Stage, register_stage
 from narratrace.analyze.sources import classify_kind
 from narratrace.model import Analysis, Attribution, SourceKind, Span
+from narratrace.text.quotes import quote_spans
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -281,12 +282,18 @@ def attribute_doc(doc: Doc, model: dict[str, Any] | None = None) -> list[Attribu
     keep_final = model.get("content_keep_final_punct", False)
     out: list[Attribution] = []
     used_heads: set[int] = set()
+    quotes = quote_spans(doc.text, 0, len(doc.text))
     for tok in doc:
         if tok.pos_ not in CANDIDATE_POS or tok.i in used_heads:
             continue
         # Verbs of reaction from the hand-written lexicon ("retracted", "corrected", "denied",
-        # "confirmed") are cues even where PolNeAR, which has few retractions, gives them a low score.
-        reaction = tok.pos_ == "VERB" and cue_lexicon("en").get(tok.lemma_.lower(), {}).get("stance") in REACTION_STANCES
+        # "confirmed") are cues even where PolNeAR, which has few retractions, gives them a low
+        # score: outside quotations, and a retraction only of something said ("withdrew the
+        # report", not "will not withdraw a single soldier").
+        stance = cue_lexicon("en").get(tok.lemma_.lower(), {}).get("stance")
+        reaction = (tok.pos_ == "VERB" and stance in REACTION_STANCES
+                    and not any(s <= tok.idx < e for s, e in quotes)
+                    and (stance != "retracts" or _retracts_something_said(tok)))
         if tok.lemma_.lower() not in model["lemma_seen"] and not reaction:
             continue
         prob = cue_probability(tok, model)
@@ -341,10 +348,10 @@ def attribute_doc(doc: Doc, model: dict[str, Any] | None = None) -> list[Attribu
             if span:
                 content = Span(span[0], span[1], "content")
         source = None
-        if source_tok is not None:
+        if source_tok is not None and not _never_a_source(source_tok):
             span = source_char_span(source_tok, model)
-            if span:
-                source = Span(span[0], span[1], "source")
+            if span and not (content is not None and content.start <= span[0] < content.end):
+                source = Span(span[0], span[1], "source")  # a name inside the content is talked about
         cue_span = Span(doc[clo].idx, doc[chi - 1].idx + len(doc[chi - 1]), "cue")
         direct = content is not None and doc.text[content.start] in OPEN_QUOTES
         att = Attribution(cue=cue_span, content=content, source=source, direct=direct,
@@ -359,6 +366,36 @@ def attribute_doc(doc: Doc, model: dict[str, Any] | None = None) -> list[Attribu
                    and not any(b.cue.start <= a.cue.start < b.cue.end for b in out))
         out.sort(key=lambda a: a.cue.start)
     return out
+
+
+# What a publisher or speaker can retract: the object of "withdrew" that makes it a retraction.
+SPEECH_NOUNS = frozenset(
+    "statement report claim claims article story remark remarks allegation allegations comment comments "
+    "accusation assertion piece post tweet video photo picture interview quote word words apology "
+    "correction headline version account testimony".split()
+)
+
+
+def _retracts_something_said(tok: Token) -> bool:
+    """A retraction verb with an object retracts only what was said or published."""
+    objects = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
+    return not objects or any(o.lemma_.lower() in SPEECH_NOUNS for o in objects)
+
+
+# Entity labels and shapes that never say anything: dates, amounts, tickers ("XAU=").
+NOT_SOURCE_LABELS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY"})
+_TICKER = re.compile(r"^[A-Z0-9.]{1,8}[=^]$|^[\d\W]+$")
+
+
+def _never_a_source(tok: Token) -> bool:
+    """Dates, amounts and tickers are not sources, whatever the parse says.
+
+    >>> from narratrace.text.nlp import english
+    >>> doc = english()("November 2019 showed that prices fell.")
+    >>> _never_a_source(doc[1])
+    True
+    """
+    return tok.ent_type_ in NOT_SOURCE_LABELS or bool(_TICKER.match(tok.text))
 
 
 def headline_attributions(doc: Doc) -> list[Attribution]:
@@ -706,6 +743,9 @@ def resolve_antecedents(analysis: Analysis, atts: list[Attribution]) -> None:
         if not words:
             continue
         first, last = words[0].lower(), words[-1].lower().strip(".,")
+        if len(words) == 1 and first in FIRST_PERSON_PLURAL:
+            _resolve_first_person(analysis, att)
+            continue
         want = None
         if len(words) == 1 and first in PRONOUN_KINDS:
             want = PRONOUN_KINDS[first]
@@ -732,6 +772,29 @@ def resolve_antecedents(analysis: Analysis, atts: list[Attribution]) -> None:
         if best is not None:
             att.source_name, att.source_kind = best[1], best[2]
             att.anonymous = False
+
+
+FIRST_PERSON_PLURAL = frozenset({"we", "us", "wir", "мы"})
+
+
+def _resolve_first_person(analysis: Analysis, att: Attribution) -> None:
+    """"We" outside a quotation is the article's author (its outlet when known): a
+    fact-checker's "We have found no evidence" is the fact-checker's, never the nearest
+    politician's. Inside a quotation it is the quotation's speaker, when known."""
+    text = analysis.text
+    if att.source is None:
+        return
+    for quote in analysis.quotes:
+        if quote.start <= att.source.start < quote.end:
+            att.source_name, att.source_kind = quote.speaker, None
+            return
+    if any(s <= att.source.start < e for s, e in quote_spans(text, 0, len(text))):
+        att.source_name, att.source_kind = None, None
+        return
+    outlet = analysis.article.outlet
+    att.source_name = outlet or "the author"
+    att.source_kind = SourceKind.OUTLET.value if outlet else SourceKind.OTHER.value
+    att.anonymous = False
 
 
 # Antecedents are searched this many characters back: about three sentences of news prose,
