@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
-import numpy as np
 import pytest
 
 from narratrace.analyze.techniques.predict import (
@@ -20,7 +19,6 @@ from narratrace.analyze.techniques.stage import (
     plain_reporting_filter,
     verification_frames,
 )
-from narratrace.analyze.techniques.taxonomy import TECHNIQUES
 from narratrace.model import (
     Analysis,
     Article,
@@ -68,10 +66,6 @@ def _analysis() -> Analysis:
     return a
 
 
-def _no_labels() -> tuple[np.ndarray, list[list[str]]]:
-    return np.zeros((5, len(TECHNIQUES)), np.float32), [[], [], [], [], ["Loaded_Language"]]
-
-
 @pytest.mark.parametrize(
     "sentence",
     [
@@ -96,28 +90,25 @@ def test_plain_statements_are_not_verification_frames(sentence):
 
 def test_filter_drops_plain_reporting_and_keeps_rhetoric():
     a = _analysis()
-    proba, labels = _no_labels()
     spans = [
         _at("not possible to independently verify", "Doubt"),
         _at("the group's claim", "Doubt"),  # Doubt elsewhere in a verification sentence
         _at("Americans", "Flag_Waving", paragraph=1),
         _at("officials said", "Appeal_to_Authority", paragraph=1),
-        _at("highly contagious", "Loaded_Language", paragraph=2),
-        _at("body aches and vomiting", "Loaded_Language", paragraph=2),
-        _at("corrupt elites lie", "Loaded_Language", paragraph=4),  # the paragraph reads as loaded
+        _at("corrupt elites lie", "Loaded_Language", paragraph=4),
         _at("corrupt traitors", "Name_Calling-Labeling", paragraph=3),
     ]
-    kept, filtered = plain_reporting_filter(a, spans, proba, labels, STUB, "en")
+    kept, filtered = plain_reporting_filter(a, spans, STUB, "en")
     assert [TEXT[t.start : t.end] for t in kept] == ["corrupt elites lie", "corrupt traitors"]
-    assert filtered == {"verification": 2, "name_only": 1, "attribution_frame": 1, "descriptive": 2}
+    assert filtered == {"verification": 2, "name_only": 1, "attribution_frame": 1}
 
 
-def test_confident_loaded_language_needs_no_paragraph_label():
-    proba, labels = _no_labels()
-    strong = _at("highly contagious", "Loaded_Language", confidence=LOADED_MIN_CONFIDENCE + 0.1, paragraph=2)
-    assert not loaded_without_evidence(strong, proba, labels)
-    weak = _at("highly contagious", "Loaded_Language", confidence=LOADED_MIN_CONFIDENCE - 0.1, paragraph=2)
-    assert loaded_without_evidence(weak, proba, labels)
+def test_loaded_language_needs_a_minimum_confidence():
+    weak = _at("highly contagious", "Loaded_Language", confidence=LOADED_MIN_CONFIDENCE - 0.05, paragraph=2)
+    strong = _at("corrupt elites lie", "Loaded_Language", confidence=LOADED_MIN_CONFIDENCE + 0.05, paragraph=4)
+    other = _at("corrupt traitors", "Name_Calling-Labeling", confidence=LOADED_MIN_CONFIDENCE - 0.05, paragraph=3)
+    assert loaded_without_evidence(weak)
+    assert not loaded_without_evidence(strong) and not loaded_without_evidence(other)
 
 
 def test_name_only_by_shape_outside_entities_and_title_case():

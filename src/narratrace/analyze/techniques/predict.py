@@ -42,9 +42,12 @@ _MODEL: PersuasionModel | None = None
 EMBEDDINGS_ENV = "NARRATRACE_TECHNIQUES_EMBEDDINGS"
 # Spans shorter than this many characters are dropped (single letters, stray digits).
 MIN_SPAN_CHARS = 2
-# Loaded language in a paragraph the paragraph classifier does not label Loaded language
-# needs at least this span confidence (see loaded_without_evidence for how it was chosen).
-LOADED_MIN_CONFIDENCE = 0.5
+# A Loaded-language span needs at least this confidence. On PTC dev the tagger's Loaded spans
+# below it are right 23-26% of the time (34% over all), and dropping them moves the span F1 of
+# the shown spans by -0.0015 (P .296 -> .302, R .618 -> .585) while a third of Loaded flags on
+# plain reporting go; the paragraph classifier's Loaded score does not separate them at all
+# (precision .31-.36 in every band), so it is not used.
+LOADED_MIN_CONFIDENCE = 0.4
 # A sentence with at least this share of capitalised words is in title case (a headline),
 # where capitals do not mark names; prose dense with names stays near half.
 TITLE_CASE_SHARE = 0.75
@@ -241,19 +244,17 @@ def _starts_sentence(text: str, pos: int, sentence: tuple[int, int] | None) -> b
     return not before or before[-1] in _OPENERS or before[-1] in ".!?\n"
 
 
-def loaded_without_evidence(span: TechniqueSpan, paragraph_probas: np.ndarray, paragraph_labels: list[list[str]]) -> bool:
-    """``True`` for Loaded language that only the span tagger supports.
+def loaded_without_evidence(span: TechniqueSpan) -> bool:
+    """``True`` for a Loaded-language span of the tagger below :data:`LOADED_MIN_CONFIDENCE`.
 
-    Descriptive wording ("highly contagious", "body aches, vomiting") draws the tagger in
-    reports on medicine, weather or war; loaded wording also moves the paragraph
-    classifier. A Loaded-language span is kept when its paragraph is labelled Loaded
-    language, or when its own confidence reaches :data:`LOADED_MIN_CONFIDENCE`.
+    Descriptive wording ("highly contagious", "body aches, vomiting", "shooting death")
+    draws the tagger in reports on medicine, crime or war, at low confidence; emotionally
+    charged wording reaches higher.
+
+    >>> loaded_without_evidence(TechniqueSpan(0, 9, "Loaded_Language", 0.31, ""))
+    True
     """
-    if span.technique != "Loaded_Language" or span.paragraph is None:
-        return False
-    if span.paragraph < len(paragraph_labels) and "Loaded_Language" in paragraph_labels[span.paragraph]:
-        return False
-    return span.confidence < LOADED_MIN_CONFIDENCE
+    return span.technique == "Loaded_Language" and span.confidence < LOADED_MIN_CONFIDENCE
 
 
 def _embeddings_on() -> bool:

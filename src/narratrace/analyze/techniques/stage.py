@@ -17,9 +17,9 @@ that triggered it and what the technique means.
 Plain reporting is not persuasion (issue 11). Paragraphs marked as page furniture
 (``Paragraph.furniture``) are not analysed, and :func:`plain_reporting_filter` drops
 spans that are the reporter's verification language ("could not be independently
-verified"), only the frame of an attribution ("officials said"), only a name or
-nationality word ("Americans"), or Loaded language without evidence beyond the span
-tagger (:func:`~narratrace.analyze.techniques.predict.loaded_without_evidence`). A span
+verified"), only the frame of an attribution ("officials said"), or only a name or
+nationality word ("Americans"); Loaded language needs a minimum confidence
+(:func:`~narratrace.analyze.techniques.predict.loaded_without_evidence`). A span
 inside a direct quotation is credited to its speaker (``TechniqueSpan.quoted_by``) and
 kept out of the author's counts in the summary.
 
@@ -123,6 +123,7 @@ class TechniquesStage(Stage):
         from narratrace.analyze.techniques.predict import (
             get_model,
             keep_spans,
+            loaded_without_evidence,
             paragraph_proba,
             span_candidates,
         )
@@ -153,6 +154,7 @@ class TechniquesStage(Stage):
         sentences = _sentences(analysis, units)
         spans: list[TechniqueSpan] = []
         cands, sp_proba = keep_spans(model, span_candidates(model, text, act_units, sentences, lang, proba[active]))
+        weak = 0
         if cands:
             starts = [u[0] for u in units]
             import bisect
@@ -163,10 +165,16 @@ class TechniquesStage(Stage):
                     continue
                 tech = TECHNIQUES[j]
                 pidx = max(bisect.bisect_right(starts, s) - 1, 0)
-                reason = span_reason(tech, model.span_triggers(text[s:e], j), text[s:e])
-                spans.append(TechniqueSpan(s, e, tech, round(float(conf * row[j]) ** 0.5, 3), reason, FAMILY[tech], pidx))
+                span = TechniqueSpan(s, e, tech, round(float(conf * row[j]) ** 0.5, 3), "", FAMILY[tech], pidx)
+                if loaded_without_evidence(span):
+                    weak += 1
+                    continue
+                span.reason = span_reason(tech, model.span_triggers(text[s:e], j), text[s:e])
+                spans.append(span)
         spans += self._sentence_spans(model, text, units, langs, para_tech, proba, spans, sentences)
-        spans, filtered = plain_reporting_filter(analysis, spans, proba, para_tech, model, lang)
+        spans, filtered = plain_reporting_filter(analysis, spans, model, lang)
+        if weak:
+            filtered["weak_loaded"] = weak
         credit_quotes(analysis, spans)
         spans.sort(key=lambda t: (t.start, t.end, t.technique))
         analysis.techniques = spans
@@ -244,7 +252,7 @@ def _name_spans(analysis: Analysis) -> list[tuple[int, int]]:
 
 
 def plain_reporting_filter(
-    analysis: Analysis, spans: list[TechniqueSpan], proba: np.ndarray, para_tech: list[list[str]], model, lang: str
+    analysis: Analysis, spans: list[TechniqueSpan], model, lang: str
 ) -> tuple[list[TechniqueSpan], dict[str, int]]:
     """Drop spans that plain reporting produces without any persuasion; count them by rule.
 
@@ -255,11 +263,12 @@ def plain_reporting_filter(
     - ``attribution_frame``: a span lying within the source and cue of an attribution
       ("the ministry said", "according to officials");
     - ``name_only``: a span whose words are names or nationality words (entities, or the
-      shape rule of :func:`~narratrace.analyze.techniques.predict.is_name_only`) and common words;
-    - ``descriptive``: Loaded language without evidence beyond the span tagger
-      (:func:`~narratrace.analyze.techniques.predict.loaded_without_evidence`).
+      shape rule of :func:`~narratrace.analyze.techniques.predict.is_name_only`) and common words.
+
+    (The stage also drops weak Loaded-language spans of the tagger before this filter,
+    counted as ``weak_loaded``.)
     """
-    from narratrace.analyze.techniques.predict import is_name_only, loaded_without_evidence
+    from narratrace.analyze.techniques.predict import is_name_only
 
     text = analysis.text
     frames = verification_frames(text)
@@ -281,8 +290,6 @@ def plain_reporting_filter(
             rule = "attribution_frame"
         elif is_name_only(model, text, t.start, t.end, names, sentences, lang):
             rule = "name_only"
-        elif t.technique == "Loaded_Language" and loaded_without_evidence(t, proba, para_tech):
-            rule = "descriptive"
         else:
             kept.append(t)
             continue
