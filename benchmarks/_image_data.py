@@ -188,35 +188,61 @@ def _city_layer(rng: np.random.Generator, w: int, h: int) -> tuple[Image.Image, 
     for k in range(int(rng.integers(6, 14))):  # road markings
         x = int(k * w / 10 + rng.uniform(0, 40))
         d.rectangle((x, ground + (h - ground) // 2, x + 40, ground + (h - ground) // 2 + 6), fill=(230, 230, 220))
-    x = int(rng.uniform(-40, 0))
     font = _font(max(12, h // 30))
+    x = int(rng.uniform(-40, 0))
     while x < w:
         bw = int(rng.uniform(0.12, 0.3) * w)
-        top = int(rng.uniform(0.05, 0.9) * horizon)
-        wall = tuple(int(c) for c in rng.uniform(60, 230, 3))
-        d.rectangle((x, top, x + bw, ground), fill=wall, outline=tuple(max(0, c - 40) for c in wall), width=2)
-        cols, rows = int(rng.integers(2, 7)), int(rng.integers(3, 9))
-        win_w, win_h = bw / (cols * 1.7), (ground - top) / (rows * 1.9)
-        glass = rng.uniform(20, 120, 3)
-        for r in range(rows - 1):
-            for c in range(cols):
-                wx = x + (c + 0.35) * bw / cols
-                wy = top + (r + 0.35) * (ground - top) / rows
-                lit = rng.uniform() < 0.3
-                col = tuple(int(v) for v in (rng.uniform(200, 255, 3) if lit else glass + rng.normal(0, 15, 3)))
-                d.rectangle((wx, wy, wx + win_w, wy + win_h), fill=col, outline=(40, 40, 40))
-                if rng.uniform() < 0.5:  # window cross bars
-                    d.line((wx + win_w / 2, wy, wx + win_w / 2, wy + win_h), fill=(50, 50, 50), width=1)
-        door_x = x + rng.uniform(0.2, 0.7) * bw
-        d.rectangle((door_x, ground - (ground - top) / rows * 1.2, door_x + bw / 6, ground), fill=tuple(int(c) for c in rng.uniform(20, 110, 3)))
-        if rng.uniform() < 0.7:  # shop sign
-            sy = ground - (ground - top) / rows * 1.6
-            sign = tuple(int(c) for c in rng.uniform(0, 255, 3))
-            d.rectangle((x + 6, sy - 22, x + bw - 6, sy), fill=sign)
-            d.text((x + 10, sy - 20), " ".join(rng.choice(_WORDS, 2)).upper(), font=font, fill=tuple(255 - c for c in sign))
+        _building(d, rng, font, x, bw, int(rng.uniform(0.05, 0.9) * horizon), ground)
         x += bw + int(rng.uniform(0, 20))
     arr = np.asarray(im, dtype=np.float32) + _pink_noise(rng, h, w, 2.0)[..., None] * rng.uniform(4, 10)
     return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)), ground
+
+
+def _building(d: ImageDraw.ImageDraw, rng: np.random.Generator, font, x: int, bw: int, top: int, ground: float) -> None:
+    """A facade with a window grid, a door and maybe a shop sign."""
+    wall = tuple(int(c) for c in rng.uniform(60, 230, 3))
+    d.rectangle((x, top, x + bw, ground), fill=wall + (255,), outline=tuple(max(0, c - 40) for c in wall) + (255,), width=2)
+    cols, rows = int(rng.integers(2, 7)), int(rng.integers(3, 9))
+    win_w, win_h = bw / (cols * 1.7), (ground - top) / (rows * 1.9)
+    glass = rng.uniform(20, 120, 3)
+    for r in range(rows - 1):
+        for c in range(cols):
+            wx = x + (c + 0.35) * bw / cols
+            wy = top + (r + 0.35) * (ground - top) / rows
+            lit = rng.uniform() < 0.3
+            col = tuple(int(v) for v in (rng.uniform(200, 255, 3) if lit else glass + rng.normal(0, 15, 3)))
+            d.rectangle((wx, wy, wx + win_w, wy + win_h), fill=col + (255,), outline=(40, 40, 40, 255))
+            if rng.uniform() < 0.5:  # window cross bars
+                d.line((wx + win_w / 2, wy, wx + win_w / 2, wy + win_h), fill=(50, 50, 50, 255), width=1)
+    door_x = x + rng.uniform(0.2, 0.7) * bw
+    d.rectangle((door_x, ground - (ground - top) / rows * 1.2, door_x + bw / 6, ground),
+                fill=tuple(int(c) for c in rng.uniform(20, 110, 3)) + (255,))
+    if rng.uniform() < 0.7:  # shop sign
+        sy = ground - (ground - top) / rows * 1.6
+        sign = tuple(int(c) for c in rng.uniform(0, 255, 3))
+        d.rectangle((x + 6, sy - 22, x + bw - 6, sy), fill=sign + (255,))
+        d.text((x + 10, sy - 20), " ".join(rng.choice(_WORDS, 2)).upper(), font=font, fill=tuple(255 - c for c in sign) + (255,))
+
+
+def _front_row(rng: np.random.Generator, w: int, h: int, ground: float) -> Image.Image:
+    """Lower buildings nearer the camera, with gaps (RGBA): they move against the back row between viewpoints."""
+    layer = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    d = ImageDraw.Draw(layer)
+    font = _font(max(12, h // 30))
+    x = int(rng.uniform(0, 0.2) * w)
+    while x < w:
+        bw = int(rng.uniform(0.1, 0.22) * w)
+        _building(d, rng, font, x, bw, int(ground - rng.uniform(0.25, 0.5) * h), ground + 0.04 * h)
+        x += bw + int(rng.uniform(0.08, 0.3) * w)
+    arr = np.asarray(layer, dtype=np.float32)
+    arr[..., :3] += _pink_noise(rng, h, w, 2.0)[..., None] * rng.uniform(4, 10)
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGBA")
+
+
+def _compose(back: Image.Image, front: Image.Image, shift: int) -> Image.Image:
+    world = back.copy()
+    world.paste(front, (shift, 0), front)
+    return world
 
 
 def _transients(im: Image.Image, rng: np.random.Generator, ground: float) -> Image.Image:
@@ -259,21 +285,40 @@ def _camera(world: Image.Image, rng: np.random.Generator, out: tuple[int, int], 
 
 
 def _relight(im: Image.Image, rng: np.random.Generator) -> Image.Image:
+    """Another moment: global light and colour, plus slow shadows and light patches of its own."""
     arr = np.asarray(im, dtype=np.float32) / 255
-    arr = arr ** rng.uniform(0.75, 1.3) * rng.uniform(0.85, 1.1, 3)
+    shade = 1 + 0.12 * _pink_noise(rng, arr.shape[0], arr.shape[1], 3.0)[..., None]
+    arr = np.clip(arr * shade, 0, 1) ** rng.uniform(0.75, 1.3) * rng.uniform(0.85, 1.1, 3)
     return Image.fromarray(np.clip(arr * 255 + rng.normal(0, 2.5, arr.shape), 0, 255).astype(np.uint8))
 
 
-def street_scenes(n: int, seed: int) -> list[tuple[str, Image.Image, Image.Image]]:
-    """``n`` street photos, each with a look-alike: the same street from another angle, with other passers-by."""
+def _photo(scene: tuple, rng: np.random.Generator, parallax: float, tilt: float) -> Image.Image:
+    street, front, ground, size = scene
+    world = _compose(street, front, int(parallax * street.width))
+    return _camera(_transients(world, rng, ground), rng, size, tilt=tilt)
+
+
+def street_scenes(n: int, seed: int, *, extra_view: bool = False) -> list[tuple[str, Image.Image, Image.Image]]:
+    """``n`` street photos, each with a look-alike: the same street from another angle, with other passers-by.
+
+    With ``extra_view`` the look-alike is replaced by a third photo of the same street
+    (same seed, same worlds, another camera): a look-alike that was never stored.
+    """
     rng = np.random.default_rng(seed)
     out = []
     for i in range(n):
         W, H = 960, 640
         street, ground = _city_layer(rng, W, H)
+        front = _front_row(rng, W, H, ground)
         size = ((512, 384), (480, 320), (384, 512))[int(rng.integers(3))]
-        a = _camera(_transients(street, rng, ground), rng, size, tilt=0.04)
-        b = _relight(_camera(_transients(street, rng, ground), rng, size, tilt=0.12), rng)
+
+        scene = (street, front, ground, size)
+        a = _photo(scene, rng, 0.0, 0.04)
+        # another photo: the photographer moved (the front row shifts against the back row by
+        # 4-12 % of the street), turned (perspective), and the light and passers-by changed
+        b = _relight(_photo(scene, rng, rng.choice([-1, 1]) * rng.uniform(0.04, 0.12), 0.12), rng)
+        if extra_view:
+            b = _relight(_photo(scene, rng, rng.choice([-1, 1]) * rng.uniform(0.04, 0.12), 0.12), rng)
         out.append((f"street:{seed}:{i}", a, b))
     return out
 

@@ -42,9 +42,21 @@ import pdqhash
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _image_data import jpeg, natural_photos, procedural_photos, transformations  # noqa: E402
+from _image_data import (  # noqa: E402
+    jpeg,
+    natural_photos,
+    procedural_photos,
+    reuse_families,
+    street_scenes,
+    transformations,
+)
 
-from narratrace.images.hashing import VIEW_SCALES, fingerprint_bytes, hex_to_words  # noqa: E402
+from narratrace.images.hashing import (  # noqa: E402
+    VIEW_SCALES,
+    fingerprint_bytes,
+    fingerprint_image,
+    hex_to_words,
+)
 from narratrace.images.index import (  # noqa: E402
     PDQ_CANDIDATE_RADIUS,
     PHASH_CANDIDATE_RADIUS,
@@ -56,6 +68,12 @@ from narratrace.images.index import (  # noqa: E402
     candidate_rule,
     combined_distances,
     linear_search,
+)
+from narratrace.images.local_features import (  # noqa: E402
+    LSH_TABLES,
+    FeatureIndex,
+    query_features,
+    verify_best,
 )
 from narratrace.images.safety import open_image  # noqa: E402
 
@@ -328,6 +346,174 @@ def latency(args, pos_pairs: list[tuple[int, int]], threshold: int) -> dict:
     }
 
 
+def _motorcycle_right():
+    """scikit-image's stereo twin of motorcycle_left: a real "same place, other photo"."""
+    try:
+        import skimage
+        from PIL import Image
+    except ImportError:
+        return None
+    path = Path(skimage.__file__).parent / "data" / "motorcycle_right.png"
+    if not path.exists():
+        return None
+    im = Image.open(path).convert("RGB")
+    im.thumbnail((512, 512))
+    return im
+
+
+def _decode(im, quality: int):
+    return open_image(jpeg(im, quality))[0]
+
+
+def reuse_suite(args) -> dict:
+    """Issue-14 families against an index holding look-alikes and random distractors.
+
+    Every query is matched against the whole index (hash candidates + descriptor LSH
+    candidates, verified); a hit on its own original counts for recall, a hit on any other
+    stored picture is a false match. Look-alike queries (another photo of a stored
+    street) and unrelated pictures are queries that must match nothing.
+    """
+    import cv2
+
+    cv2.setNumThreads(1)
+    rng = np.random.default_rng(args.seed + 21)
+    streets = street_scenes(args.streets, seed=args.seed + 3)
+    originals = natural_photos()[: args.natural] + [(n, a) for n, a, _ in streets] + procedural_photos(args.leaves, seed=args.seed + 4)
+    stored: list[tuple[str, object]] = list(originals)
+    stored += [(n + "/lookalike", b) for n, _, b in streets]
+    twin = _motorcycle_right()
+    if twin is not None:
+        stored.append(("photo:motorcycle_right.png/lookalike", twin))
+    stored += procedural_photos(args.random_stored, seed=args.seed + 5)
+    # the same streets seen again from another angle (never stored): regenerated from the same world seed
+    held_out = [(f"{n}/other-angle", c) for (n, _, _), (_, _, c) in zip(streets, _other_angles(args), strict=True)]
+    unrelated = [(f"unrelated:{i}", im) for i, (_, im) in enumerate(procedural_photos(args.random_queries, seed=args.seed + 6))]
+
+    index = ImageIndex()
+    t = time.process_time()
+    fps = []
+    for key, im in stored:
+        fp = fingerprint_image(_decode(im, 90))
+        fps.append(fp)
+        index.add(key, fp)
+    index._build()
+    index_s = time.process_time() - t
+    keys = [k for k, _ in stored]
+    original_keys = {k for k, _ in originals}
+
+    families = reuse_families()
+    hits = {f: 0 for f in families}
+    n_q = {f: 0 for f in families}
+    natural_hits = {f: [0, 0] for f in families}
+    false: list[dict] = []
+    by_method = {"features": 0, "hashes": 0}
+    q_times, scan_times = [], []
+    for fam, fn in families.items():
+        for i, (key, im) in enumerate(originals):
+            query = _decode(fn(im, rng), 50 if fam == "reencode_q50" else 85)
+            t = time.perf_counter()
+            fp = fingerprint_image(query)
+            qf = query_features(query)
+            found = index.match(fp, query_features=qf)
+            q_times.append(time.perf_counter() - t)
+            if len(scan_times) < args.scan_queries and i % 7 == 0:  # linear scan: verify every stored picture
+                t = time.perf_counter()
+                for f in index._features.values():
+                    verify_best(qf, f)
+                scan_times.append(time.perf_counter() - t + q_times[-1])
+            n_q[fam] += 1
+            ok = any(m.key == key for m in found)
+            hits[fam] += ok
+            if key.startswith("photo:"):
+                natural_hits[fam][0] += ok
+                natural_hits[fam][1] += 1
+            for m in found:
+                if m.key == key:
+                    by_method[m.method] += 1
+                else:
+                    false.append({"query": f"{fam}:{key}", "matched": m.key, **m.to_dict()})
+    neg_queries = 0
+    for fam_name, items in (("other_angle", held_out), ("unrelated", unrelated)):
+        for key, im in items:
+            query = _decode(families["reencode_q50"](im, rng), 85)
+            found = index.match(fingerprint_image(query), query_features=query_features(query))
+            neg_queries += 1
+            false += [{"query": f"{fam_name}:{key}", "matched": m.key, **m.to_dict()} for m in found]
+    total_q = sum(n_q.values()) + neg_queries
+    med = statistics.median
+    return {
+        "originals": len(originals), "natural": sum(k.startswith("photo:") for k in original_keys),
+        "stored": len(stored), "lookalikes_stored": sum(k.endswith("/lookalike") for k in keys),
+        "queries": total_q, "negative_queries": neg_queries,
+        "recall": {f: hits[f] / max(n_q[f], 1) for f in families},
+        "recall_natural": {f: natural_hits[f][0] / max(natural_hits[f][1], 1) for f in families},
+        "false_matches": false, "false_per_10k": 1e4 * len(false) / max(total_q, 1),
+        "true_matches_by_method": by_method,
+        "indexing_images_per_s_cpu": len(stored) / index_s,
+        "query_p50_ms": 1000 * med(q_times),
+        "linear_scan_p50_ms": 1000 * med(scan_times) if scan_times else None,
+    }
+
+
+def _other_angles(args) -> list:
+    """A third photo of each benchmark street (same world seed, new camera): never stored."""
+    return street_scenes(args.streets, seed=args.seed + 3, extra_view=True)
+
+
+def feature_index_scaling(args) -> dict:
+    """Descriptor-LSH candidate search over synthetic pictures against a linear descriptor scan."""
+    rng = np.random.default_rng(args.seed + 31)
+    n, per = args.feature_index_size, 400
+    desc = rng.integers(0, 256, size=(n * per, 32), dtype=np.uint8)
+    owners = np.repeat(np.arange(n), per)
+    from narratrace.images.local_features import lsh_keys
+
+    t = time.process_time()
+    keys = np.concatenate([lsh_keys(desc[i : i + 200_000]) for i in range(0, desc.shape[0], 200_000)])
+    idx = FeatureIndex()
+    idx.add_keys(owners, keys)
+    idx._build()
+    build_s = time.process_time() - t
+    ft, lt, found = [], [], 0
+    for k in range(args.feature_queries):
+        target = int(rng.integers(n))
+        q = desc[target * per : (target + 1) * per][: per // 2].copy()  # half the picture (a crop)
+        flips = rng.integers(0, 256, size=(q.shape[0], 6))  # ~6 bits changed per descriptor
+        for j in range(6):
+            q[np.arange(q.shape[0]), flips[:, j] // 8] ^= (1 << (flips[:, j] % 8)).astype(np.uint8)
+        t = time.perf_counter()
+        cands = idx.candidates([q])
+        ft.append(time.perf_counter() - t)
+        found += bool(cands) and cands[0][0] == target
+        if k < 5:  # the baseline: Hamming distance from every query descriptor to every stored one
+            t = time.perf_counter()
+            best = np.full(n, 0)
+            for row in q[:50]:
+                d = np.bitwise_count(desc ^ row).sum(axis=1)
+                np.add.at(best, owners[d <= 40], 1)
+            lt.append((time.perf_counter() - t) * q.shape[0] / 50)
+    med = statistics.median
+    return {"pictures": n, "descriptors": n * per, "tables": LSH_TABLES, "build_s_cpu": build_s,
+            "lsh_ms": 1000 * med(ft), "linear_ms": 1000 * med(lt), "ratio_lsh_to_linear": med(ft) / med(lt),
+            "top1": found / args.feature_queries}
+
+
+def _print_reuse(res: dict) -> None:
+    print(f"reuse suite: {res['originals']} originals ({res['natural']} natural photos), {res['stored']} stored pictures "
+          f"({res['lookalikes_stored']} look-alikes), {res['queries']} queries ({res['negative_queries']} must match nothing)")
+    print(f"{'family':<16}{'recall':>8}{'natural':>9}")
+    for f, r in res["recall"].items():
+        print(f"{f:<16}{r:>8.3f}{res['recall_natural'][f]:>9.3f}")
+    print(f"{'min':<16}{min(res['recall'].values()):>8.3f}{min(res['recall_natural'].values()):>9.3f}")
+    print(f"false matches: {len(res['false_matches'])} in {res['queries']} queries = {res['false_per_10k']:.1f} per 10,000 "
+          f"(true matches by method: {res['true_matches_by_method']})")
+    for fm in res["false_matches"][:10]:
+        print(f"  {fm['query']} -> {fm['matched']} ({fm['method']}, {fm.get('verification') or fm.get('distance')})")
+    scan = res["linear_scan_p50_ms"]
+    print(f"indexing {res['indexing_images_per_s_cpu']:.1f} images/s (one core: decode + hashes + ORB); query p50 "
+          f"{res['query_p50_ms']:.0f} ms" + (f" vs verifying every stored picture {scan:.0f} ms (ratio {res['query_p50_ms'] / scan:.2f})" if scan else ""))
+
+
 def main(argv: list[str] | None = None) -> dict:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--procedural", type=int, default=400, help="procedural pictures added to the natural photos")
@@ -338,9 +524,30 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--fmr", type=float, default=1e-4, help="false-match rate the thresholds are set at")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", default=None, help="write the full results to this path")
+    p.add_argument("--natural", type=int, default=None, help="at most this many natural photos (default: all)")
+    p.add_argument("--streets", type=int, default=40, help="street scenes (each stored with a look-alike)")
+    p.add_argument("--leaves", type=int, default=20, help="dead-leaves originals in the reuse suite")
+    p.add_argument("--random-stored", type=int, default=100, help="unrelated pictures stored as distractors")
+    p.add_argument("--random-queries", type=int, default=40, help="unrelated pictures queried (must match nothing)")
+    p.add_argument("--scan-queries", type=int, default=40, help="queries also timed against verifying every picture")
+    p.add_argument("--feature-index-size", type=int, default=20_000, help="synthetic pictures in the descriptor-LSH scaling")
+    p.add_argument("--feature-queries", type=int, default=50)
+    p.add_argument("--hash-suite", action="store_true", help="also run the global-hash suite and 1M-hash latency")
     args = p.parse_args(argv)
 
+    out: dict = {"reuse": reuse_suite(args)}
+    _print_reuse(out["reuse"])
+    if args.feature_index_size:
+        fs = out["feature_scaling"] = feature_index_scaling(args)
+        print(f"descriptor LSH over {fs['pictures']:,} synthetic pictures ({fs['descriptors']:,} descriptors, build "
+              f"{fs['build_s_cpu']:.1f}s): {fs['lsh_ms']:.1f} ms vs linear scan {fs['linear_ms']:.0f} ms "
+              f"(ratio {fs['ratio_lsh_to_linear']:.4f}), right picture first {fs['top1']:.2f}")
+    if not args.hash_suite:
+        if args.json:
+            Path(args.json).write_text(json.dumps(out, indent=2, default=str) + "\n")
+        return out
     res = robustness(args)
+    res.update(out)
     print(f"pictures: {res['n_originals']} originals ({res['n_natural']} natural photos), "
           f"{len(next(iter(res['methods'].values()))['recall'])} transformations, false-match rate <= {args.fmr:g}")
     header = f"{'transformation':<15}" + "".join(f"{m:>12}" for m in res["methods"])

@@ -59,7 +59,7 @@ def test_features_round_trip_through_bytes(stored) -> None:
     assert np.array_equal(back.descriptors, f.descriptors)
     assert np.allclose(back.xy, f.xy, atol=0.07)
     assert np.array_equal(back.octaves(), f.octaves())
-    assert len(f.to_bytes()) == 12 + 37 * len(f)
+    assert len(f.to_bytes()) == 12 + 37 * len(f) + 4 + f.thumb.size
 
 
 @pytest.mark.parametrize(

@@ -76,7 +76,7 @@ LSH_SEED = 14
 # repetitive patches that every picture has) are skipped, like stop words.
 MAX_BUCKET_FACTOR = 40
 # Candidates verified per query (best-voted first) and the votes a candidate needs.
-MAX_CANDIDATES = 24
+MAX_CANDIDATES = 10
 MIN_VOTES = 3
 # Descriptor matching: Lowe's ratio test and an absolute Hamming cap (of 256 bits).
 RATIO = 0.85
@@ -99,6 +99,15 @@ SCALE_RANGE = (0.12, 8.0)
 # Coverage is counted on a COVER_GRID x COVER_GRID grid over the overlap, among the cells
 # where the stored picture has keypoints.
 COVER_GRID = 4
+# Photometric check on a stored grey thumbnail of THUMB_SIDE px (a 4:3 picture: 12 KB):
+# blocks of PHOTO_BLOCK px with a standard deviation of at least PHOTO_MIN_STD agree when
+# their NCC is at least PHOTO_NCC; at least PHOTO_MIN_BLOCKS blocks must be compared.
+THUMB_SIDE = 128
+PHOTO_BLOCK = 12
+PHOTO_MIN_STD = 4.0
+PHOTO_NCC = 0.6
+PHOTO_MIN_BLOCKS = 4
+MIN_PHOTOMETRIC = 0.0
 # Region sides within this fraction of the projected frame snap to it (see _region).
 REGION_SNAP = 0.15
 
@@ -118,8 +127,9 @@ class LocalFeatures:
     descriptors: np.ndarray
     width: int
     height: int
-    pixel: float = 1.0
-    octave: np.ndarray | None = None  # pyramid level of each keypoint (its position is exact to ~1.2**octave px)  # frame px per px of the decoded working copy
+    pixel: float = 1.0  # frame px per px of the decoded working copy
+    octave: np.ndarray | None = None  # pyramid level of each keypoint (its position is exact to ~1.2**octave px)
+    thumb: np.ndarray | None = None  # grey picture, longest side THUMB_SIDE (stored) or the whole frame (query)
 
     def __len__(self) -> int:
         return int(self.descriptors.shape[0])
@@ -129,7 +139,9 @@ class LocalFeatures:
         pos = np.clip(np.rint(self.xy * 8), 0, 65535).astype("<u2")
         octave = self.octaves().astype(np.uint8)
         head = _HEADER.pack(_MAGIC, len(self), self.width, self.height, min(65535, round(self.pixel * 1000)))
-        return head + pos.tobytes() + octave.tobytes() + self.descriptors.tobytes()
+        thumb = self.thumb if self.thumb is not None else np.zeros((0, 0), np.uint8)
+        tail = struct.pack("<HH", *thumb.shape) + np.ascontiguousarray(thumb, dtype=np.uint8).tobytes()
+        return head + pos.tobytes() + octave.tobytes() + self.descriptors.tobytes() + tail
 
     def octaves(self) -> np.ndarray:
         """Pyramid level per keypoint (zeros when unknown)."""
@@ -145,7 +157,12 @@ class LocalFeatures:
         xy = np.frombuffer(blob, dtype="<u2", count=2 * n, offset=off).reshape(n, 2).astype(np.float32) / 8
         octave = np.frombuffer(blob, dtype=np.uint8, count=n, offset=off + 4 * n).copy()
         desc = np.frombuffer(blob, dtype=np.uint8, count=32 * n, offset=off + 5 * n).reshape(n, 32)
-        return cls(xy=xy, descriptors=desc.copy(), width=w, height=h, pixel=pixel / 1000, octave=octave)
+        thumb = None
+        if len(blob) >= off + 37 * n + 4:
+            th, tw = struct.unpack_from("<HH", blob, off + 37 * n)
+            if th and tw:
+                thumb = np.frombuffer(blob, dtype=np.uint8, count=th * tw, offset=off + 37 * n + 4).reshape(th, tw).copy()
+        return cls(xy=xy, descriptors=desc.copy(), width=w, height=h, pixel=pixel / 1000, octave=octave, thumb=thumb)
 
 
 @dataclass(slots=True)
@@ -159,6 +176,7 @@ class Verification:
     matches: int
     coverage: float
     residual: float  # median inlier residual, px of the coarser picture
+    photometric: float | None  # share of overlapping blocks that agree pixel-wise (None: no grey images)
     stored_region: tuple[float, float, float, float]
     query_region: tuple[float, float, float, float]
     stored_area: float  # share of the stored picture inside the query's frame
@@ -169,15 +187,18 @@ class Verification:
     confidence: float
 
     def accepted(self, *, min_inliers: int = MIN_INLIERS, min_coverage: float = MIN_COVERAGE,
-                 max_residual: float = MAX_RESIDUAL) -> bool:
-        """Whether the evidence is a reuse: enough tight inliers, spread over the overlap, well fitted."""
-        return self.inliers >= min_inliers and self.coverage >= min_coverage and self.residual <= max_residual
+                 max_residual: float = MAX_RESIDUAL, min_photometric: float = MIN_PHOTOMETRIC) -> bool:
+        """Whether the evidence is a reuse: enough tight inliers, spread over the overlap, well fitted,
+        and the pixels agree (when both grey images are known)."""
+        return (self.inliers >= min_inliers and self.coverage >= min_coverage and self.residual <= max_residual
+                and (self.photometric is None or self.photometric >= min_photometric))
 
     def to_dict(self) -> dict:
         """JSON-ready evidence (regions as ``[x0, y0, x1, y1]`` fractions)."""
         return {
             "inliers": self.inliers,
             "residual": round(self.residual, 3),
+            "photometric": None if self.photometric is None else round(self.photometric, 3),
             "matches": self.matches,
             "coverage": round(self.coverage, 3),
             "stored_region": [round(v, 3) for v in self.stored_region],
@@ -242,7 +263,9 @@ def extract_features(img: Image.Image, *, n: int = STORED_FEATURES) -> LocalFeat
     h, w = grey.shape
     xy, response, octave, desc = _orb(grey, 3 * n, 8)
     keep = _spread(xy, response, w, h, n)
-    return LocalFeatures(xy[keep], np.ascontiguousarray(desc[keep]), w, h, k, octave[keep])
+    t = THUMB_SIDE / max(w, h)
+    thumb = cv2.resize(grey, (max(1, round(w * t)), max(1, round(h * t))), interpolation=cv2.INTER_AREA)
+    return LocalFeatures(xy[keep], np.ascontiguousarray(desc[keep]), w, h, k, octave[keep], thumb)
 
 
 def query_features(img: Image.Image) -> tuple[LocalFeatures, LocalFeatures]:
@@ -252,7 +275,7 @@ def query_features(img: Image.Image) -> tuple[LocalFeatures, LocalFeatures]:
     out = []
     for g in (grey, np.ascontiguousarray(grey[:, ::-1])):
         xy, _, octave, desc = _orb(g, QUERY_FEATURES, 8)
-        out.append(LocalFeatures(xy, np.ascontiguousarray(desc), w, h, k, octave))
+        out.append(LocalFeatures(xy, np.ascontiguousarray(desc), w, h, k, octave, g))
     return out[0], out[1]
 
 
@@ -336,6 +359,44 @@ def _fit_affine(src: np.ndarray, dst: np.ndarray, px: float) -> tuple[np.ndarray
     return m, (mask.ravel().astype(bool) if mask is not None else np.zeros(len(src), bool))
 
 
+def photometric_agreement(q: LocalFeatures, s: LocalFeatures, m: np.ndarray) -> float | None:
+    """Share of the overlap's textured blocks where the warped query looks like the stored thumbnail.
+
+    The query's grey frame is warped by ``m`` (query frame -> stored frame) onto the stored
+    thumbnail; each PHOTO_BLOCK x PHOTO_BLOCK block that lies inside the overlap and has
+    texture counts as agreeing when the normalised cross-correlation of the two (lightly
+    blurred) blocks is at least PHOTO_NCC. Brightness, contrast and colour changes do not
+    move NCC; another photo of the place does (perspective, passers-by, light).
+    ``None`` when either picture lacks its grey image (old rows) or nothing overlaps.
+    """
+    if q.thumb is None or s.thumb is None or q.thumb.shape != (q.height, q.width):
+        return None
+    th, tw = s.thumb.shape
+    t = tw / s.width
+    a = (m * t).astype(np.float32)
+    shrink = t * math.sqrt(abs(float(np.linalg.det(m[:, :2]))))  # thumbnail px per query px
+    src = cv2.GaussianBlur(q.thumb, (0, 0), 0.6 / shrink) if shrink < 0.8 else q.thumb  # no aliasing
+    warped = cv2.warpAffine(src, a, (tw, th), flags=cv2.INTER_LINEAR)
+    valid = cv2.warpAffine(np.full(q.thumb.shape, 255, np.uint8), a, (tw, th), flags=cv2.INTER_NEAREST) > 0
+    x = cv2.GaussianBlur(warped.astype(np.float32), (3, 3), 0.8)
+    y = cv2.GaussianBlur(s.thumb.astype(np.float32), (3, 3), 0.8)
+    agree = total = 0
+    b = PHOTO_BLOCK
+    for r in range(0, th - b + 1, b):
+        for c in range(0, tw - b + 1, b):
+            if valid[r : r + b, c : c + b].mean() < 0.95:
+                continue
+            yb, xb = y[r : r + b, c : c + b], x[r : r + b, c : c + b]
+            if yb.std() < PHOTO_MIN_STD:
+                continue
+            total += 1
+            xs = xb - xb.mean()
+            ys = yb - yb.mean()
+            ncc = float((xs * ys).sum() / (math.sqrt(float((xs * xs).sum() * (ys * ys).sum())) + 1e-6))
+            agree += ncc >= PHOTO_NCC
+    return agree / total if total >= PHOTO_MIN_BLOCKS else None
+
+
 def fit(q: LocalFeatures, s: LocalFeatures, *, mirrored: bool = False) -> Verification | None:
     """The reuse-like affine transform mapping query keypoints onto the stored picture, measured.
 
@@ -378,7 +439,9 @@ def fit(q: LocalFeatures, s: LocalFeatures, *, mirrored: bool = False) -> Verifi
     if mirrored:
         query_region = (1 - query_region[2], query_region[1], 1 - query_region[0], query_region[3])
     n_in = int(tight.sum())
+    photometric = photometric_agreement(q, s, m)
     return Verification(
+        photometric=photometric,
         inliers=n_in,
         matches=int(qi.size),
         coverage=coverage,
@@ -402,16 +465,20 @@ def verify(q: LocalFeatures, s: LocalFeatures, *, mirrored: bool = False) -> Ver
 
 def verify_best(queries: tuple[LocalFeatures, LocalFeatures | None], s: LocalFeatures, *,
                 accept: bool = True) -> Verification | None:
-    """The better of the plain and mirrored query features' fits (most inliers).
+    """The plain query features' verification, else the mirrored ones'.
 
-    With ``accept=False`` the best fit is returned whether accepted or not (calibration).
+    The mirrored features are tried only when the plain ones do not verify (halving the
+    cost of a true match). With ``accept=False`` the fit with most inliers is returned
+    whether accepted or not (calibration).
     """
     best = None
     for mirrored, q in ((False, queries[0]), (True, queries[1])):
         if q is None:
             continue
         v = fit(q, s, mirrored=mirrored)
-        if v is not None and (not accept or v.accepted()) and (best is None or v.inliers > best.inliers):
+        if v is not None and v.accepted() and accept:
+            return v
+        if not accept and v is not None and (best is None or v.inliers > best.inliers):
             best = v
     return best
 
