@@ -6,7 +6,7 @@ from narratrace.analyze.registry import default_stage_names
 from narratrace.eval.registry import eval_tasks
 
 DEFAULT_PIPELINE = [
-    "language.v1", "segment.v1", "entities.v1", "sources.v1", "quotes.v1", "hedges.v1",
+    "language.v1", "names.v1", "segment.v1", "entities.v1", "sources.v1", "quotes.v1", "hedges.v1",
     "attribution.v1", "stance.v1", "evidence.v1", "claims.v1", "checkworthiness.v1",
     "techniques.v1", "factcheck_match.v1", "images.v1",
 ]

@@ -64,6 +64,7 @@ _DE_ADJ = re.compile(r"^[a-zäöüß]{3,}(?:isch|ische|ischen|ischer|isches|isch
 _RU_ADJ = re.compile(r"^[а-яё]{3,}[сц]к(?:ий|ая|ое|ие|ого|ой|ому|им|их|ими|ую|ом|ая)$")
 _RU_VERB_ENDINGS = ("л", "ла", "ло", "ли", "ет", "ит", "ют", "ят", "ат", "ёт", "ется", "ится", "лся", "лась", "лись")
 _DE_DEMONYM_NOUN = re.compile(r"^[A-ZÄÖÜ][a-zäöüß]{3,}(?:er|ier|erin|ern|erinnen|ner|nerin)$")
+_EN_WORDS = re.compile(r"^(?:eastern|western|northern|southern)$")  # not "Easter Island"'s people
 _EN_DEMONYM = re.compile(r"^[A-Z][a-z]{3,}(?:an|ian|ese|i|ish|ic|ean)s?$")
 _RU_ENDINGS = ("", "а", "я", "у", "ю", "е", "и", "ы", "ой", "ей", "ом", "ем", "ию", "ии", "ия", "ье", "ью")
 
@@ -282,10 +283,10 @@ class _Finder:
         tokens = [text[s:e] for s, e in span]
         lead, titled = (1 if self._initial_word_of_run(span, floor, lang) else 0), after_title
         while lead < len(tokens) and (
-            tokens[lead].rstrip(".") in words["titles"] or tokens[lead].rstrip(".") in words["not_names"]
-            or self._common_word(tokens[lead], lang)
+            self._title(tokens[lead], lang) or tokens[lead].rstrip(".") in words["not_names"]
+            or self._common_word(tokens[lead], lang) or self._german_descriptor(tokens[lead:], lang)
         ):
-            titled = titled or tokens[lead].rstrip(".") in words["titles"]
+            titled = titled or self._title(tokens[lead], lang) or self._german_descriptor(tokens[lead:], lang)
             lead += 1
         if lead == len(tokens) or self._after_number(span[lead][0]):
             return i + len(span)
@@ -317,6 +318,26 @@ class _Finder:
             if before and (before[-1] in determiners or (len(before) == 2 and before[0] in determiners and before[1][-1:] in "enrsm")):
                 return False
         return True
+
+    def _title(self, word: str, lang: str) -> bool:
+        """A title before a name ("President", "Kanzler"), German compounds included
+        ("Ministeriumssprecher", "Außenministerin")."""
+        word = word.rstrip(".")
+        if word in self.words["titles"]:
+            return True
+        lowered = word.lower()
+        return lang == "de" and len(word) > 6 and any(
+            lowered.endswith(t.lower()) for t in self.words["titles"] if len(t) > 4
+        )
+
+    def _german_descriptor(self, tokens: list[str], lang: str) -> bool:
+        """A German noun describing the name after it: a media word ("Nachrichtenagentur Eastern
+        Wire") or a long compound ("Speditionsunternehmen Nordfrakt")."""
+        if lang != "de" or len(tokens) < 2:
+            return False
+        first = tokens[0]
+        adjective = bool(_DE_ADJ.match(first.lower())) or first.endswith("e")  # "Amerikanische", "Russische"
+        return first.lower() in self.words["media_words"] or (len(first) > 12 and not first.isupper() and not adjective)
 
     def _common_word(self, word: str, lang: str) -> bool:
         """A stop word or a word of the context lexicons ("Zugleich", "Газета"), capitalised
@@ -365,7 +386,7 @@ class _Finder:
         German nationality noun ("Armenier", "Amerikanerin")."""
         pattern = _DE_ADJ if lang == "de" else _RU_ADJ
         lowered = word.lower()
-        if lang == "de" and _DE_DEMONYM_NOUN.match(word) and _country_stem(lowered):
+        if lang == "de" and _DE_DEMONYM_NOUN.match(word) and _country_stem(lowered) and not _EN_WORDS.match(lowered):
             return True
         return bool(pattern.match(lowered)) and _country_stem(lowered)
 
@@ -398,6 +419,8 @@ class _Finder:
         adjective opening a sentence), a word right after a reporting verb or a media word
         ("sagte Putin", "der Sender DW"), or a word the article never puts after an article
         ("hatte Reuters", "Biden nannte")."""
+        if tokens[0].lower() in self.words["media_words"]:
+            return False  # "(Foto: …)", "Zeitung"
         adjacent = len(tokens) >= 2 and all(
             re.fullmatch(r"\s+", self.text[a[1] : b[0]]) for a, b in zip(span, span[1:], strict=False)
         )
