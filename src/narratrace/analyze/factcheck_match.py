@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 #: Sentences at or above this check-worthiness are matched when the article has no
 #: claims: 0.5 is the decision boundary of the check-worthiness classifier.
 CHECKWORTHY_MIN = 0.5
+#: Language confidence at which a claim's own language overrides the article's: short
+#: English sentences get 0.6-0.75 for Dutch or Portuguese, German quotes 0.98-1.0.
+OWN_LANGUAGE_MIN = 0.9
 #: Matches kept per claim (the CheckThat task scores the top 5).
 TOP_K = 5
 #: Sentences matched at most per article when falling back to sentences.
@@ -44,10 +47,11 @@ def _db():
 
 
 def _language(text: str, article_language: str | None) -> str | None:
-    """The text's own language (a quoted German paragraph in an English article), else the article's."""
+    """The text's own language when it is clear (a German quote in an English article), else the article's."""
     from narratrace.text.language import detect_language
 
-    return detect_language(text)[0] or article_language
+    lang, confidence = detect_language(text)
+    return lang if lang and confidence >= OWN_LANGUAGE_MIN else article_language
 
 
 @register_stage("factcheck_match.v1", requires=("claims", "sentences"), assigns=("claims", "summaries"), order=400, reads_names=True)

@@ -189,43 +189,55 @@ def agreement(query: ClaimShape, record: ClaimShape, *, aliases: Sequence[str] =
         return Agreement("related", ("the text matched is a fragment, not a full claim",))
     if len(record.content) < MIN_CONTENT_WORDS:
         return Agreement("related", ("the fact-checked claim is a fragment",))
-    limits: list[tuple[str, str]] = []
+    soft: list[str] = []  # each is doubt a person could resolve; two are a different claim
     if not record.full:
-        limits.append(("suggested", "the fact-checked claim has no verb or subject"))
-    shared_names, name_limits = _name_limits(query, record, aliases)
-    limits += name_limits
+        soft.append("the fact-checked claim has no verb or subject")
+    shared_names, hard, name_doubts = _name_checks(query, record, aliases)
+    if hard:
+        return Agreement("related", (hard,), tuple(shared_names))
+    soft += name_doubts
     name_stems = {k for n in (query.names or ()) + (record.names or ()) for k in name_keys(n)}
     shared = tuple(sorted(c for c in set(query.content) & set(record.content) if not any(_keys_match(c, k) for k in name_stems)))
-    if query.verbs and record.verbs:
+    if query.predicate is None or record.predicate is None:
+        soft.append("the predicate could not be compared in this language")
+    elif query.verbs and record.verbs:
         q_words, r_words = set(query.verbs) | set(query.content), set(record.verbs) | set(record.content)
         if not (set(query.verbs) & r_words or set(record.verbs) & q_words):
-            limits.append(("suggested", "the verbs differ: " + ", ".join(query.verbs) + " / " + ", ".join(record.verbs)))
+            soft.append("the verbs differ: " + ", ".join(query.verbs) + " / " + ", ".join(record.verbs))
     elif not shared:
-        limits.append(("suggested", "no shared word besides names (predicate not confirmed)"))
-    ceiling = LEVEL_ORDER[max([0] + [LEVEL_ORDER.index(level) for level, _ in limits])]
-    return Agreement(ceiling, tuple(reason for _, reason in limits), tuple(shared_names), shared)
+        soft.append("no shared word besides names (predicate not confirmed)")
+    return Agreement(LEVEL_ORDER[min(len(soft), 2)], tuple(soft), tuple(shared_names), shared)
 
 
-def _name_limits(query: ClaimShape, record: ClaimShape, aliases: Sequence[str]) -> tuple[list[str], list[tuple[str, str]]]:
-    """Names of the query found in the record, and the levels the names allow at most."""
+def _name_checks(query: ClaimShape, record: ClaimShape, aliases: Sequence[str]) -> tuple[list[str], str, list[str]]:
+    """Names of the query found in the record, a reason the names rule the match out, and doubts."""
+    if query.names is None and record.names is None:
+        return [], "", []
     if query.names is None or record.names is None:
-        return [], [("suggested", "names could not be compared in this language")]
+        # one side has no name finder: look for the other side's names among its words
+        named, words_ = (record.names, query.content) if query.names is None else (query.names, record.content)
+        missing = [n for n in named or () if not any(_keys_match(k, c) for k in name_keys(n) for c in words_)]
+        if named and len(missing) == len(named):
+            return [], "the names differ: none of " + ", ".join(named) + " is in the other text", []
+        return [], "", []  # a partial miss proves little across inflections and compounds ("Nordkorea")
     known = list(record.names) + [a for a in aliases if a]
     q_found = [q for q in query.names if any(names_match(q, r) for r in known)]
     r_missing = [r for r in record.names if not any(names_match(r, q) for q in query.names)]
     if record.names and not query.names:
-        return [], [("related", "the claim names none of: " + ", ".join(record.names))]
+        return [], "the claim names none of: " + ", ".join(record.names), []
     if query.names and record.names and not q_found and len(r_missing) == len(record.names):
         if _script(query.names) != _script(record.names):
-            return [], [("suggested", "names are written in different scripts")]
-        return [], [("related", "the names differ: " + ", ".join(query.names) + " / " + ", ".join(record.names))]
-    limits: list[tuple[str, str]] = []
+            return [], "", []  # names in two scripts cannot be compared; the predicate check still caps
+        return [], "the names differ: " + ", ".join(query.names) + " / " + ", ".join(record.names), []
+    doubts: list[str] = []
     if query.names and len(q_found) < MIN_NAME_SHARE * len(query.names):
-        level = "suggested" if not record.names else "related"
-        limits.append((level, "mostly about other names: " + ", ".join(q for q in query.names if q not in q_found)))
+        other = "mostly about other names: " + ", ".join(q for q in query.names if q not in q_found)
+        if record.names:
+            return q_found, other, []
+        doubts.append(other)
     if r_missing:
-        limits.append(("suggested", "not in the claim: " + ", ".join(r_missing)))
-    return q_found, limits
+        doubts.append("not in the claim: " + ", ".join(r_missing))
+    return q_found, "", doubts
 
 
 # -- shapes of texts -------------------------------------------------------------------
