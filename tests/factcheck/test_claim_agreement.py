@@ -150,3 +150,10 @@ def test_dates_and_titles_are_not_names() -> None:
     s = claim_shape("In November, President Biden authorized missile strikes inside Russia.", "en")
     assert "November" not in (s.names or ()) and "President" not in (s.names or ())
     assert any(names_match(n, "Biden") for n in s.names or ())
+
+
+def test_short_curated_records_are_claims_short_article_texts_are_not() -> None:
+    crimea = claim_shape("Crimea is Russian", "en")
+    assert crimea.full_record and not crimea.full
+    assert agreement(claim_shape("Russia says Crimea is Russian territory.", "en"), crimea).ceiling != "related"
+    assert agreement(claim_shape("It is Kiev that refuses.", "en"), claim_shape("Kiev refuses to pay its national debt", "en")).ceiling == "related"
