@@ -25,7 +25,7 @@ REFUTE = re.compile(
     r"no evidence|not true|never happened|"
     r"dementi\w*|bestreit\w*|bestritt\w*|bestritten|leugne\w*|fälschung\w*|gefälscht\w*|falsch\w*|"
     r"falschmeldung\w*|lüge\w*|erfunden\w*|sogenannt\w*|desinformation|haltlos\w*|zurückgewiesen|"
-    r"weis\w* \w* ?zurück|widerleg\w*|unwahr\w*|"
+    r"weis\w* \w* ?zurück|widerleg\w*|unwahr\w*|erfindung\w*|"
     r"опроверг\w*|опровер\w*|отрица\w*|фейк\w*|ложь|лжи|ложн\w*|выдумк\w*|выдума\w*|фальшив\w*|"
     r"сфабрикова\w*|фабрикаци\w*|так называем\w*|пропаганд\w*|дезинформаци\w*|беспочвенн\w*|"
     r"необоснованн\w*|отверг\w*|вымысел|вымысл\w*)"
@@ -35,11 +35,11 @@ REFUTE = re.compile(
 HEDGE = re.compile(
     r"\b(?:reportedly|allegedly|alleged|claim\w*|according to|reports?|reported|rumou?r\w*|unconfirmed|"
     r"unverified|may|might|could|possibly|apparently|purportedly|suggest\w*|speculat\w*|unclear|if true|"
-    r"appears?|seems?|believed|sources? say|"
+    r"appears?|seems?|believed|sources? say|whether|"
     r"angeblich\w*|soll|sollen|laut|berichten zufolge|mutmaßlich\w*|unbestätigt\w*|offenbar|"
-    r"möglicherweise|könnte\w*|vermutlich|gerücht\w*|"
+    r"möglicherweise|könnte\w*|vermutlich|gerücht\w*|unklar|ungeklärt|"
     r"якобы|по данным|сообщается|по сообщениям|предположительно|возможно|вероятно|по словам|"
-    r"по информации|неподтвержд\w*|слух\w*|будто бы)"
+    r"по информации|неподтвержд\w*|слух\w*|будто бы|неясно|не ясно)"
 )
 
 # Words of confirmation, admission or plain factual report.
@@ -63,7 +63,7 @@ NEGATED_REFUTE = re.compile(
 NEGATED_CONFIRM = re.compile(
     r"\b(?:not|n't|cannot|unable to|neither|nor|never|no one|nobody|declined to|refused to)\s+"
     r"(?:\w+\s+){0,4}?(?:confirm\w*|verif\w*|acknowledg\w*|corroborat\w*|admit\w*)|"
-    r"\b(?:nicht|weder|kein\w*|niemand)\s+(?:\w+\s+){0,4}?(?:bestätig\w*|überprüf\w*|eingeräumt|anerkannt)|"
+    r"\b(?:nicht|weder|kein\w*|niemand)\s+(?:\w+\s+){0,5}?(?:bestätig\w*|überprüf\w*|eingeräumt|anerkannt)|"
     r"(?:bestätigt\w*|räumt\w*)\s+(?:\w+\s+){0,2}?nicht\b|"
     r"(?<!\w)(?:не|ни)\s+(?:\w+\s+){0,3}?(?:подтверди\w*|подтвержда\w*|призна\w*|провери\w*)"
 )

@@ -146,26 +146,41 @@ class TextView:
     sentence_stems: list[Counter[str]]
     stems: Counter[str]
     cues: list[dict[str, int]]
+    bigrams: set[tuple[str, str]]
 
 
 @lru_cache(maxsize=4096)
 def view(text: str) -> TextView:
-    """Sentences, stems and cue counts of ``text`` (cached)."""
+    """Sentences, stems, stem bigrams and cue counts of ``text`` (cached)."""
     sents = split_sentences(text)
     sw = [words(s) for s in sents]
     ss = [Counter(stem(w) for w in ws if w not in STOPWORDS) for ws in sw]
     total: Counter[str] = Counter()
     for c in ss:
         total.update(c)
-    return TextView(text, sents, sw, ss, total, [cue_counts(s) for s in sents])
+    bigrams = set().union(*(_bigrams(ws) for ws in sw)) if sw else set()
+    return TextView(text, sents, sw, ss, total, [cue_counts(s) for s in sents], bigrams)
 
 
-def _cosine(a: Counter[str], b: Counter[str], vocab: Vocabulary) -> float:
+def _norm(counts: Counter[str], vocab: Vocabulary) -> float:
+    return math.sqrt(sum((c * vocab.weight(s)) ** 2 for s, c in counts.items()))
+
+
+@lru_cache(maxsize=4096)
+def _norms(text: str, vocab: Vocabulary) -> tuple[float, list[float]]:
+    """TF-IDF norms of the whole text and of each sentence (cached per text)."""
+    tv = view(text)
+    return _norm(tv.stems, vocab), [_norm(c, vocab) for c in tv.sentence_stems]
+
+
+def _cosine(a: Counter[str], b: Counter[str], vocab: Vocabulary, na: float | None = None, nb: float | None = None) -> float:
     if not a or not b:
         return 0.0
     dot = sum(a[s] * b[s] * vocab.weight(s) ** 2 for s in a.keys() & b.keys())
-    na = math.sqrt(sum((c * vocab.weight(s)) ** 2 for s, c in a.items()))
-    nb = math.sqrt(sum((c * vocab.weight(s)) ** 2 for s, c in b.items()))
+    if not dot:
+        return 0.0
+    na = _norm(a, vocab) if na is None else na
+    nb = _norm(b, vocab) if nb is None else nb
     return dot / (na * nb) if na and nb else 0.0
 
 
@@ -177,9 +192,15 @@ def _coverage(claim: Counter[str], target: Counter[str] | set[str], vocab: Vocab
 @lru_cache(maxsize=8192)
 def ranked_sentences(claim: str, text: str, vocab: Vocabulary) -> list[int]:
     """Sentence indices of ``text`` from the closest to the claim to the farthest."""
+    return sorted(range(len(view(text).sentences)), key=lambda i: (-_sentence_cosines(claim, text, vocab)[i], i))
+
+
+@lru_cache(maxsize=8192)
+def _sentence_cosines(claim: str, text: str, vocab: Vocabulary) -> list[float]:
     cv, tv = view(claim), view(text)
-    sims = [_cosine(cv.stems, s, vocab) for s in tv.sentence_stems]
-    return sorted(range(len(sims)), key=lambda i: (-sims[i], i))
+    na = _norm(cv.stems, vocab)
+    _, sentence_norms = _norms(text, vocab)
+    return [_cosine(cv.stems, s, vocab, na, nb) for s, nb in zip(tv.sentence_stems, sentence_norms, strict=True)]
 
 
 def _neg_near_claim(words_: list[str], claim_stems: set[str]) -> int:
@@ -214,25 +235,26 @@ def lexical_features(claim: str, text: str, vocab: Vocabulary) -> np.ndarray:
     order = ranked_sentences(claim, text, vocab)
     top = order[:TOP_SENTENCES]
     best = order[0]
-    sims = [_cosine(claim_stems, tv.sentence_stems[i], vocab) for i in top]
+    all_sims = _sentence_cosines(claim, text, vocab)
+    sims = [all_sims[i] for i in top]
     lead: Counter[str] = Counter()
     for c in tv.sentence_stems[:2]:
         lead.update(c)
     claim_words = words(claim)
     cb = _bigrams(claim_words)
-    text_bigrams = set().union(*(_bigrams(ws) for ws in tv.sentence_words)) if tv.sentence_words else set()
+    text_bigrams = tv.bigrams
     cset, tset = set(claim_stems), set(tv.stems)
     keys = set(claim_stems)
     neg_top = sum(_neg_near_claim(tv.sentence_words[i], keys) for i in top)
     neg_best = _neg_near_claim(tv.sentence_words[best], keys)
-    claim_cues = cue_counts(claim)
+    claim_cues = {c: sum(x[c] for x in cv.cues) for c in CUE_NAMES}
     top_cues = {c: sum(tv.cues[i][c] for i in top) for c in CUE_NAMES}
     best_cues = tv.cues[best]
     n = len(tv.sentences)
     text_cues = {c: sum(x[c] for x in tv.cues) / n for c in CUE_NAMES}
     best_neg = best_cues["neg"] > 0
     row = [
-        _cosine(claim_stems, tv.stems, vocab),
+        _cosine(claim_stems, tv.stems, vocab, nb=_norms(text, vocab)[0]),
         sims[0],
         float(np.mean(sims)),
         _cosine(claim_stems, lead, vocab),
