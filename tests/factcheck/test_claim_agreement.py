@@ -157,3 +157,8 @@ def test_short_curated_records_are_claims_short_article_texts_are_not() -> None:
     assert crimea.full_record and not crimea.full
     assert agreement(claim_shape("Russia says Crimea is Russian territory.", "en"), crimea).ceiling != "related"
     assert agreement(claim_shape("It is Kiev that refuses.", "en"), claim_shape("Kiev refuses to pay its national debt", "en")).ceiling == "related"
+
+
+def test_without_a_parser_a_claim_needs_one_more_content_word() -> None:
+    assert not claim_shape("Biden nannte das Führung.", "de").full
+    assert claim_shape("5G-Mobilfunknetze verbreiten das Coronavirus.", "de").full
