@@ -70,8 +70,8 @@ def fnc_score(gold: list[str], pred: list[str]) -> float:
 
     Examples
     --------
-    >>> fnc_score(["agree", "unrelated"], ["discuss", "unrelated"])
-    0.5
+    >>> fnc_score(["agree", "unrelated"], ["discuss", "unrelated"])  # (0.25 + 0.25) / (1 + 0.25)
+    0.4
     """
     score = best = 0.0
     for g, p in zip(gold, pred, strict=True):
