@@ -350,8 +350,9 @@ def attribute_doc(doc: Doc, model: dict[str, Any] | None = None) -> list[Attribu
         source = None
         if source_tok is not None and not _never_a_source(source_tok):
             span = source_char_span(source_tok, model)
-            if span and not (content is not None and content.start <= span[0] < content.end):
-                source = Span(span[0], span[1], "source")  # a name inside the content is talked about
+            inside = [(s, e) for s, e in quotes if s <= span[0] < e] if span else []
+            if span and not (inside and not inside[0][0] <= tok.idx < inside[0][1]):
+                source = Span(span[0], span[1], "source")  # a name inside a quotation is talked about
         cue_span = Span(doc[clo].idx, doc[chi - 1].idx + len(doc[chi - 1]), "cue")
         direct = content is not None and doc.text[content.start] in OPEN_QUOTES
         att = Attribution(cue=cue_span, content=content, source=source, direct=direct,
