@@ -466,8 +466,10 @@ def _other_occurrences(text: str, found: list[tuple[int, int, str]]) -> set[tupl
     surfaces = {text[s:e]: kind for s, e, kind in found if kind == "name" and len(text[s:e]) > 1}
     if not surfaces:
         return set()
-    pattern = re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(n) for n in sorted(surfaces, key=len, reverse=True)) + r")(?![\w\-])")
-    return {(m.start(), m.end(), surfaces[m.group(0)]) for m in pattern.finditer(text)}
+    # case forms: German genitive "Melonis", Russian "Путина", "Путиным"
+    endings = r"(?:s|а|я|у|ю|е|ом|ем|ым|им|ой|ого|его|ому|ему)?"
+    pattern = re.compile(r"(?<![\w\-])(" + "|".join(re.escape(n) for n in sorted(surfaces, key=len, reverse=True)) + r")" + endings + r"(?![\w\-])")
+    return {(m.start(), m.end(), surfaces[m.group(1)]) for m in pattern.finditer(text)}
 
 
 def _media_apposition(after: str, words: dict[str, set[str]]) -> bool:
