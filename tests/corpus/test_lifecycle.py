@@ -37,9 +37,39 @@ def test_denier_later_confirms():
 
 
 def test_latest_resolution_wins():
-    events = [ev(1, "asserted", "Wire"), ev(2, "retracted", "Ledger"), ev(5, "confirmed", "Ministry")]
+    events = [ev(1, "asserted", "Wire"), ev(1, "asserted", "Ledger"), ev(2, "retracted", "Ledger"),
+              ev(3, "denied", "Ministry"), ev(5, "confirmed", "Ministry")]
     assert assess(events).state == "confirmed"
-    assert assess(events + [ev(6, "corrected", "Ministry")]).state == "retracted"
+    assert assess(events + [ev(6, "corrected", "Wire")]).state == "retracted"
+    assert assess(events, as_of=day(2)).state == "retracted"  # the Ledger withdrew its own report
+
+
+def test_confirmation_by_the_claimants_side_only_corroborates():
+    claim = "Dravian troops are fighting for Kestria in Velora"
+    events = [ev(1, "asserted", "Ostland intelligence"), ev(3, "confirmed", "Ostland defence ministry"),
+              ev(4, "confirmed", "Allied command")]
+    lc = assess(events, claim=claim)
+    assert lc.state == "corroborated" and not lc.resolved
+    denied = events + [ev(2, "denied", "Kestrian government")]
+    lc = assess(denied, claim=claim)
+    assert lc.state == "contested" and "does not answer a denial" in lc.reason
+
+
+def test_acknowledged_by_a_party_the_claim_is_about():
+    claim = "Dravian troops are fighting for Kestria in Velora"
+    events = [ev(1, "asserted", "Ostland intelligence"), ev(2, "denied", "Kestrian government"),
+              ev(20, "confirmed", "Kestrian chief of staff")]
+    lc = assess(events, claim=claim)
+    assert lc.state == "confirmed" and lc.resolved
+    assert "Kestrian chief of staff" in lc.reason
+    assert assess(events, claim=claim, as_of=day(5)).state == "contested"
+
+
+def test_withdrawal_by_someone_else_is_news_not_a_retraction():
+    events = [ev(1, "asserted", "Wire", "Wire"), ev(2, "retracted", "Army", "Ledger")]
+    assert assess(events).state == "emerging"
+    own = [ev(1, "asserted", "Wire", "Wire"), ev(2, "retracted", "Wire", "Wire")]
+    assert assess(own).state == "retracted"
 
 
 def test_refuted_by_fact_check_verdict():

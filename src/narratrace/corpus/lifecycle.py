@@ -1,24 +1,34 @@
 """Lifecycle state of a narrative, with the events that justify it.
 
-The rules, applied to a narrative's dated events as of a reference date ``as_of``
-(by default the date of the newest article in the corpus, so that a corpus that
-ends does not make every narrative look quiet):
+The rules, applied to a narrative's dated events up to a reference date ``as_of``
+(events after it are ignored, so the state is the one that held on that date; by
+default the date of the newest article in the corpus, so that a corpus that ends does
+not make every narrative look quiet):
 
 1. **Resolution** -- the *latest* resolving event decides, so a later confirmation
    overrides an earlier withdrawal and a later retraction overrides an earlier
    confirmation:
 
-   - ``confirmed`` event, or a fact-check whose verdict supports the claim -> ``confirmed``
-     (the reason says so when a source that had *denied* the claim is the one confirming it);
+   - ``confirmed`` only when it is *acknowledged by a party that denied it* (a source
+     with an earlier ``denied`` event) or *by a party it is about* (the confirming
+     source shares a name with the claim: "Kestria's chief of staff" for a claim about
+     Kestrian troops), or when a fact-check's verdict supports the claim. A
+     "confirmation" by anyone else -- the claimant's own side, its allies, another
+     outlet -- is *corroboration*: it does not resolve the narrative (see 2);
    - fact-check whose verdict refutes the claim (false, misleading, fake, ...) -> ``refuted``;
-   - ``retracted`` or ``corrected`` event -> ``retracted``.
+   - ``retracted`` or ``corrected`` event -> ``retracted`` only when it is the publisher
+     withdrawing its *own* report (the outlet or source of an earlier assertion). Other
+     "withdrawals" (a military pulling back, another outlet's correction) are news about
+     the claim, not a stance toward it.
 
 2. Otherwise the narrative is unresolved and, by its last event:
 
    - no event for :data:`QUIET_DAYS` or more -> ``went_quiet_unresolved``
      (and the flag ``went_quiet_unresolved`` is true);
    - no event for :data:`DORMANT_DAYS` or more -> ``dormant``;
-   - a ``denied`` or ``questioned`` event from a source other than the asserting ones -> ``contested``;
+   - a ``denied`` or ``questioned`` event from a source other than the asserting ones ->
+     ``contested`` (corroboration does not lift a denial; the reason counts it);
+   - corroborated by a source other than the first asserter -> ``corroborated``;
    - asserted by at least :data:`SPREAD_MIN_OUTLETS` independent outlets (copies of one
      text count once) or in two or more languages -> ``spreading``;
    - else ``emerging``.
@@ -35,6 +45,11 @@ Examples
 >>> lc = assess(ev, as_of=d(10))
 >>> lc.state, lc.denier_confirmed
 ('confirmed', True)
+>>> assess(ev, as_of=d(5)).state  # as it stood before the ministry turned
+'contested'
+>>> assess([ev[0], Event(d(3), "confirmed", "a4", "Ostland intelligence")]).state
+'corroborated'
+
 """
 
 from __future__ import annotations
@@ -52,7 +67,8 @@ SOURCE_KEY_PREFIX = 5
 # Words that say what kind of source it is but not which one.
 _GENERIC_SOURCE_WORDS = {"the", "said", "according", "officials", "official", "sources", "source", "spokesman", "spokeswoman"}
 
-STATES = ("emerging", "spreading", "contested", "confirmed", "refuted", "retracted", "dormant", "went_quiet_unresolved")
+STATES = ("emerging", "spreading", "contested", "corroborated", "confirmed", "refuted", "retracted", "dormant",
+          "went_quiet_unresolved")
 # Days without any event after which an unresolved narrative is "dormant": a week, the
 # usual news-cycle length in which a live claim is repeated or answered.
 DORMANT_DAYS = 7
@@ -128,9 +144,38 @@ def independent_outlets(events: Sequence[Event], types: tuple[str, ...] = ("asse
     return out
 
 
-def assess(events: Sequence[Event], *, as_of: datetime | None = None) -> Lifecycle:
-    """The lifecycle state of a narrative from its events (see the module rules)."""
+def _claim_keys(claim: str | None) -> set[str]:
+    """Keys of the capitalised words of a claim (the parties it names), as :func:`_source_keys`."""
+    if not claim:
+        return set()
+    return _source_keys(" ".join(w for w in re.findall(r"\w+", claim) if w[:1].isupper()))
+
+
+def _own_report(retraction: Event, asserted: Sequence[Event]) -> bool:
+    """True when ``retraction`` comes from the outlet or source of an earlier assertion."""
+    return any(
+        (a.outlet and retraction.outlet and a.outlet == retraction.outlet) or _same_source(a.source, retraction.source)
+        for a in asserted if a.date is None or retraction.date is None or a.date <= retraction.date
+    )
+
+
+def assess(events: Sequence[Event], *, as_of: datetime | None = None, claim: str | None = None) -> Lifecycle:
+    """The lifecycle state of a narrative from its events (see the module rules).
+
+    Parameters
+    ----------
+    events:
+        The narrative's events, in any order.
+    as_of:
+        Judge the narrative as it stood on this date (later events are ignored); default
+        the newest event.
+    claim:
+        The claim's text, whose capitalised words name the parties it is about; default
+        the text of the first assertion.
+    """
     events = sorted(events, key=lambda e: e.date or datetime.min.replace(tzinfo=UTC))
+    if as_of is not None:
+        events = [e for e in events if e.date is None or e.date <= as_of]
     if not events:
         return Lifecycle("emerging", "no events yet")
     dated = [e for e in events if e.date is not None]
@@ -138,13 +183,25 @@ def assess(events: Sequence[Event], *, as_of: datetime | None = None) -> Lifecyc
     if as_of is None:
         as_of = last
     quiet = (as_of - last).total_seconds() / 86400 if as_of and last else None
+    asserted = [e for e in events if e.type == "asserted"]
+    if claim is None and asserted:
+        claim = asserted[0].text
+    about = _claim_keys(claim)
 
     resolving = []
+    corroborations = []
     for e in events:
         if e.type == "confirmed":
-            resolving.append((e, "confirmed"))
+            denied_before = any(d.type == "denied" and _same_source(d.source, e.source)
+                                and (d.date is None or e.date is None or d.date <= e.date) for d in events)
+            party = bool(about & _source_keys(e.source or ""))
+            if denied_before or party:
+                resolving.append((e, "confirmed"))
+            else:
+                corroborations.append(e)
         elif e.type in ("retracted", "corrected"):
-            resolving.append((e, "retracted"))
+            if _own_report(e, asserted):
+                resolving.append((e, "retracted"))
         elif e.type == "fact_checked":
             cls = verdict_class(e.verdict)
             if cls == "refutes":
@@ -162,10 +219,13 @@ def assess(events: Sequence[Event], *, as_of: datetime | None = None) -> Lifecyc
         turned = [(d, c) for c in run for d in deniers if state == "confirmed" and _same_source(d.source, c.source)]
         denier_confirmed = bool(turned)
         if state == "confirmed":
+            how = f"fact-check verdict {ev.verdict!r}" if ev.type == "fact_checked" else "a party the claim is about"
             reason = f"confirmed by {ev.source or ev.outlet} on {_day(ev.date)}"
             if turned:
                 d, c = turned[0]
                 reason += f"; {c.source} had denied it on {_day(d.date)} and confirmed it on {_day(c.date)}"
+            else:
+                reason += f" ({how})"
         elif state == "refuted":
             reason = f"fact-checked as {ev.verdict!r} by {ev.source or ev.outlet} on {_day(ev.date)}"
         else:
@@ -191,8 +251,17 @@ def assess(events: Sequence[Event], *, as_of: datetime | None = None) -> Lifecyc
         )
     if quiet is not None and quiet >= DORMANT_DAYS:
         return Lifecycle("dormant", f"no mention for {quiet:.0f} days since {_day(last)} (>= {DORMANT_DAYS})", _uniq([first, dated[-1]]), False, False, False, quiet)
+    corroborators = [e for e in corroborations if not _same_source(e.source, first.source)]
     if disputes_other:
-        return Lifecycle("contested", f"{len(disputes_other)} denial(s)/question(s), first by {disputes_other[0].source} on {_day(disputes_other[0].date)}", _uniq([first, *disputes_other[:5]]), False, False, False, quiet)
+        reason = (f"{len(disputes_other)} denial(s)/question(s), first by {disputes_other[0].source} "
+                  f"on {_day(disputes_other[0].date)}")
+        if corroborators:
+            reason += f"; corroborated {len(corroborators)} time(s), which does not answer a denial"
+        return Lifecycle("contested", reason, _uniq([first, *disputes_other[:5], *corroborators[:2]]), False, False, False, quiet)
+    if corroborators:
+        c = corroborators[0]
+        return Lifecycle("corroborated", f"corroborated by {c.source or c.outlet} on {_day(c.date)}, not by a party it is "
+                         "about or one that denied it", _uniq([first, *corroborators[:5]]), False, False, False, quiet)
     outlets = independent_outlets(events)
     langs = sorted({e.lang for e in events if e.type == "asserted" and e.lang})
     if len(outlets) >= SPREAD_MIN_OUTLETS or len(langs) >= 2:
