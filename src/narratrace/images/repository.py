@@ -36,6 +36,7 @@ class Appearance:
     alt: str | None
     credit: str | None
     context: str | None
+    local_path: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -188,6 +189,7 @@ def _row_appearance(r: Any) -> Appearance:
     return Appearance(
         pk=r.pk, image_pk=r.image_pk, article_id=r.article_id, article_title=r.article_title, outlet=r.outlet,
         published=pub, origin=r.origin, src=r.src, caption=r.caption, alt=r.alt, credit=r.credit, context=r.context,
+        local_path=r.local_path,
     )
 
 

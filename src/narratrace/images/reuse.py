@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -251,6 +252,34 @@ def describe_evidence(edge: dict[str, Any]) -> str:
             f"confidence {v['confidence']:.2f}" + (f"; {hashes}" if hashes else ""))
 
 
+def _readable_files(engine: Engine) -> dict[int, str]:
+    """A local file per stored picture, where one of its appearances still points to one."""
+    out: dict[int, str] = {}
+    for a in load_appearances(engine):
+        if a.image_pk is not None and a.image_pk not in out and a.local_path and Path(a.local_path).is_file():
+            out[a.image_pk] = a.local_path
+    return out
+
+
+def _file_features(path: str | None) -> tuple | None:
+    """Query features of a stored picture's file (every keypoint, mirrored too), else ``None``.
+
+    Stored features keep 400 keypoints and a 128 px thumbnail; when the file is still there,
+    a stored picture is looked up as a full query, as ``images match`` does.
+    """
+    if path is None:
+        return None
+    from narratrace.images._errors import ImageRefusedError
+    from narratrace.images.local_features import query_features
+    from narratrace.images.safety import open_image, read_bounded
+
+    try:
+        return query_features(open_image(read_bounded(Path(path)), name=Path(path).name)[0])
+    except (ImageRefusedError, OSError) as exc:
+        logger.info("stored picture %s not re-read: %s", path, exc)
+        return None
+
+
 def clusters(engine: Engine) -> tuple[list[list[int]], dict[tuple[int, int], dict], dict]:
     """Groups of stored pictures that are the same picture, the evidence per edge, and the fingerprints."""
     index, fps = load_index(engine)
@@ -262,11 +291,12 @@ def clusters(engine: Engine) -> tuple[list[list[int]], dict[tuple[int, int], dic
             x = parent[x]
         return x
 
+    files = _readable_files(engine)
     edges: dict[tuple[int, int], dict] = {}
     for pk, fp in fps.items():
         if not fp.views_pdq:
             continue
-        for m in index.match(fp, exclude=str(pk)):
+        for m in index.match(fp, exclude=str(pk), query_features=_file_features(files.get(pk))):
             other = int(m.key)
             a, b = min(pk, other), max(pk, other)
             known = edges.get((a, b))
