@@ -533,6 +533,8 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--feature-index-size", type=int, default=10_000, help="synthetic pictures in the descriptor-LSH scaling")
     p.add_argument("--feature-queries", type=int, default=50)
     p.add_argument("--hash-suite", action="store_true", help="also run the global-hash suite and 1M-hash latency")
+    p.add_argument("--hash-latency", action="store_true",
+                   help="also time the hash multi-index against a linear scan at --index-size (no hash suite)")
     args = p.parse_args(argv)
 
     out: dict = {"reuse": reuse_suite(args)}
@@ -542,6 +544,13 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"descriptor LSH over {fs['pictures']:,} synthetic pictures ({fs['descriptors']:,} descriptors, build "
               f"{fs['build_s_cpu']:.1f}s): {fs['lsh_ms']:.1f} ms vs linear scan {fs['linear_ms']:.0f} ms "
               f"(ratio {fs['ratio_lsh_to_linear']:.4f}), right picture first {fs['top1']:.2f}")
+    if args.hash_latency and not args.hash_suite:
+        # planted neighbours at (PDQ, pHash) distances typical of accepted pairs in the hash suite
+        lat = out["hash_latency"] = latency(args, [(dp, dh) for dp in (8, 20, 34, 50) for dh in (2, 6, 10)], 127)
+        c = lat["combined"]
+        print(f"hash search over {lat['index_size']:,} synthetic pictures ({lat['queries']} queries, build {lat['build_s']:.1f}s): "
+              f"linear {c['linear_ms']:.1f} ms, multi-index {c['index_ms']:.1f} ms, ratio {c['ratio_index_to_linear']:.3f}, "
+              f"recall loss {c['recall_loss']:.4f}")
     if not args.hash_suite:
         if args.json:
             Path(args.json).write_text(json.dumps(out, indent=2, default=str) + "\n")

@@ -38,6 +38,9 @@ logger = logging.getLogger(__name__)
 # Days of slack when comparing a capture or publication date with a claimed date: EXIF
 # clocks are often off by a time zone or a few days, and captions round to the month.
 DATE_GRACE_DAYS = 14
+# Up to this many stored pictures, find_reuse re-reads their files (when still present) to
+# look each up with full query features (~0.1 s a picture); above, stored features only.
+REREAD_FILES_UP_TO = 5_000
 # Recency words: a caption using them claims the picture shows the news of the day.
 RECENT_RE = re.compile(r"(?i)\b(today|yesterday|this (?:morning|week|afternoon|evening)|last night|tonight|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b")
 _MONTHS = {m: i for i, m in enumerate(
@@ -291,7 +294,7 @@ def clusters(engine: Engine) -> tuple[list[list[int]], dict[tuple[int, int], dic
             x = parent[x]
         return x
 
-    files = _readable_files(engine)
+    files = _readable_files(engine) if len(fps) <= REREAD_FILES_UP_TO else {}
     edges: dict[tuple[int, int], dict] = {}
     for pk, fp in fps.items():
         if not fp.views_pdq:
