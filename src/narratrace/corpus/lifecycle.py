@@ -11,8 +11,9 @@ not make every narrative look quiet):
 
    - ``confirmed`` only when it is *acknowledged by a party that denied it* (a source
      with an earlier ``denied`` event) or *by a party it is about* (the confirming
-     source shares a name with the claim: "Kestria's chief of staff" for a claim about
-     Kestrian troops), or when a fact-check's verdict supports the claim. A
+     source shares a name with the claim, the first asserter's own name excepted:
+     "Kestria's chief of staff" for a claim about Kestrian troops), or when a
+     fact-check's verdict supports the claim. A
      "confirmation" by anyone else -- the claimant's own side, its allies, another
      outlet -- is *corroboration*: it does not resolve the narrative (see 2);
    - fact-check whose verdict refutes the claim (false, misleading, fake, ...) -> ``refuted``;
@@ -186,7 +187,8 @@ def assess(events: Sequence[Event], *, as_of: datetime | None = None, claim: str
     asserted = [e for e in events if e.type == "asserted"]
     if claim is None and asserted:
         claim = asserted[0].text
-    about = _claim_keys(claim)
+    # the claimant is not "a party the claim is about", even when the claim names it
+    about = _claim_keys(claim) - (_source_keys(asserted[0].source or "") if asserted else set())
 
     resolving = []
     corroborations = []

@@ -1,0 +1,88 @@
+"""Narrative event types from the claim-stance model.
+
+The claims stage types an event by its cue verb ("said" -> asserted, "confirmed" ->
+confirmed), which misreads negation and modality: "North Korea has not sent troops" came
+out *asserted*, "neither Moscow nor Pyongyang has acknowledged" and "the Pentagon cannot
+corroborate" *confirmed*, "refrained from denying" *denied*, an opinion piece calling the
+story a fabrication an assertion. :func:`retype_events` reads each event's quoted text
+against the narrative's claim with :class:`~narratrace.stance.ClaimStanceModel` instead:
+
+========== =========================================================================
+model      event type
+========== =========================================================================
+agree      ``confirmed`` / ``retracted`` / ``corrected`` stay (an acknowledgement or a
+           withdrawal agrees with the words it quotes); otherwise ``asserted``
+disagree   ``denied``
+discuss    ``questioned`` when the text doubts (a hedge, a negated confirmation such
+           as "could not verify", a question mark), else ``asserted`` (a report)
+unrelated  the event keeps its type (grouping put it here; the model is not sure)
+========== =========================================================================
+
+``fact_checked`` events keep their verdict and type.
+
+Examples
+--------
+>>> from datetime import datetime, UTC
+>>> from narratrace.corpus.narratives import Event
+>>> ev = Event(datetime(2031, 5, 2, tzinfo=UTC), "asserted", "a2", "Dravian ministry",
+...            text="Dravia has not sent any troops to Kestria.")
+>>> retype_events("Dravian troops are fighting for Kestria", [ev])[0].type  # doctest: +SKIP
+'denied'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from narratrace.stance._cues import cue_counts
+
+if TYPE_CHECKING:
+    from narratrace.corpus.narratives import Event
+    from narratrace.stance._model import ClaimStanceModel
+
+# Event types a model label never replaces.
+KEPT_TYPES = frozenset({"fact_checked"})
+# Event types an "agree" keeps rather than turning them into "asserted".
+AGREEING_TYPES = frozenset({"confirmed", "retracted", "corrected"})
+
+
+def event_type(label: str, text: str, current: str) -> str:
+    """The event type for a stance ``label`` of ``text``, given the ``current`` type.
+
+    >>> event_type("discuss", "The ministry could not verify the reports.", "confirmed")
+    'questioned'
+    >>> event_type("discuss", "Ostland said the troops had arrived.", "asserted")
+    'asserted'
+    >>> event_type("agree", "Kestria acknowledged the deployment.", "confirmed")
+    'confirmed'
+    """
+    if current in KEPT_TYPES or label == "unrelated":
+        return current
+    if label == "disagree":
+        return "denied"
+    if label == "discuss":
+        cues = cue_counts(text)
+        doubts = cues["hedge"] or cues["neg_confirm"] or "?" in text
+        return "questioned" if doubts else "asserted"
+    return current if current in AGREEING_TYPES else "asserted"
+
+
+def retype_events(claim: str, events: Sequence[Event], *, model: ClaimStanceModel | None = None) -> list[Event]:
+    """Copies of ``events`` typed by the stance of their ``text`` toward ``claim``.
+
+    Events without text keep their type. One batch call to the model.
+    """
+    from narratrace.stance._model import load_model
+
+    todo = [i for i, e in enumerate(events) if e.text and e.type not in KEPT_TYPES]
+    out = list(events)
+    if not todo:
+        return out
+    labels, _ = (model or load_model()).predict_pairs([claim] * len(todo), [events[i].text for i in todo])
+    for i, label in zip(todo, labels, strict=True):
+        new_type = event_type(label, events[i].text, events[i].type)
+        if new_type != events[i].type:
+            out[i] = dataclasses.replace(events[i], type=new_type, stance=label)
+    return out
