@@ -55,3 +55,21 @@ def test_report_escapes_hostile_text():
 
     factcheck_terminal(a, Con())
     assert any("suggested" in line for line in lines) and any("why:" in line for line in lines)
+
+
+def test_matches_name_whose_verdict_and_fragments_get_none(loaded_db):
+    text = "Some people say 5G networks spread the coronavirus. his decision"
+    claim, fragment = Claim(0, 51, text[:51]), Claim(52, len(text), "his decision")
+    a = FactCheckMatch()(_analysis(text, claims=[claim, fragment], sentences=[Sentence(0, 51), Sentence(52, len(text))]))
+    by = claim.matches[0]["verdict_by"]
+    assert by["publisher"] == claim.matches[0]["publisher"] and by["single_source"] is True
+    assert by["publisher"] in a.summaries["factcheck"]["verdict_publishers"]
+    assert fragment.matches == []
+    lines = []
+
+    class Con:
+        def print(self, s, **_):
+            lines.append(s)
+
+    factcheck_terminal(a, Con())
+    assert any("'s verdict" in line for line in lines) and any("does not settle" in line for line in lines)
