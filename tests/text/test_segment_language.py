@@ -45,3 +45,17 @@ def test_hard_wrapped_text_uses_blank_line_paragraphs():
     spans = paragraph_spans(text)
     assert len(spans) == 2
     assert text[spans[1][0] : spans[1][1]] == "A second paragraph also wraps\nacross two lines."
+
+
+def test_long_texts_are_parsed_in_pieces_with_exact_offsets(monkeypatch):
+    """Texts above spaCy's length cap are parsed in pieces cut at line breaks; the joined parse
+    has the text's own offsets (issue 12: a 3M-character article must not stop the run)."""
+    from narratrace.text import nlp
+
+    text = "Officials in Halden said the bridge had been closed on Monday.\nThe ministry denied it.\n\n" * 12
+    whole = nlp.english()(text)
+    monkeypatch.setattr(nlp, "PARSE_PIECE_CHARS", 300)
+    pieces = nlp.parse_english(text)
+    assert pieces.text == text
+    assert [(t.idx, t.text) for t in pieces] == [(t.idx, t.text) for t in whole]
+    assert [(s.start_char, s.end_char) for s in pieces.sents] == [(s.start_char, s.end_char) for s in whole.sents]

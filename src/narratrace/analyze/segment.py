@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from narratrace.analyze.neutral import label_names
 from narratrace.analyze.registry import Stage, register_stage
 from narratrace.model import Analysis, Sentence
-from narratrace.text.nlp import blank, english
+from narratrace.text.nlp import blank, parse_english
 from narratrace.text.segment import clip_sentences
 
 
@@ -28,7 +28,7 @@ class SegmentStage(Stage):
             text = analysis.text
             paragraphs = [(p.start, p.end) for p in analysis.paragraphs]
             if analysis.language == "en":
-                doc = english()(text)
+                doc = parse_english(text)
                 label_names(doc, analysis)
                 analysis._cache["spacy_doc"] = doc
                 raw = [(s.start_char, s.end_char) for s in doc.sents]

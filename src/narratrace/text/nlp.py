@@ -56,6 +56,35 @@ def blank(lang: str) -> Language:
     return nlp
 
 
+# Texts longer than this are parsed in pieces cut at line breaks and joined into one Doc.
+PARSE_PIECE_CHARS = 200_000
+
+
+def parse_english(text: str) -> Doc:
+    r"""The English parse of ``text`` of any length: pieces of at most ``PARSE_PIECE_CHARS``
+    characters, cut after a line break, parsed as a batch and joined into one ``Doc`` whose
+    text (and so every offset) is exactly ``text``.
+
+    >>> doc = parse_english("One line.\nAnother line.")
+    >>> doc.text == "One line.\nAnother line." and len(list(doc.sents)) == 2
+    True
+    """
+    nlp = english()
+    if len(text) <= PARSE_PIECE_CHARS:
+        return nlp(text)
+    from spacy.tokens import Doc
+
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + PARSE_PIECE_CHARS)
+        if end < len(text):
+            cut = text.rfind("\n", start, end)
+            end = cut + 1 if cut > start else end
+        pieces.append(text[start:end])
+        start = end
+    return Doc.from_docs(list(nlp.pipe(pieces, batch_size=4)), ensure_whitespace=False)
+
+
 def spacy_doc(analysis: Analysis) -> Doc | None:
     """The English spaCy parse of the whole article text, or ``None`` if it is not English.
 

@@ -34,11 +34,11 @@ def article_lang(analysis: Analysis) -> str:
 
 def english_doc(analysis: Analysis) -> Doc:
     """The shared English parse, parsing (and caching) it if no stage did."""
-    from narratrace.text.nlp import english, spacy_doc
+    from narratrace.text.nlp import parse_english, spacy_doc
 
     doc = spacy_doc(analysis)
     if doc is None:
-        doc = english()(analysis.text)
+        doc = parse_english(analysis.text)
         analysis._cache["spacy_doc"] = doc
     return doc
 
