@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -111,17 +112,11 @@ def lead_examples(bodies: dict[str, str], pairs: list[StancePair], vocab: Vocabu
     return claims, texts, y, groups
 
 
-def _fit_linear(x: np.ndarray | sparse.csr_matrix, y: np.ndarray):
+def _fit_linear(x: np.ndarray | sparse.csr_matrix, y: np.ndarray) -> Any:
+    """A multinomial logistic regression (scikit-learn) fitted on ``x, y``."""
     from sklearn.linear_model import LogisticRegression
 
     return LogisticRegression(C=LINEAR_C, max_iter=300).fit(x, y)
-
-
-def _linear_proba(coef: np.ndarray, intercept: np.ndarray, x: np.ndarray | sparse.csr_matrix) -> np.ndarray:
-    z = np.asarray(x @ coef.T) + intercept
-    z -= z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
 
 
 def _oof_linear(x: np.ndarray | sparse.csr_matrix, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -140,7 +135,8 @@ def _class_weights(y: np.ndarray, exponent: float) -> np.ndarray:
     return (w / w[y].mean())[y]
 
 
-def _fit_trees(x: np.ndarray, y: np.ndarray, max_iter: int, leaves: int, exponent: float):
+def _fit_trees(x: np.ndarray, y: np.ndarray, max_iter: int, leaves: int, exponent: float) -> Any:
+    """Boosted trees (scikit-learn ``HistGradientBoostingClassifier``) with class weights."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     clf = HistGradientBoostingClassifier(max_iter=max_iter, max_leaf_nodes=leaves, learning_rate=LEARNING_RATE,
