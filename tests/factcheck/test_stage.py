@@ -13,6 +13,17 @@ def _analysis(text: str, **kw) -> Analysis:
     return Analysis(article=Article(text=text, published=date(2020, 6, 1)), **kw)
 
 
+def _terminal_lines(a: Analysis) -> list[str]:
+    lines: list[str] = []
+
+    class Con:
+        def print(self, s, **_):
+            lines.append(s)
+
+    factcheck_terminal(a, Con())
+    return lines
+
+
 def test_empty_database_is_recorded_not_raised(db_url):
     a = FactCheckMatch()(_analysis("Cats can fly.", sentences=[Sentence(0, 13)]))
     assert a.summaries["factcheck"] == {"database": "empty"}
@@ -47,13 +58,7 @@ def test_report_escapes_hostile_text():
     html = str(factcheck_section(a).html)
     assert "<script>" not in html and "javascript:" not in html and "&lt;script&gt;" in html
     assert isinstance(factcheck_section(a).html, Markup)
-    lines = []
-
-    class Con:
-        def print(self, s, **_):
-            lines.append(s)
-
-    factcheck_terminal(a, Con())
+    lines = _terminal_lines(a)
     assert any("suggested" in line for line in lines) and any("why:" in line for line in lines)
 
 
@@ -65,11 +70,5 @@ def test_matches_name_whose_verdict_and_fragments_get_none(loaded_db):
     assert by["publisher"] == claim.matches[0]["publisher"] and by["single_source"] is True
     assert by["publisher"] in a.summaries["factcheck"]["verdict_publishers"]
     assert fragment.matches == []
-    lines = []
-
-    class Con:
-        def print(self, s, **_):
-            lines.append(s)
-
-    factcheck_terminal(a, Con())
+    lines = _terminal_lines(a)
     assert any("'s verdict" in line for line in lines) and any("does not settle" in line for line in lines)
