@@ -65,7 +65,7 @@ _RU_ADJ = re.compile(r"^[а-яё]{3,}[сц]к(?:ий|ая|ое|ие|ого|ой|
 _RU_VERB_ENDINGS = ("л", "ла", "ло", "ли", "ет", "ит", "ют", "ят", "ат", "ёт", "ется", "ится", "лся", "лась", "лись")
 _DE_DEMONYM_NOUN = re.compile(r"^[A-ZÄÖÜ][a-zäöüß]{3,}(?:er|ier|erin|ern|erinnen|ner|nerin)$")
 _EN_WORDS = re.compile(r"^(?:eastern|western|northern|southern)$")  # not "Easter Island"'s people
-_EN_DEMONYM = re.compile(r"^[A-Z][a-z]{3,}(?:an|ian|ese|i|ish|ic|ean)s?$")
+_EN_DEMONYM = re.compile(r"^[A-Z][a-z]{3,}(?:an|ian|ese|ish|ean)s?$")
 _RU_ENDINGS = ("", "а", "я", "у", "ю", "е", "и", "ы", "ой", "ей", "ом", "ем", "ию", "ии", "ия", "ье", "ью")
 
 
