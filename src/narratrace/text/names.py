@@ -65,7 +65,7 @@ _RU_ADJ = re.compile(r"^[а-яё]{3,}[сц]к(?:ий|ая|ое|ие|ого|ой|
 _RU_VERB_ENDINGS = ("л", "ла", "ло", "ли", "ет", "ит", "ют", "ят", "ат", "ёт", "ется", "ится", "лся", "лась", "лись")
 _DE_DEMONYM_NOUN = re.compile(r"^[A-ZÄÖÜ][a-zäöüß]{3,}(?:er|ier|erin|ern|erinnen|ner|nerin)$")
 _EN_WORDS = re.compile(r"^(?:eastern|western|northern|southern)$")  # not "Easter Island"'s people
-_EN_DEMONYM = re.compile(r"^[A-Z][a-z]{3,}(?:an|ian|ese|ish|ean)s?$")
+_EN_DEMONYM = re.compile(r"^[A-Z][a-z]{3,}(?:an|ian|ese|ish|ean|i)s?$")
 _RU_ENDINGS = ("", "а", "я", "у", "ю", "е", "и", "ы", "ой", "ей", "ом", "ем", "ию", "ии", "ия", "ье", "ью")
 
 
@@ -223,7 +223,8 @@ class _Finder:
             for j in range(min(len(run), i + 5), i, -1):
                 tokens = tuple(text[s:e] for s, e in run[i:j])
                 kind = _gazetteer_kind(tokens) or self._code(run[i], j - i)
-                if not kind and j == i + 1 and lang == "en" and _EN_DEMONYM.match(tokens[0]) and _country_stem(tokens[0]):
+                if (not kind and j == i + 1 and lang == "en" and _EN_DEMONYM.match(tokens[0]) and _country_stem(tokens[0])
+                        and (not tokens[0].rstrip("s").endswith("i") or tokens[0][:4].lower() in _gazetteer()["prefixes"])):
                     kind = "nationality"  # "Azerbaijani", "Filipinos": demonyms the gazetteer lacks
                 if not kind and lang == "de" and j == i + 1:
                     kind = self._german_form(run[i])
