@@ -10,6 +10,7 @@ import pytest
 
 from narratrace.analyze.techniques.predict import (
     LOADED_MIN_CONFIDENCE,
+    is_descriptive,
     is_name_only,
     loaded_without_evidence,
     model_path,
@@ -95,12 +96,14 @@ def test_filter_drops_plain_reporting_and_keeps_rhetoric():
         _at("the group's claim", "Doubt"),  # Doubt elsewhere in a verification sentence
         _at("Americans", "Flag_Waving", paragraph=1),
         _at("officials said", "Appeal_to_Authority", paragraph=1),
+        _at("highly contagious", "Loaded_Language", confidence=0.6, paragraph=2),
+        _at("body aches and vomiting", "Loaded_Language", confidence=0.6, paragraph=2),
         _at("corrupt elites lie", "Loaded_Language", paragraph=4),
         _at("corrupt traitors", "Name_Calling-Labeling", paragraph=3),
     ]
     kept, filtered = plain_reporting_filter(a, spans, STUB, "en")
     assert [TEXT[t.start : t.end] for t in kept] == ["corrupt elites lie", "corrupt traitors"]
-    assert filtered == {"verification": 2, "name_only": 1, "attribution_frame": 1}
+    assert filtered == {"verification": 2, "name_only": 1, "attribution_frame": 1, "descriptive": 2}
 
 
 def test_loaded_language_needs_a_minimum_confidence():
@@ -109,6 +112,21 @@ def test_loaded_language_needs_a_minimum_confidence():
     other = _at("corrupt traitors", "Name_Calling-Labeling", confidence=LOADED_MIN_CONFIDENCE - 0.05, paragraph=3)
     assert loaded_without_evidence(weak)
     assert not loaded_without_evidence(strong) and not loaded_without_evidence(other)
+
+
+@pytest.mark.parametrize(
+    ("span", "descriptive"),
+    [
+        ("highly contagious and spreads through the air", True),
+        ("rash, body aches, vomiting and red, watery", True),
+        ("hochansteckend", True),
+        ("сыпь и рвота", True),
+        ("brutal murder", False),
+        ("these corrupt traitors", False),
+    ],
+)
+def test_descriptive_wording(span, descriptive):
+    assert is_descriptive(STUB, span) is descriptive
 
 
 def test_name_only_by_shape_outside_entities_and_title_case():

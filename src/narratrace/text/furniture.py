@@ -39,7 +39,7 @@ from functools import cache
 
 from narratrace.text.lexicons import load_lexicon
 
-__all__ = ["furniture_rule", "furniture_rules", "is_furniture"]
+__all__ = ["function_words", "furniture_rule", "furniture_rules", "is_furniture"]
 
 # Lines of interface phrases are short; a longer line that mentions "share" is prose.
 UI_MAX_WORDS = 12
@@ -94,6 +94,15 @@ def _lexicon() -> dict[str, frozenset[str]]:
         section: frozenset(p.lower() for phrases in lex[section].values() for p in phrases)
         for section in ("ui", "notice", "labels", "function_words")
     }
+
+
+def function_words() -> frozenset[str]:
+    """Closed-class words of English, German and Russian (lower case), from the lexicon.
+
+    >>> "the" in function_words() and "und" in function_words()
+    True
+    """
+    return _lexicon()["function_words"]
 
 
 @cache

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +35,8 @@ from narratrace.analyze.techniques.taxonomy import PTC_LABELS, TECHNIQUES, TO_PT
 from narratrace.config import models_dir
 from narratrace.errors import ModelError
 from narratrace.model import TechniqueSpan
+from narratrace.text.furniture import function_words
+from narratrace.text.lexicons import load_lexicon
 
 _lock = threading.Lock()
 _MODEL: PersuasionModel | None = None
@@ -242,6 +245,25 @@ def _starts_sentence(text: str, pos: int, sentence: tuple[int, int] | None) -> b
     floor = sentence[0] if sentence else max(0, pos - 200)
     before = text[floor:pos].rstrip()
     return not before or before[-1] in _OPENERS or before[-1] in ".!?\n"
+
+
+@cache
+def _descriptive_words() -> frozenset[str]:
+    lex = load_lexicon("reporting")["descriptive"]
+    return frozenset(w.lower() for words in lex.values() for w in words)
+
+
+def is_descriptive(model: PersuasionModel, span_text: str) -> bool:
+    """``True`` when every uncommon word of ``span_text`` is clinical or physical description.
+
+    The words come from ``resources/lexicons/reporting.json`` ("descriptive": symptoms,
+    transmission, severity grades, plain intensifiers, in en/de/ru); common words are the
+    paragraph vocabulary's and the closed-class words of :func:`narratrace.text.furniture.function_words`. Loaded language needs a word that charges, not one that describes.
+    """
+    closed = function_words()
+    words = [w.lower() for w in TOKEN_RE.findall(span_text) if w[0].isalpha()]
+    content = [w for w in words if w not in closed and not model.paragraphs.is_common_word(w)]
+    return bool(content) and all(w in _descriptive_words() for w in content)
 
 
 def loaded_without_evidence(span: TechniqueSpan) -> bool:

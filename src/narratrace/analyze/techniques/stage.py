@@ -18,7 +18,8 @@ Plain reporting is not persuasion (issue 11). Paragraphs marked as page furnitur
 (``Paragraph.furniture``) are not analysed, and :func:`plain_reporting_filter` drops
 spans that are the reporter's verification language ("could not be independently
 verified"), only the frame of an attribution ("officials said"), or only a name or
-nationality word ("Americans"); Loaded language needs a minimum confidence
+nationality word ("Americans"), or Loaded language made only of clinical or physical
+description ("highly contagious", "body aches, vomiting"); Loaded language needs a minimum confidence
 (:func:`~narratrace.analyze.techniques.predict.loaded_without_evidence`). A span
 inside a direct quotation is credited to its speaker (``TechniqueSpan.quoted_by``) and
 kept out of the author's counts in the summary.
@@ -263,12 +264,15 @@ def plain_reporting_filter(
     - ``attribution_frame``: a span lying within the source and cue of an attribution
       ("the ministry said", "according to officials");
     - ``name_only``: a span whose words are names or nationality words (entities, or the
-      shape rule of :func:`~narratrace.analyze.techniques.predict.is_name_only`) and common words.
+      shape rule of :func:`~narratrace.analyze.techniques.predict.is_name_only`) and common words;
+    - ``descriptive``: Loaded language made only of clinical or physical description and
+      common words ("highly contagious", "body aches, vomiting";
+      :func:`~narratrace.analyze.techniques.predict.is_descriptive`).
 
     (The stage also drops weak Loaded-language spans of the tagger before this filter,
     counted as ``weak_loaded``.)
     """
-    from narratrace.analyze.techniques.predict import is_name_only
+    from narratrace.analyze.techniques.predict import is_descriptive, is_name_only
 
     text = analysis.text
     frames = verification_frames(text)
@@ -290,6 +294,8 @@ def plain_reporting_filter(
             rule = "attribution_frame"
         elif is_name_only(model, text, t.start, t.end, names, sentences, lang):
             rule = "name_only"
+        elif t.technique == "Loaded_Language" and is_descriptive(model, text[t.start : t.end]):
+            rule = "descriptive"
         else:
             kept.append(t)
             continue
