@@ -164,17 +164,19 @@ def containment(a: set[str], b: set[str], *, min_shared: int = CONTAINMENT_MIN_S
     return shared / len(small)
 
 
-def _passage_candidates(tokens: dict[str, list[str]]) -> set[tuple[str, str]]:
-    """Pairs of documents sharing :data:`PASSAGE_MIN_SAMPLED` sampled :data:`WIRE_SHINGLE_WORDS`-word shingles."""
-    postings: dict[int, list[str]] = defaultdict(list)
-    for doc_id, toks in tokens.items():
-        seen: set[int] = set()
-        for i in range(len(toks) - WIRE_SHINGLE_WORDS + 1):
-            digest = hashlib.blake2b(" ".join(toks[i : i + WIRE_SHINGLE_WORDS]).encode(), digest_size=8).digest()
-            h = int.from_bytes(digest, "big")
-            if h % WIRE_SAMPLE_MOD == 0 and h not in seen:
-                seen.add(h)
-                postings[h].append(doc_id)
+def _add_postings(doc_id: str, toks: Sequence[str], postings: dict[int, list[str]]) -> None:
+    """Index the sampled :data:`WIRE_SHINGLE_WORDS`-word shingles of one document."""
+    seen: set[int] = set()
+    for i in range(len(toks) - WIRE_SHINGLE_WORDS + 1):
+        digest = hashlib.blake2b(" ".join(toks[i : i + WIRE_SHINGLE_WORDS]).encode(), digest_size=8).digest()
+        h = int.from_bytes(digest, "big")
+        if h % WIRE_SAMPLE_MOD == 0 and h not in seen:
+            seen.add(h)
+            postings[h].append(doc_id)
+
+
+def _passage_candidates(postings: dict[int, list[str]]) -> set[tuple[str, str]]:
+    """Pairs of documents sharing :data:`PASSAGE_MIN_SAMPLED` sampled shingles (boilerplate left out)."""
     counts: Counter[tuple[str, str]] = Counter()
     for ids in postings.values():
         if len(ids) < 2 or len(ids) > WIRE_MAX_POSTINGS:
@@ -323,11 +325,12 @@ class Deduplicator:
         # near-duplicates: MinHash LSH
         lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
         hashes: dict[str, MinHash] = {}
-        tokens: dict[str, list[str]] = {}
+        passages = bool(self.wire_min_words or self.containment)
+        postings: dict[int, list[str]] = defaultdict(list)
         for d in docs:
             toks = words(d.text)
-            if self.wire_min_words or self.containment:  # kept only when the passage passes need them
-                tokens[d.id] = toks
+            if passages:  # tokens are not kept: candidates are re-read from their text
+                _add_postings(d.id, toks, postings)
             m = MinHash(num_perm=self.num_perm, seed=1)
             m.update_batch([s.encode("utf-8") for s in _shingles(toks, SHINGLE_WORDS)])
             hashes[d.id] = m
@@ -343,15 +346,17 @@ class Deduplicator:
                     add(d.id, other, "near", est)
 
         # wire copies (a long shared passage) and contained copies (trimmed or edited)
-        if self.wire_min_words or self.containment:
+        if passages:
+            tokens: dict[str, list[str]] = {}
             shingle_sets: dict[str, set[str]] = {}
 
             def shingles_of(doc_id: str) -> set[str]:
                 if doc_id not in shingle_sets:
+                    tokens[doc_id] = words(by_id[doc_id].text)
                     shingle_sets[doc_id] = _shingles(tokens[doc_id], SHINGLE_WORDS)
                 return shingle_sets[doc_id]
 
-            for a, b in sorted(_passage_candidates(tokens) - seen_pairs):
+            for a, b in sorted(_passage_candidates(postings) - seen_pairs):
                 sa, sb = shingles_of(a), shingles_of(b)
                 shared_shingles = len(sa & sb)
                 # a shared passage of n words holds n - 4 shared 5-shingles: cheap to rule out
