@@ -79,3 +79,18 @@ def test_missing_weights_name_the_training_command(tmp_path):
 
     with pytest.raises(ModelError, match="narratrace train claim-stance"):
         ClaimStanceModel.from_file(tmp_path / "none.npz")
+
+
+def test_english_claim_against_german_and_russian_sentences(rows):
+    english = {r["claim"]: r["claim"] for r in rows if r["lang"] == "en"}
+    translated = {
+        "Dravische Truppen kämpfen für Kestrien in der Region Velora": "Dravian troops are fighting for Kestria in the Velora region",
+        "Дравийские войска воюют на стороне Кестрии в регионе Велора": "Dravian troops are fighting for Kestria in the Velora region",
+        "Der Staudamm von Velora wurde von kestrischen Soldaten gesprengt": "The Velora dam was blown up by Kestrian soldiers",
+        "Плотина в Велоре была взорвана кестрийскими солдатами": "The Velora dam was blown up by Kestrian soldiers",
+    }
+    assert set(translated.values()) <= set(english)
+    cross = [r for r in rows if r["claim"] in translated]
+    labels, _ = load_model().predict_pairs([translated[r["claim"]] for r in cross], [r["text"] for r in cross])
+    right = sum(label == r["stance"] for label, r in zip(labels, cross, strict=True))
+    assert right / len(cross) >= 0.8  # 25/27 on 2026-12-01
