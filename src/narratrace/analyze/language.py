@@ -27,27 +27,34 @@ class LanguageStage(Stage):
         text = analysis.text
         spans = paragraph_spans(text)
         rules = furniture_rules([text[s:e] for s, e in spans])
-        paragraphs = [Paragraph(s, e, furniture=rule is not None) for (s, e), rule in zip(spans, rules, strict=True)]
-        weights: Counter[str] = Counter()
-        for para in paragraphs:
-            lang, confidence = detect_language(text[para.start : para.end])
-            if lang and confidence >= MIN_CONFIDENCE:
-                para.lang, para.lang_confidence = lang, confidence
-                if not para.furniture:
-                    weights[lang] += letter_count(text[para.start : para.end])
-        forced = analysis.article.metadata.get("lang_override")
-        if forced:
-            language, confidence = str(forced), 1.0
-        elif weights:
-            language, letters = weights.most_common(1)[0]
-            confidence = letters / sum(weights.values())
-        else:
-            language, confidence = detect_language(text)
-            language = language or analysis.article.lang
-        for para in paragraphs:
-            if para.lang is None:
-                para.lang = language
-        analysis.paragraphs = paragraphs
-        analysis.language = language
-        analysis.language_confidence = round(float(confidence or 0.0), 4)
+        analysis.paragraphs = [Paragraph(s, e, furniture=rule is not None) for (s, e), rule in zip(spans, rules, strict=True)]
+        assign_languages(analysis, text)
         return analysis
+
+
+def assign_languages(analysis: Analysis, text: str) -> None:
+    """Set the language of every paragraph of ``analysis`` and of the article, read from
+    ``text`` (the article's text, or any text with the same offsets: the name-masking stage
+    reads the neutral text with its stand-ins blanked, so that no name sways the language)."""
+    weights: Counter[str] = Counter()
+    for para in analysis.paragraphs:
+        para.lang, para.lang_confidence = None, 0.0
+        lang, confidence = detect_language(text[para.start : para.end])
+        if lang and confidence >= MIN_CONFIDENCE:
+            para.lang, para.lang_confidence = lang, confidence
+            if not para.furniture:
+                weights[lang] += letter_count(text[para.start : para.end])
+    forced = analysis.article.metadata.get("lang_override")
+    if forced:
+        language, confidence = str(forced), 1.0
+    elif weights:
+        language, letters = weights.most_common(1)[0]
+        confidence = letters / sum(weights.values())
+    else:
+        language, confidence = detect_language(text)
+        language = language or analysis.article.lang
+    for para in analysis.paragraphs:
+        if para.lang is None:
+            para.lang = language
+    analysis.language = language
+    analysis.language_confidence = round(float(confidence or 0.0), 4)

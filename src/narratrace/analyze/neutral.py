@@ -22,9 +22,11 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
+from narratrace.analyze.language import assign_languages
 from narratrace.analyze.registry import Stage, register_stage
 from narratrace.analyze.sources import normalize_name
 from narratrace.model import Analysis, Entity, Source, SourceKind
+from narratrace.text.furniture import furniture_rules
 from narratrace.text.names import NameMask
 
 if TYPE_CHECKING:
@@ -46,6 +48,16 @@ class NameMaskStage(Stage):
             return analysis
         article = analysis.article
         mask = NameMask.build(article.text, [(p.start, p.end, p.lang) for p in analysis.paragraphs])
+        # Languages and page furniture again, read without the names: a name must not decide
+        # that a short paragraph is Spanish or a navigation bar. Names found under a language
+        # that changed are found again under the new one.
+        original = [(p.start, p.end) for p in analysis.paragraphs]
+        for _ in range(2):
+            langs = [p.lang for p in analysis.paragraphs]
+            self._reread(analysis, mask, original)
+            if [p.lang for p in analysis.paragraphs] == langs:
+                break
+            mask = NameMask.build(article.text, [(s, e, p.lang) for (s, e), p in zip(original, analysis.paragraphs, strict=True)])
         analysis._cache[_MASK] = mask
         analysis._cache[_ORIGINAL] = article
         neutral = dataclasses.replace(
@@ -58,6 +70,20 @@ class NameMaskStage(Stage):
         analysis.article = neutral
         analysis.paragraphs = [_shifted(p, mask.to_neutral) for p in analysis.paragraphs]
         return analysis
+
+    @staticmethod
+    def _reread(analysis: Analysis, mask: NameMask, spans: list[tuple[int, int]]) -> None:
+        """Languages and furniture of the paragraphs (original offsets), read from the article
+        with every name blanked out."""
+        text = mask.text
+        blanked = list(text)
+        for m in mask.mentions:
+            blanked[m.start : m.end] = " " * (m.end - m.start)
+        readable = "".join(blanked)
+        rules = furniture_rules([readable[s:e] for s, e in spans])
+        for para, rule in zip(analysis.paragraphs, rules, strict=True):
+            para.furniture = rule is not None
+        assign_languages(analysis, readable)
 
 
 def label_names(doc: Doc, analysis: Analysis) -> None:
