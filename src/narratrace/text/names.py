@@ -315,7 +315,10 @@ class _Finder:
             return False
         determiners = self.words["de_determiners"]
         for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", self.text):
-            before = [w.lower() for w in self.text[max(0, m.start() - 40) : m.start()].split()[-2:]]
+            words = self.text[max(0, m.start() - 40) : m.start()].split()[-2:]
+            if words and self._title(words[-1], "de"):
+                continue  # "des Präsidenten Maduro": the article belongs to the title
+            before = [w.lower() for w in words]
             if before and (before[-1] in determiners or (len(before) == 2 and before[0] in determiners and before[1][-1:] in "enrsm")):
                 return False
         return True
@@ -426,7 +429,7 @@ class _Finder:
             re.fullmatch(r"\s+", self.text[a[1] : b[0]]) for a, b in zip(span, span[1:], strict=False)
         )
         if adjacent:
-            opening_adjective = _is_sentence_start(self.text, token[0], 0) and tokens[0].lower()[-1:] in "enrsm"
+            opening_adjective = _is_sentence_start(self.text, token[0], 0) and tokens[0].lower().endswith(("e", "en", "er", "es", "em"))
             if not opening_adjective:
                 return True
         before = self.text[max(0, token[0] - 30) : token[0]].split()
@@ -465,6 +468,10 @@ def _other_occurrences(text: str, found: list[tuple[int, int, str]]) -> set[tupl
     """Every other occurrence of a name found somewhere in the article: a word known as a name
     once ("die Nachrichtenagentur Xinhua") is a name everywhere ("der Xinhua")."""
     surfaces = {text[s:e]: kind for s, e, kind in found if kind == "name" and len(text[s:e]) > 1}
+    for surface, kind in list(surfaces.items()):  # "Nicolás Maduro" … "Maduro"
+        last = surface.split()[-1]
+        if " " in surface and len(last) > 2 and last[:1].isupper() and not last.isupper():
+            surfaces.setdefault(last, kind)
     if not surfaces:
         return set()
     # case forms: German genitive "Melonis", Russian "Путина", "Путиным"
