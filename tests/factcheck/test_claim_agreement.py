@@ -18,8 +18,8 @@ TROOPS = shape("north korean troop fight kursk", ("North Korean", "Kursk"))
 
 
 def test_agreeing_full_claims_may_be_the_same_claim() -> None:
-    record = shape("north korea soldier fight kursk region", ("North Korea", "Kursk"))
-    a = agreement(TROOPS, record)
+    record = ClaimShape(("north", "korea", "soldier", "fight", "kursk", "region"), ("North Korea", "Kursk"), True, ("fight",))
+    a = agreement(ClaimShape(TROOPS.content, TROOPS.names, True, ("fight",)), record)
     assert a.ceiling == "same_claim" and a.reasons == ()
     assert a.shared_names == ("North Korean", "Kursk") and a.shared_content == ("fight",)
 
@@ -162,3 +162,20 @@ def test_short_curated_records_are_claims_short_article_texts_are_not() -> None:
 def test_without_a_parser_a_claim_needs_one_more_content_word() -> None:
     assert not claim_shape("Biden nannte das Führung.", "de").full
     assert claim_shape("5G-Mobilfunknetze verbreiten das Coronavirus.", "de").full
+
+
+def test_posts_lose_signature_and_links_and_keep_handles_as_names() -> None:
+    from narratrace.factcheck._claim import strip_post
+
+    post = "Trump says @BernieSanders won #LasVegas https://t.co/x — Jo Doe (@jodoe) April 3, 2016"
+    assert strip_post(post) == "Trump says Bernie Sanders won Las Vegas"
+
+
+def test_headline_case_leaves_names_unknown_but_compares_words() -> None:
+    head = claim_shape("Woman Gives Vodka Butt Shots At Bar Causing Riot", "en")
+    assert head.headline and head.names is None and head.full
+    assert not claim_shape("North Korean soldiers are fighting in Kursk, Russia.", "en").headline
+    record = claim_shape("A riot broke out after a woman gave vodka butt shots at a bar.", "en")
+    assert agreement(head, record).ceiling != "related"
+    weak = claim_shape("This Week's Trend: The Turkish Jet Was Guided By American Pilots", "en")
+    assert agreement(claim_shape("This week it is American hegemony.", "en"), weak).ceiling != "same_claim"

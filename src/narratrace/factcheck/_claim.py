@@ -28,8 +28,8 @@ two mean a different claim (``related``). ``same_claim`` needs no doubt at all.
 
 Examples
 --------
->>> q = ClaimShape(content=("north", "korean", "troop", "fight", "kursk"), names=("North Korean", "Kursk"), predicate=True)
->>> r = ClaimShape(content=("north", "korean", "soldier", "fight", "kursk"), names=("North Korea", "Kursk"), predicate=True)
+>>> q = ClaimShape(("north", "korean", "troop", "fight", "kursk"), ("North Korean", "Kursk"), True, ("fight",))
+>>> r = ClaimShape(("north", "korea", "soldier", "fight", "kursk"), ("North Korea", "Kursk"), True, ("fight",))
 >>> agreement(q, r).ceiling
 'same_claim'
 >>> agreement(ClaimShape(content=("decis",), names=(), predicate=False), r).ceiling
@@ -70,6 +70,17 @@ NAME_FILLERS = frozenset("the of and president minister prime chancellor secreta
 #: Dependency labels of a subject: a full English claim has one with a finite verb
 #: ("to defect", "guided by US forces" and "to allow Kiev to attack" have none).
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
+#: Content words besides names two texts must share when no verbs can be compared
+#: ("This week it is American hegemony" and "This Week's Trend: … guided by American…"
+#: share only "week").
+MIN_SHARED_WORDS = 2
+#: Largest share of lower-case words (of four letters or more) in a text in headline case,
+#: whose capitals say nothing about names: a sentence full of names ("North Korean
+#: soldiers are fighting in Kursk, Russia") still has its verbs and nouns in lower case.
+HEADLINE_MAX_LOWER = 0.2
+#: Language confidence from which a detected language is believed: short English
+#: sentences get 0.6-0.75 for Dutch or Portuguese.
+LANGUAGE_MIN = 0.9
 #: spaCy entity labels that are names of people, places, groups, organisations or works.
 NAME_LABELS = frozenset({"PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 #: Shortest stem compared by prefix ("korea" ~ "korean", "russia" ~ "russian"); shorter
@@ -79,6 +90,11 @@ LEVEL_ORDER = ("same_claim", "suggested", "related")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
+# "— Name (@handle) April 3, 2016": the signature line of an embedded post
+_SIGNATURE = re.compile(r"\s[—–-]+\s[^—–\n]{0,80}\(@\w+\)\s+\w+\.?\s+\d{1,2},\s+\d{4}\s*$")
+_URL_OR_PIC = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S+")
+_TAG = re.compile(r"(?<!\w)[@#](\w+)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|[\n:«\"“„(]\s*)$")
 
 
@@ -97,17 +113,21 @@ class ClaimShape:
         to attack" have none); ``None`` when no parser exists for the language.
     verbs : tuple of str
         Stemmed lemmas of the main verbs (not auxiliaries); empty when unknown.
+    headline : bool
+        English in headline case: names and predicate unknown, but its words compare with
+        English words.
     """
 
     content: tuple[str, ...]
     names: tuple[str, ...] | None
     predicate: bool | None
     verbs: tuple[str, ...] = ()
+    headline: bool = False
 
     @property
     def full(self) -> bool:
         """A full claim: enough content words and no evidence that the predicate is missing."""
-        if self.predicate is None:
+        if self.predicate is None:  # no parse: ask for one more content word
             return len(self.content) >= MIN_CONTENT_WORDS_UNPARSED
         return len(self.content) >= MIN_CONTENT_WORDS and self.predicate
 
@@ -219,14 +239,14 @@ def agreement(query: ClaimShape, record: ClaimShape, *, aliases: Sequence[str] =
     soft += name_doubts
     name_stems = {k for n in (query.names or ()) + (record.names or ()) for k in name_keys(n)}
     shared = tuple(sorted(c for c in set(query.content) & set(record.content) if not any(_keys_match(c, k) for k in name_stems)))
-    if query.predicate is None or record.predicate is None:
+    if any(x.predicate is None and not x.headline for x in (query, record)):
         soft.append("the predicate could not be compared in this language")
     elif query.verbs and record.verbs:
         q_words, r_words = set(query.verbs) | set(query.content), set(record.verbs) | set(record.content)
         if not (set(query.verbs) & r_words or set(record.verbs) & q_words):
             soft.append("the verbs differ: " + ", ".join(query.verbs) + " / " + ", ".join(record.verbs))
-    elif not shared:
-        soft.append("no shared word besides names (predicate not confirmed)")
+    elif len(shared) < MIN_SHARED_WORDS:
+        soft.append("predicate not confirmed: shared besides names: " + (", ".join(shared) or "nothing"))
     return Agreement(LEVEL_ORDER[min(len(soft), 2)], tuple(soft), tuple(shared_names), shared)
 
 
@@ -236,11 +256,13 @@ def _name_checks(query: ClaimShape, record: ClaimShape, aliases: Sequence[str]) 
         return [], "", []
     if query.names is None or record.names is None:
         # one side has no name finder: look for the other side's names among its words
-        named, words_ = (record.names, query.content) if query.names is None else (query.names, record.content)
+        unknown, named, words_ = (query, record.names, query.content) if query.names is None else (record, query.names, record.content)
         missing = [n for n in named or () if not any(_keys_match(k, c) for k in name_keys(n) for c in words_)]
         if named and len(missing) == len(named):
             return [], "the names differ: none of " + ", ".join(named) + " is in the other text", []
-        return [], "", []  # a partial miss proves little across inflections and compounds ("Nordkorea")
+        if missing and unknown.headline:  # English in headline case: words are words
+            return [], "", ["not in the other text: " + ", ".join(missing)]
+        return [], "", []  # across languages a partial miss proves little (inflections, "Nordkorea")
     known = list(record.names) + [a for a in aliases if a]
     q_found = [q for q in query.names if any(names_match(q, r) for r in known)]
     r_missing = [r for r in record.names if not any(names_match(r, q) for q in query.names)]
@@ -268,19 +290,46 @@ def _english_shape(text: str) -> ClaimShape | None:
     from narratrace.errors import ModelError
     from narratrace.text.nlp import english
 
+    content = tuple(_stem(w) for w in words(text))
+    if headline_case(text):
+        # "Woman Gives Vodka Butt Shots At Bar": every word looks like a name and the parse
+        # is unreliable, so names and predicate are unknown; words still compare
+        return ClaimShape(content, None, None, headline=True)
     try:
         doc = english()(text)
     except ModelError as exc:  # the model is a dependency, but keep working without it
         logger.warning("no English parser for the same-claim test: %s", exc)
         return None
-    names = [e.text for e in doc.ents if e.label_ in NAME_LABELS]
-    covered = {t.i for e in doc.ents for t in e}  # dates and numbers are not names either
-    names += [t.text for t in doc if t.pos_ == "PROPN" and t.i not in covered and t.text[:1].isupper()]
-    names = [n for n in names if name_keys(n)]  # a bare title ("President") names no one
     # a subject of a finite verb: "Kiev" in "to allow Kiev to attack" is the subject of an infinitive
     predicate = any(t.dep_ in SUBJECT_DEPS and not any(c.tag_ == "TO" for c in t.head.children) for t in doc)
     verbs = tuple(dict.fromkeys(_stem(t.lemma_.lower()) for t in doc if t.pos_ == "VERB" and t.lemma_.lower() not in STOPWORDS))
-    return ClaimShape(tuple(_stem(w) for w in words(text)), tuple(dict.fromkeys(names)), predicate, verbs)
+    names = [e.text for e in doc.ents if e.label_ in NAME_LABELS]
+    covered = {t.i for e in doc.ents for t in e}  # dates and numbers are not names either
+    # proper nouns the entity recogniser missed; not at a sentence start ("Singer Avril Lavigne")
+    names += [t.text for t in doc if t.pos_ == "PROPN" and t.i not in covered and t.text[:1].isupper() and not t.is_sent_start]
+    names = [n for n in names if name_keys(n)]  # a bare title ("President") names no one
+    return ClaimShape(content, tuple(dict.fromkeys(names)), predicate, verbs)
+
+
+def headline_case(text: str) -> bool:
+    """Whether most words are capitalised (Title Case or ALL CAPS), as in headlines and many tweets.
+
+    >>> headline_case("Woman Gives Vodka Butt Shots At Bar"), headline_case("Russia denied the claim.")
+    (True, False)
+    """
+    toks = [t for t in _NAME_TOKEN.findall(text) if t[:1].isalpha() and len(t) > 3]
+    return len(toks) >= 3 and sum(t[:1].islower() for t in toks) <= HEADLINE_MAX_LOWER * len(toks)
+
+
+def strip_post(text: str) -> str:
+    """The claim of a social-media post: no signature line or links; handles and hashtags as words.
+
+    >>> strip_post(".@BernieSanders wins #LasVegas! https://t.co/x — Jo (@jo) April 3, 2016")
+    '. Bernie Sanders wins Las Vegas!'
+    """
+    text = _URL_OR_PIC.sub(" ", _SIGNATURE.sub("", text))
+    text = _TAG.sub(lambda m: " " + _CAMEL.sub(" ", m.group(1)), text)
+    return " ".join(text.split())
 
 
 def _capitalised_names(text: str) -> tuple[str, ...]:
@@ -315,11 +364,13 @@ def claim_shape(text: str, lang: str | None = None) -> ClaimShape:
     capitalised words as names (Russian capitalises names only) and no verb test; other
     languages get content words only, so their matches top out at ``suggested``.
     """
+    text = strip_post(text)
     content = tuple(_stem(w) for w in words(text))
     if lang is None:
         from narratrace.text.language import detect_language
 
-        lang = detect_language(text)[0] or ("ru" if _CYRILLIC.search(text) else "en" if text.isascii() else None)
+        found, confidence = detect_language(text)
+        lang = found if found and confidence >= LANGUAGE_MIN else "ru" if _CYRILLIC.search(text) else "en" if text.isascii() else None
     if lang == "en":
         shape = _english_shape(text)
         if shape is not None:
