@@ -45,6 +45,7 @@ class SemevalArticle:
     paragraphs: list[tuple[int, int, int]]  # (line number 1-based, start, end), non-empty lines
     labels: dict[int, list[str]] = field(default_factory=dict)  # line -> techniques (gold lines only)
     spans: list[tuple[str, int, int]] = field(default_factory=list)  # (technique, start, end)
+    source_hash: str | None = None  # norm_hash of the text as published, when ``text`` is masked
 
 
 @dataclass

@@ -106,8 +106,26 @@ def load_corpus(data_dir: Path, langs: tuple[str, ...] = SUPPORTED_LANGS) -> tup
     train, dev = [], []
     for lang in langs:
         for art in load_semeval2023(sem / lang / "train", lang):
-            (dev if is_dev_article(lang, art.id, ptc_dev_ids) else train).append(art)
+            if is_dev_article(lang, art.id, ptc_dev_ids):
+                dev.append(art)  # evaluated as the pipeline reads it: the evaluation masks names
+            else:
+                train.append(masked_article(art))
     return train, dev, ptc
+
+
+def masked_article(art: SemevalArticle) -> SemevalArticle:
+    """The article with its names masked by kind, as ``names.v1`` shows it to the stages, with
+    paragraph and span offsets moved into the neutral text: no weight is learned for a name."""
+    from narratrace.text.names import neutral_units
+
+    mask, units = neutral_units(art.text, [(s, e, art.lang) for _, s, e in art.paragraphs])
+    return SemevalArticle(
+        art.id, art.lang, mask.neutral_text,
+        [(line, s, e) for (line, _, _), (s, e, _) in zip(art.paragraphs, units, strict=True)],
+        art.labels,
+        [(label, mask.to_neutral(s), mask.to_neutral(e, end=True)) for label, s, e in art.spans],
+        source_hash=norm_hash(art.text),
+    )
 
 
 # --------------------------------------------------------------------------- examples
@@ -568,7 +586,8 @@ def train_persuasion(
         "seed": seed,
         "train_articles": len(train),
         "dev_articles": len(dev),
-        "train_hashes": sorted(norm_hash(a.text) for a in train),
+        "train_hashes": sorted(a.source_hash or norm_hash(a.text) for a in train),
+        "names": "masked",
         "thresholds": {lang: {t: round(float(v), 3) for t, v in zip(TECHNIQUES, row, strict=True)} for lang, row in zip(SUPPORTED_LANGS, thresholds, strict=True)},
         "tagger_threshold": {lang: round(float(t), 3) for lang, t in zip(SUPPORTED_LANGS, tagger_thr, strict=True)},
         "span_fusion_sparse_weight": span_fusion,
