@@ -568,7 +568,11 @@ class FeatureIndex:
 
     def candidates(self, query_descriptors: list[np.ndarray], *, limit: int = MAX_CANDIDATES,
                    min_votes: int = MIN_VOTES) -> list[tuple[int, int]]:
-        """``(picture, votes)`` of the best-voted pictures for any of the query descriptor sets."""
+        """``(picture, votes)`` of the best-scored pictures for any of the query descriptor sets.
+
+        A picture's score sums its votes, each divided by the number of pictures that query
+        descriptor hit; at least ``min_votes`` votes are needed.
+        """
         owners, orders, starts, cap = self._build()
         if owners.size == 0:
             return []
@@ -591,8 +595,14 @@ class FeatureIndex:
         if not pairs_all:
             return []
         pairs = np.unique(np.concatenate(pairs_all))
-        pictures, votes = np.unique(pairs & ((1 << 32) - 1), return_counts=True)
+        owner = pairs & ((1 << 32) - 1)
+        _, q_index, q_hits = np.unique(pairs >> 32, return_inverse=True, return_counts=True)
+        # a query descriptor that hits many pictures (UI text, sign lettering, flat patches)
+        # says little: its vote is split among them, like IDF
+        weight = 1.0 / q_hits[q_index]
+        pictures, inverse, votes = np.unique(owner, return_inverse=True, return_counts=True)
+        score = np.bincount(inverse, weights=weight)
         keep = votes >= min_votes
-        pictures, votes = pictures[keep], votes[keep]
-        top = np.argsort(-votes, kind="stable")[:limit]
+        pictures, votes, score = pictures[keep], votes[keep], score[keep]
+        top = np.argsort(-score, kind="stable")[:limit]
         return [(int(pictures[i]), int(votes[i])) for i in top]
