@@ -77,8 +77,9 @@ LSH_SEED = 14
 # Buckets holding more than this multiple of the mean bucket size (descriptors of flat or
 # repetitive patches that every picture has) are skipped, like stop words.
 MAX_BUCKET_FACTOR = 40
-# Candidates verified per query (best-voted first) and the votes a candidate needs.
-MAX_CANDIDATES = 10
+# Candidates verified per query (best-scored first; ~10-20 ms each) and the votes a
+# candidate needs. 10 candidates found .56 of screenshots in the benchmark (docs/images.md).
+MAX_CANDIDATES = 30
 MIN_VOTES = 3
 # Descriptor matching: Lowe's ratio test and an absolute Hamming cap (of 256 bits).
 RATIO = 0.85
