@@ -401,10 +401,8 @@ class _Finder:
         word = self.text[token[0] : token[1]]
         if self._common_word(word, lang) or (lang == "en" and word.endswith(("ed", "ing", "ly"))):
             return False  # "Despite", "Confronted", "Asked", "Reportedly" open sentences
-        stem = _ru_stem(_ru_stem(word)) if re.search("[а-яё]", word) else word
-        for m in re.finditer(rf"(?<!\w){re.escape(stem)}\w{{0,3}}(?!\w)", self.text):
-            if m.start() != token[0] and not _is_sentence_start(self.text, m.start(), 0):
-                return True
+        if self._capitalised_elsewhere(token):
+            return True
         before = re.findall(r"[\w\-]+", self.text[max(0, token[0] - 30) : token[0]])
         if before and before[-1].lower() in self.words["media_words"]:
             return True  # 'Издание «Медуза»', 'the newspaper "Kurier"'
