@@ -60,7 +60,7 @@ def _micro(proba: np.ndarray, y: np.ndarray, thr: float) -> float:
 def main() -> None:
     from narratrace.analyze.techniques.predict import get_model
     from narratrace.analyze.techniques.taxonomy import SUPPORTED_LANGS
-    from narratrace.analyze.techniques.training import (
+    from narratrace.train.persuasion import (
         REFERENCE,
         _in_tune,
         load_corpus,

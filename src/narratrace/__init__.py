@@ -10,7 +10,9 @@ Corpus(url)
 
 from __future__ import annotations
 
+import importlib
 import logging
+import types
 
 from narratrace.model import Analysis, Article
 
@@ -41,3 +43,21 @@ def analyze(text_or_path, lang: str | None = None, *, stages: list[str] | None =
     from narratrace.api import analyze as _analyze
 
     return _analyze(text_or_path, lang=lang, stages=stages)
+
+
+class _AnalyzePackage(types.ModuleType):
+    """The ``narratrace.analyze`` subpackage, callable as :func:`narratrace.analyze`.
+
+    Python binds a subpackage to its parent's attribute when it is imported, so once
+    anything imports ``narratrace.analyze.*`` the name names the subpackage, not the
+    function. The subpackage is imported here and made callable, so that
+    ``narratrace.analyze(path)`` works in every order of imports while the stages
+    never import the API layer.
+    """
+
+    def __call__(self, text_or_path, lang: str | None = None, **options) -> Analysis:
+        return _analyze_function(text_or_path, lang, **options)
+
+
+_analyze_function = analyze
+importlib.import_module("narratrace.analyze").__class__ = _AnalyzePackage

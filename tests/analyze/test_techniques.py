@@ -119,7 +119,7 @@ def _toy_corpus() -> list[SemevalArticle]:
 
 def test_tiny_training_roundtrip(tmp_path):
     from narratrace.analyze.techniques.predict import paragraph_proba, sentences_of, span_candidates
-    from narratrace.analyze.techniques.training import fit_models
+    from narratrace.train.persuasion import fit_models
 
     model = fit_models(_toy_corpus(), seed=0, log=lambda _: None)
     model.tagger.threshold_ = 0.3
@@ -233,7 +233,7 @@ def test_fused_paragraph_model_roundtrip(tmp_path):
 
 
 def test_fusion_weight_follows_the_informative_model():
-    from narratrace.analyze.techniques.training import choose_fusion, cross_half_micro
+    from narratrace.train.persuasion import choose_fusion, cross_half_micro
 
     rng = np.random.default_rng(2)
     n = 400
@@ -325,7 +325,7 @@ def test_span_filter_tuning_and_roundtrip(tmp_path):
         sentences_of,
         span_candidates,
     )
-    from narratrace.analyze.techniques.training import (
+    from narratrace.train.persuasion import (
         FILTER_THRESHOLDS,
         fit_models,
         tune_span_filter,

@@ -21,7 +21,7 @@ def test_train_checkworthiness_passes_splits(monkeypatch, tmp_path):
         calls.update(train=train, dev=dev, out=out, test=test)
         return {"test_f1_yes": 0.5}
 
-    monkeypatch.setattr(importlib.import_module("narratrace.analyze.claims._cw_model"), "train_checkworthiness", fake)
+    monkeypatch.setattr(importlib.import_module("narratrace.train.checkworthiness"), "train_checkworthiness", fake)
     (tmp_path / "dev-test.tsv").write_text("x", encoding="utf-8")
     result = CliRunner().invoke(app, ["train", "checkworthiness", "--data", str(tmp_path), "--out", str(tmp_path / "m.json")])
     assert result.exit_code == 0, result.output
@@ -37,7 +37,7 @@ def test_train_attribution_passes_dev_and_cache(monkeypatch, tmp_path):
         calls.update(train=train, out=out, dev=dev_dir, cache=parse_cache)
         return {"threshold": 0.45}
 
-    monkeypatch.setattr(importlib.import_module("narratrace.analyze.claims._train_attribution"), "train_attribution", fake)
+    monkeypatch.setattr(importlib.import_module("narratrace.train.attribution"), "train_attribution", fake)
     (tmp_path / "dev").mkdir()
     result = CliRunner().invoke(app, ["train", "attribution", "--data", str(tmp_path), "--out", str(tmp_path / "a.json"),
                                       "--parse-cache", str(tmp_path / "cache")])

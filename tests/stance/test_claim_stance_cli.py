@@ -16,7 +16,7 @@ def test_train_claim_stance_passes_data_seed_and_out(monkeypatch, tmp_path):
         calls.update(data=data, out=out, seed=seed)
         return out, {"dev_fnc_score": 0.9}
 
-    monkeypatch.setattr(importlib.import_module("narratrace.stance.training"), "train_claim_stance", fake)
+    monkeypatch.setattr(importlib.import_module("narratrace.train.claim_stance"), "train_claim_stance", fake)
     (tmp_path / "train").mkdir()
     result = CliRunner().invoke(app, ["train", "claim-stance", "--data", str(tmp_path), "--seed", "3",
                                       "--out", str(tmp_path / "m.npz")])

@@ -112,7 +112,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Train the logistic re-ranker on train queries (seeded), tune on dev."""
         from narratrace.config import models_dir
-        from narratrace.factcheck.retrieval import RERANKER_DIR, RERANKER_FILE, train_reranker
+        from narratrace.factcheck.retrieval import RERANKER_DIR, RERANKER_FILE
+        from narratrace.train.claim_reranker import train_reranker
 
         model, report = train_reranker(claims, data, dev)
         target = out or models_dir() / RERANKER_DIR / RERANKER_FILE

@@ -32,8 +32,8 @@ def persuasion_cli(
     embeddings: Annotated[bool, typer.Option("--embeddings/--no-embeddings", help="Fuse an e5 sentence-embedding paragraph model with the TF-IDF one.")] = True,
 ) -> None:
     """Train the persuasion-technique model and print its held-out dev metrics."""
-    from narratrace.analyze.techniques.training import train_persuasion
     from narratrace.errors import ConfigError
+    from narratrace.train.persuasion import train_persuasion
 
     if not data.is_dir():
         raise ConfigError(f"--data {data} is not a folder")
@@ -54,7 +54,7 @@ def claim_stance_cli(
 ) -> None:
     """Train the claim-stance model on FNC-1 train and print part-B and dev metrics."""
     from narratrace.errors import ConfigError
-    from narratrace.stance.training import train_claim_stance
+    from narratrace.train.claim_stance import train_claim_stance
 
     if not (data / "train").is_dir():
         raise ConfigError(f"--data {data} has no train/ folder (FNC-1 layout)")

@@ -24,8 +24,9 @@ def _checkworthiness(
     json_out: Annotated[str | None, typer.Option("--json", help="Write the training report as JSON to PATH (- for stdout).")] = None,
 ) -> None:
     """Train the check-worthiness model on train.tsv, tune on dev.tsv, report dev-test.tsv."""
-    from narratrace.analyze.claims._cw_model import MODEL_PATH, train_checkworthiness
+    from narratrace.analyze.claims._cw_model import MODEL_PATH
     from narratrace.config import models_dir
+    from narratrace.train.checkworthiness import train_checkworthiness
 
     test = data / "dev-test.tsv"
     report = train_checkworthiness(data / "train.tsv", data / "dev.tsv", out or models_dir() / MODEL_PATH,
@@ -44,7 +45,7 @@ def _attribution(
 ) -> None:
     """Learn the English attribution model (cue detector, span rules) from PolNeAR train; threshold on dev."""
     from narratrace.analyze.claims._common import resource_dir
-    from narratrace.analyze.claims._train_attribution import train_attribution
+    from narratrace.train.attribution import train_attribution
 
     dev = data / "dev"
     report = train_attribution(data / "train", out or resource_dir() / "attribution_en.json",

