@@ -36,16 +36,30 @@ def err_console() -> Console:
     return Console(stderr=True, highlight=False)
 
 
+def note(message: str) -> None:
+    """A message for the person at the terminal (written files, counts): stderr, so that
+    stdout carries only the command's output."""
+    err_console().print(message, markup=False, soft_wrap=True)
+
+
 def err_line(message: str) -> None:
     """One unwrapped line on stderr (errors and warnings must stay greppable)."""
     sys.stderr.write(" ".join(message.split()) + "\n")
     sys.stderr.flush()
 
 
-def write_json(payload: Any, target: str) -> None:
+def write_json(payload: Any, target: Path | str) -> None:
     """Write ``payload`` as JSON to a path, or to stdout when ``target`` is ``-``."""
     text = json.dumps(payload, ensure_ascii=False, indent=2, default=str)
-    if target == "-":
+    if str(target) == "-":
         sys.stdout.write(text + "\n")
     else:
         Path(target).write_text(text + "\n", encoding="utf-8")
+
+
+def write_csv(tables: dict[str, Any], target: Path) -> None:
+    """Write CSV tables named after ``target`` (:func:`narratrace.report.csv_tables.write_tables`) and say where."""
+    from narratrace.report.csv_tables import write_tables
+
+    for path in write_tables(tables, target):
+        note(f"wrote {path}")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,14 +32,15 @@ from narratrace.corpus.narratives import (
     Narrative,
     group_mentions,
     mark_copies,
-    mentions_from_payload,
+    mentions_from_analysis,
 )
 from narratrace.corpus.stories import StoryClusterer, StoryItem, make_items
 from narratrace.corpus.timeline import build_timeline
 from narratrace.errors import NarratraceError
 from narratrace.ingest.dates import as_utc as _aware
 from narratrace.model import Article
-from narratrace.store.schema import analyses, articles
+from narratrace.store.articles import load_analyses
+from narratrace.store.schema import articles
 from narratrace.store.schema_corpus import (
     corpus_builds,
     corpus_duplicates,
@@ -94,21 +95,6 @@ def load_publications(engine: Engine) -> list[Publication]:
                 metadata=dict(r.meta or {}),
             )
             out.append(Publication(r.name, art, r.content_hash, r.url_norm))
-    return out
-
-
-def _payloads(engine: Engine, hashes: Sequence[str]) -> dict[str, dict]:
-    out: dict[str, dict] = {}
-    with engine.connect() as conn:
-        for i in range(0, len(hashes), 500):
-            chunk = list(hashes[i : i + 500])
-            rows = conn.execute(
-                select(analyses.c.content_hash, analyses.c.result, analyses.c.created_at)
-                .where(analyses.c.content_hash.in_(chunk))
-                .order_by(analyses.c.created_at)
-            )
-            for r in rows:
-                out[r.content_hash] = r.result  # latest wins
     return out
 
 
@@ -205,12 +191,12 @@ def build(
     result.stories = dict(clusterer.labels_)
 
     # 3. narratives
-    payloads = _payloads(engine, sorted({p.content_hash for p in pubs}))
+    stored = load_analyses(engine, sorted({p.content_hash for p in pubs}))
     mentions: list[Mention] = []
     for p in pubs:
-        payload = payloads.get(p.content_hash)
-        if payload:
-            mentions.extend(mentions_from_payload(p.article, payload))
+        analysis = stored.get(p.content_hash)
+        if analysis is not None:  # one analysis per text, read for each publication of it
+            mentions.extend(mentions_from_analysis(replace(analysis, article=p.article)))
     mark_copies(mentions, copies)
     for m in mentions:
         m.story = result.stories.get(m.article)
@@ -251,9 +237,9 @@ def list_narratives(engine: Engine, *, state: str | None = None, sort: str = "fi
     from narratrace.errors import ConfigError
 
     if state is not None and state not in STATES:
-        raise ConfigError(f"--state must be one of {', '.join(STATES)}, got {state!r}")
+        raise ConfigError(f"state must be one of {', '.join(STATES)}, got {state!r}")
     if sort not in SORT_KEYS:
-        raise ConfigError(f"--sort must be one of {', '.join(SORT_KEYS)}, got {sort!r}")
+        raise ConfigError(f"sort must be one of {', '.join(SORT_KEYS)}, got {sort!r}")
     q = select(corpus_narratives.c.payload, corpus_narratives.c.narrative_id)
     if state:
         q = q.where(corpus_narratives.c.state == state)
@@ -282,7 +268,7 @@ def get_narrative(engine: Engine, narrative_id: str) -> dict[str, Any]:
         ).all()
     if len(rows) != 1:
         what = "no narrative" if not rows else f"{len(rows)} narratives"
-        raise NarrativeNotFoundError(f"{what} with id {narrative_id!r}; `narratrace narratives` lists them")
+        raise NarrativeNotFoundError(f"{what} with id {narrative_id!r}; `narratrace corpus narratives` lists them")
     return rows[0].payload
 
 
@@ -291,6 +277,14 @@ def list_duplicates(engine: Engine) -> list[dict[str, Any]]:
     with engine.connect() as conn:
         rows = conn.execute(select(corpus_duplicates.c.payload).where(corpus_duplicates.c.name == corpus_duplicates.c.canonical).order_by(corpus_duplicates.c.pk)).all()
     return [r.payload for r in rows]
+
+
+def publication_count(engine: Engine) -> int:
+    """How many publications (ingested articles) the store holds."""
+    from sqlalchemy import func
+
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(corpus_publications)).scalar_one())
 
 
 def needs_build(engine: Engine) -> bool:
