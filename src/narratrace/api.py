@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
+
+from sqlalchemy import Engine
 
 from narratrace.analyze.pipeline import get_pipeline
 from narratrace.errors import InputError
@@ -43,13 +46,30 @@ def load_article(text_or_path: str | Path, *, lang: str | None = None) -> Articl
     return article
 
 
-def analyze_article(article: Article, *, stages: Sequence[str] | None = None, lang: str | None = None) -> Analysis:
-    """Run the pipeline (default: every default stage) on one :class:`Article`."""
+def analyze_article(
+    article: Article,
+    *,
+    stages: Sequence[str] | None = None,
+    lang: str | None = None,
+    store: Engine | str | None = None,
+) -> Analysis:
+    """Run the pipeline (default: every default stage) on one :class:`Article`.
+
+    ``lang`` forces the language on a copy: the caller's article is never changed.
+    ``store`` (an engine or URL) is what fact-check matching and picture reuse read;
+    without one they report ``{"database": "none"}`` and no database is touched.
+    """
     if lang:
-        article.metadata["lang_override"] = lang
-    return get_pipeline(stages)(article)
+        article = dataclasses.replace(article, metadata={**article.metadata, "lang_override": lang})
+    return get_pipeline(stages, store=store)(article)
 
 
-def analyze(text_or_path: str | Path, *, lang: str | None = None, stages: Sequence[str] | None = None) -> Analysis:
+def analyze(
+    text_or_path: str | Path,
+    *,
+    lang: str | None = None,
+    stages: Sequence[str] | None = None,
+    store: Engine | str | None = None,
+) -> Analysis:
     """Analyse one article given as a path or as its text; see :func:`narratrace.analyze`."""
-    return analyze_article(load_article(text_or_path, lang=lang), stages=stages)
+    return analyze_article(load_article(text_or_path, lang=lang), stages=stages, store=store)

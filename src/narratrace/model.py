@@ -2,13 +2,14 @@
 
 Every annotation is a half-open character span ``[start, end)`` into
 ``Article.text``; the text is never rewritten after ingest. Records are plain
-dataclasses so that they serialise to JSON with :func:`to_jsonable` and back.
+dataclasses so that they serialise to JSON with :func:`to_jsonable` and back with
+:func:`analysis_from_jsonable` (the store keeps analyses in that form).
 
 Examples
 --------
 >>> art = Article(text="Officials reportedly denied it.")
 >>> art.content_hash[:8]
-'6b8a47c8'
+'1f9f3782'
 >>> Span(0, 9, "ORG").slice(art.text)
 'Officials'
 """
@@ -18,9 +19,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum, StrEnum
+from functools import cache
 from typing import Any
 
 
@@ -275,3 +278,32 @@ def to_jsonable(obj: Any) -> Any:
     if isinstance(obj, list | tuple | set):
         return [to_jsonable(v) for v in obj]
     return obj
+
+
+@cache
+def _analysis_adapter() -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Analysis)
+
+
+def analysis_from_jsonable(data: Mapping[str, Any], *, article: Article | None = None) -> Analysis:
+    """Rebuild an :class:`Analysis` from :func:`to_jsonable` output (the inverse, field for field).
+
+    ``article`` replaces the ``"article"`` entry, for records stored without their text
+    (the store keeps the article once, in its own table). Keys the model does not know
+    (a report's ``schema`` and ``generator``) are ignored.
+
+    Examples
+    --------
+    >>> a = Analysis(article=Article(text="It rained."), language="en", sentences=[Sentence(0, 10)])
+    >>> analysis_from_jsonable(to_jsonable(a)) == a
+    True
+    >>> record = {k: v for k, v in to_jsonable(a).items() if k != "article"}
+    >>> analysis_from_jsonable(record, article=a.article).sentences
+    [Sentence(start=0, end=10, paragraph=0, lang=None, checkworthiness=None)]
+    """
+    payload = dict(data)
+    if article is not None:
+        payload["article"] = article
+    return _analysis_adapter().validate_python(payload)

@@ -9,11 +9,18 @@ from narratrace.corpus.narratives import (
     group_mentions,
     mark_copies,
     mentions_from_analysis,
-    mentions_from_payload,
     verdict_class,
 )
 from narratrace.errors import ConfigError
-from narratrace.model import Analysis, Article, Attribution, Claim, Span, to_jsonable
+from narratrace.model import (
+    Analysis,
+    Article,
+    Attribution,
+    Claim,
+    Span,
+    analysis_from_jsonable,
+    to_jsonable,
+)
 
 TEXT = "The ministry denied that troops shelled the dam. Ok."
 
@@ -33,10 +40,9 @@ def test_mentions_from_analysis_use_content_source_and_stance():
     assert m.key_text == "troops shelled the dam" and m.published.tzinfo is not None
 
 
-def test_payload_roundtrip_gives_the_same_mentions():
+def test_stored_form_roundtrip_gives_the_same_mentions():
     a = _analysis()
-    payload = to_jsonable(a)
-    assert mentions_from_payload(a.article, payload) == mentions_from_analysis(a)
+    assert mentions_from_analysis(analysis_from_jsonable(to_jsonable(a))) == mentions_from_analysis(a)
 
 
 def test_events_are_typed_dated_and_point_at_spans():
@@ -68,7 +74,8 @@ def test_grouping_with_language_offsets():
     groups = group_mentions(mentions, vectors=vecs)
     assert sorted(sorted(m.text.split()[1] for m in n.mentions) for n in groups) == [["x"] * 6, ["y"] * 6]
     first = groups[0]
-    assert first.mentions[0].article == "a0" and first.claim == "claim x number 0"
+    # the label is the most central mention, written as a clause (capitalised)
+    assert first.mentions[0].article == "a0" and first.claim[0] == "C" and first.claim.lower() in {m.text for m in first.mentions}
 
 
 def test_mark_copies_and_verdicts():

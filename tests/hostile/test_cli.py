@@ -23,7 +23,7 @@ def stub_pipeline(monkeypatch):
         return Analysis(article=article, stages=["stub.v1"])
 
     monkeypatch.setattr(narratrace.api, "analyze_article", stub)
-    monkeypatch.setattr(ic, "_default_analyzer", lambda: stub)
+    monkeypatch.setattr(ic, "_default_analyzer", lambda _engine: stub)
 
 
 def _invoke(*args):

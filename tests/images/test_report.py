@@ -55,8 +55,12 @@ def test_no_section_without_pictures() -> None:
 def test_stage_fills_summary(tmp_path, monkeypatch) -> None:
     from narratrace.analyze.images import ImagesStage
 
-    monkeypatch.setenv("NARRATRACE_DB", f"sqlite:///{tmp_path / 'db.sqlite'}")
-    an = ImagesStage()(_analysis())
+    from narratrace.store import open_store
+
+    stage = ImagesStage()
+    assert stage(_analysis()).summaries["images"]["database"] == "none"  # no store attached: nothing opened
+    stage.store = open_store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    an = stage(_analysis())
     s = an.summaries["images"]
     assert s["database"] == "empty" and len(s["images"]) == 1
     assert "Troops near Avdiivka." in s["images"][0]["context"]

@@ -1,13 +1,14 @@
 """Stage ``factcheck_match.v1``: attach fact-check matches to each claim.
 
 For each :class:`~narratrace.model.Claim` in ``analysis.claims`` the stage looks up the
-fact-check database (``NARRATRACE_DB`` or the default database) and appends the
+fact-checks of the store the pipeline was given (``Pipeline(store=...)``) and appends the
 matches at or above the *suggested* threshold to ``Claim.matches`` as dicts (see
 :meth:`narratrace.factcheck.matcher.Match.to_dict`). Without claims it matches the
 sentences whose check-worthiness is at least :data:`CHECKWORTHY_MIN` (or every
 sentence when no sentence has a score) and reports them in
 ``analysis.summaries["factcheck"]["sentences"]``. An empty database is recorded as
-``{"database": "empty"}``, never an error.
+``{"database": "empty"}`` and a pipeline without a store as ``{"database": "none"}``,
+never an error: the stage never opens a database of its own.
 
 A match is ``same_claim`` only if both texts are full claims whose names and predicate
 agree (see :mod:`narratrace.factcheck._claim`); fragments never get a match. Each match
@@ -19,7 +20,6 @@ never enough alone to resolve a narrative.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
 
 from narratrace.analyze.registry import Stage, register_stage
 from narratrace.model import Analysis
@@ -38,14 +38,6 @@ TOP_K = 5
 MAX_SENTENCES = 200
 
 
-def _db():
-    from narratrace.config import default_db_url
-    from narratrace.store import open_store
-
-    url = default_db_url()
-    return url, open_store(url)
-
-
 def _language(text: str, article_language: str | None) -> str | None:
     """The text's own language when it is clear (a German quote in an English article), else the article's."""
     from narratrace.text.language import detect_language
@@ -61,8 +53,12 @@ class FactCheckMatch(Stage):
     def __call__(self, analysis: Analysis) -> Analysis:
         from narratrace.factcheck.matcher import LEVELS, match_claims
         from narratrace.factcheck.store import count_records
+        from narratrace.store.engine import store_url
 
-        url, engine = _db()
+        engine = self.store
+        if engine is None:
+            analysis.summaries["factcheck"] = {"database": "none"}
+            return analysis
         if count_records(engine) == 0:
             analysis.summaries["factcheck"] = {"database": "empty"}
             return analysis
@@ -77,7 +73,7 @@ class FactCheckMatch(Stage):
             items = [text[s.start : s.end] for s in chosen]
             basis = "checkworthy_sentences" if scored else "sentences"
         langs = [_language(t, analysis.language) for t in items]
-        matches = match_claims(engine, url, items, k=TOP_K, claim_date=analysis.article.published, langs=langs)
+        matches = match_claims(engine, store_url(engine), items, k=TOP_K, claim_date=analysis.article.published, langs=langs)
         kept = [[m.to_dict() for m in ms if m.level in LEVELS[:2]] for ms in matches]
         summary = {
             "database": "ok",
@@ -97,7 +93,3 @@ class FactCheckMatch(Stage):
             ]
         analysis.summaries["factcheck"] = summary
         return analysis
-
-    def pipe(self, analyses: Iterable[Analysis], *, batch_size: int = 32) -> Iterator[Analysis]:
-        for analysis in analyses:
-            yield self(analysis)

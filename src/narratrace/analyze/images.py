@@ -1,10 +1,11 @@
 """Stage ``images.v1``: the article's pictures and the reuse findings that name it.
 
 Lists the article's pictures (figures, credits such as ``(Screenshot:NYT)``) in
-``analysis.summaries["images"]["images"]`` and, when the image database
-(``NARRATRACE_DB`` or the default database) holds indexed pictures, the findings of
-:func:`narratrace.images.reuse.find_reuse` that name this article. An empty image
-database is recorded as ``{"database": "empty"}``, never an error.
+``analysis.summaries["images"]["images"]`` and, when the store the pipeline was given
+(``Pipeline(store=...)``) holds indexed pictures of this article, the findings of
+:func:`narratrace.images.reuse.find_reuse` that name it. An empty image database is
+recorded as ``{"database": "empty"}`` and a pipeline without a store as
+``{"database": "none"}``, never an error.
 """
 
 from __future__ import annotations
@@ -28,15 +29,16 @@ class ImagesStage(Stage):
         summary: dict = {
             "images": [dict(to_jsonable(it.ref), context=it.context) for it in items],
             "findings": [],
-            "database": "empty",
+            "database": "empty" if self.store is not None else "none",
         }
+        if self.store is None:
+            analysis.summaries["images"] = summary
+            return analysis
         try:
-            from narratrace.config import default_db_url
             from narratrace.images.repository import count_images
             from narratrace.images.reuse import find_reuse
-            from narratrace.store import open_store
 
-            engine = open_store(default_db_url())
+            engine = self.store
             if count_images(engine):
                 summary["database"] = "ok"
                 summary["findings"] = [f.to_dict() for f in find_reuse(engine, article_id=analysis.article.id)]

@@ -20,20 +20,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from narratrace._discovery import import_submodules
 from narratrace.model import Analysis
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 class Stage:
     """Base class of a pipeline stage: ``__call__`` one analysis, ``pipe`` a batch.
 
     Subclasses override ``__call__``; stages with a batched model override ``pipe``.
-    Models are loaded lazily on first use and cached per process.
+    Models are loaded lazily on first use and cached per process. A stage that looks
+    things up in a database (fact-checks, pictures) reads ``self.store``, which the
+    :class:`~narratrace.analyze.pipeline.Pipeline` sets; ``None`` means no store is
+    attached, and such a stage reports that instead of opening one itself.
     """
 
     name: str = ""
     reads_names: bool = False  # True: runs on the article's own text, after names are restored
+    store: Engine | None = None  # set by the Pipeline; never found through the environment
 
     def __call__(self, analysis: Analysis) -> Analysis:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 import pkgutil
 import sys
 from typing import Annotated
@@ -37,12 +36,8 @@ def _global(
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
 ) -> None:
-    _state.DB_URL = db
+    _state.DB_URL = db  # commands open this store and hand it to the pipeline; the environment is never written
     _state.DEBUG = debug
-    if db:
-        # Stages that look things up in the store (fact-checks, images) read the URL from the
-        # environment, so the global option must reach them, also over an inherited variable.
-        os.environ["NARRATRACE_DB"] = db
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from pathlib import Path
@@ -56,6 +55,7 @@ def register(app: typer.Typer) -> None:
         """Analyse articles: sources, quotes, hedges, claims, techniques; print a summary and write reports."""
         from narratrace.api import analyze_article
         from narratrace.config import MAX_INPUT_BYTES
+        from narratrace.corpus.ingest_corpus import save_analyses
         from narratrace.errors import (
             EXIT_SOME_REFUSED,
             ConfigError,
@@ -71,7 +71,6 @@ def register(app: typer.Typer) -> None:
         from narratrace.report.terminal import render_terminal
 
         stage_list = [s.strip() for s in stages.split(",") if s.strip()] if stages else None
-        os.environ["NARRATRACE_DB"] = _state.db_url()
         items: list[Article | IngestFailure] = []
         for raw in paths:
             if raw == "-":
@@ -96,7 +95,8 @@ def register(app: typer.Typer) -> None:
             for failure in failures:
                 _state.err_line(f"skipped {failure}")
             raise InputError("no readable article in the input")
-        engine = _state.open_db() if store else None
+        # the --db store: fact-checks and pictures are looked up in it; written only with --store
+        engine = _state.open_db()
         if out_dir:
             out_dir.mkdir(parents=True, exist_ok=True)
             names = _report_names(articles, out_dir)
@@ -104,7 +104,7 @@ def register(app: typer.Typer) -> None:
         done = 0
         for index, article in enumerate(articles):
             try:
-                analysis = analyze_article(article, stages=stage_list, lang=lang)
+                analysis = analyze_article(article, stages=stage_list, lang=lang, store=engine)
             except Exception as exc:  # one article's failure must not stop a folder
                 known = isinstance(exc, NarratraceError)
                 if len(articles) == 1 or (_state.DEBUG and not known):
@@ -115,8 +115,8 @@ def register(app: typer.Typer) -> None:
                 continue
             done += 1
             payload = analysis_to_dict(analysis)
-            if engine is not None:
-                _store(engine, analysis, payload)
+            if store:
+                save_analyses(engine, [analysis])
             if not quiet and json_out != "-":
                 render_terminal(analysis, con)
             if json_out:
@@ -154,14 +154,3 @@ def register(app: typer.Typer) -> None:
 
         _state.write_json(json_schema(), "-")
 
-
-def _store(engine, analysis, payload) -> None:
-    from narratrace.report.json_report import SCHEMA_VERSION
-    from narratrace.store.articles import save_analysis, save_article
-    from narratrace.store.engine import run_write
-
-    def work(conn) -> None:
-        save_article(conn, analysis.article)
-        save_analysis(conn, analysis.article.content_hash, analysis.stages, payload, SCHEMA_VERSION)
-
-    run_write(engine, work)

@@ -16,9 +16,16 @@ next run. A record that the database refuses is rolled back alone (a savepoint) 
 named; an article whose analysis fails is stored without it, named, and its file is
 journalled as ``stored`` so that the next run with analysis retries it.
 
-Analysis runs before, not inside, the write transaction: a transaction holds the
-database only for the few milliseconds of its inserts, so two ingests into one SQLite
-file both proceed (see :func:`narratrace.store.engine.run_write` for locks and retries).
+Analysis runs before, not inside, the write transaction, one batch at a time through
+:meth:`Pipeline.pipe <narratrace.analyze.pipeline.Pipeline.pipe>` (spaCy's ``nlp.pipe``
+and batched encoders): a transaction holds the database only for the few milliseconds of
+its inserts, so two ingests into one SQLite file both proceed (see
+:func:`narratrace.store.engine.run_write` for locks and retries). The default pipeline is
+given the ingest's own store, so fact-checks and pictures are matched against it.
+
+:func:`save_analyses` is the one save path: ``narratrace analyze --store`` writes through
+it too, so analysed articles appear in ``narratives`` and ``duplicates``, and ingesting
+them later counts them as already stored, not as duplicates of themselves.
 
 Examples
 --------
@@ -54,7 +61,7 @@ from narratrace.ingest import IngestFailure, iter_file_items, iter_files, read_f
 from narratrace.ingest.dates import as_utc as _aware
 from narratrace.model import Analysis, Article
 from narratrace.store.articles import save_analysis, save_article
-from narratrace.store.engine import describe_db_error, is_transient, run_write
+from narratrace.store.engine import as_engine, describe_db_error, is_transient, run_write
 from narratrace.store.schema import analyses
 from narratrace.store.schema_corpus import corpus_files, corpus_publications
 
@@ -63,9 +70,10 @@ logger = logging.getLogger(__name__)
 # Articles per transaction: small enough that an interruption loses little work, large
 # enough that SQLite's per-commit fsync is not the bottleneck (~50 commits/s here).
 BATCH_SIZE = 50
-ANALYSIS_SCHEMA_VERSION = "1"
 
 ProgressFn = Callable[[str, dict[str, Any]], None]
+#: One article to its analysis; an object with a ``pipe(articles, batch_size=)`` method
+#: (a :class:`~narratrace.analyze.pipeline.Pipeline`) is run a batch at a time.
 Analyzer = Callable[[Article], Analysis]
 
 
@@ -77,8 +85,8 @@ class IngestReport:
     skipped_files: int = 0  # already in the journal, unchanged
     articles: int = 0  # articles read
     new: int = 0  # new texts stored
-    duplicate: int = 0  # same text as a stored article, published under another id/outlet
-    already: int = 0  # same text and id as stored (resumed or re-read work)
+    duplicate: int = 0  # same text as another stored publication (another id/outlet)
+    already: int = 0  # already stored: same text and id (resumed or re-read work), or stored by `analyze`
     analyzed: int = 0
     failures: list[IngestFailure] = field(default_factory=list)
 
@@ -142,27 +150,36 @@ def _file_key(path: Path, data: bytes) -> tuple[str, int, int, str]:
     return key, len(data), st.st_mtime_ns, file_hash
 
 
-def _default_analyzer() -> Analyzer:
-    from narratrace.api import analyze_article
+def _default_analyzer(engine: Engine) -> Analyzer:
+    """The default pipeline, reading fact-checks and pictures from the ingest's own store."""
+    from narratrace.analyze.pipeline import get_pipeline
 
-    return analyze_article
-
-
-def _payload(analysis: Analysis) -> dict[str, Any]:
-    try:
-        from narratrace.report.json_report import analysis_to_dict
-    except ImportError:  # the JSON report module is optional for the corpus
-        from narratrace.model import to_jsonable
-
-        return to_jsonable(analysis)
-    return analysis_to_dict(analysis)
+    return get_pipeline(store=engine)
 
 
 def _article_label(article: Article) -> str:
     return safe_text(publication_name(article), limit=80)
 
 
-def _analyze_batch(engine: Engine, batch: list[Article], analyzer: Analyzer, path: str) -> tuple[dict[str, tuple[list[str], dict]], list[IngestFailure]]:
+def _run_analyzer(analyzer: Analyzer, batch: list[Article]) -> list[Analysis | Exception]:
+    """Each article's analysis (or the exception it raised), in order; a batch at a time when
+    the analyzer can, else (or when the batch fails as a whole) one article at a time."""
+    pipe = getattr(analyzer, "pipe", None)
+    if pipe is not None:
+        try:
+            return list(pipe(batch, batch_size=max(1, len(batch))))
+        except Exception:  # an unexpected error somewhere in the batch: find the article
+            logger.debug("batch analysis failed; analysing one article at a time", exc_info=True)
+    results: list[Analysis | Exception] = []
+    for article in batch:
+        try:
+            results.append(analyzer(article))
+        except Exception as exc:  # one article's analysis must not stop the run
+            results.append(exc)
+    return results
+
+
+def _analyze_batch(engine: Engine, batch: list[Article], analyzer: Analyzer, path: str) -> tuple[dict[str, Analysis], list[IngestFailure]]:
     """Analyses of the batch's texts that have none stored yet, computed outside any transaction.
 
     An analysis that raises is reported (the article is still stored) and the run goes on.
@@ -170,45 +187,43 @@ def _analyze_batch(engine: Engine, batch: list[Article], analyzer: Analyzer, pat
     hashes = list(dict.fromkeys(a.content_hash for a in batch))
     with engine.connect() as conn:
         done = set(conn.execute(select(analyses.c.content_hash).where(analyses.c.content_hash.in_(hashes))).scalars())
-    results: dict[str, tuple[list[str], dict]] = {}
+    todo = list({a.content_hash: a for a in reversed(batch) if a.content_hash not in done}.values())[::-1]
+    results: dict[str, Analysis] = {}
     failures: list[IngestFailure] = []
-    for article in batch:
-        key = article.content_hash
-        if key in done or key in results:
+    for article, outcome in zip(todo, _run_analyzer(analyzer, todo), strict=True):
+        if isinstance(outcome, Analysis):
+            results[article.content_hash] = outcome
             continue
-        try:
-            analysis = analyzer(article)
-            results[key] = (list(analysis.stages), _payload(analysis))
-        except Exception as exc:  # one article's analysis must not stop the run
-            logger.debug("analysis of %s failed", _article_label(article), exc_info=True)
-            reason = exc.args[0] if isinstance(exc, NarratraceError) else exc.__class__.__name__
-            failures.append(IngestFailure(
-                path, f"article {_article_label(article)}: analysis failed ({safe_text(reason, limit=200)}); "
-                "stored without analysis, retried on the next run", "E109"))
-            done.add(key)  # analyse each text once per batch
+        logger.debug("analysis of %s failed", _article_label(article), exc_info=outcome)
+        reason = outcome.args[0] if isinstance(outcome, NarratraceError) else outcome.__class__.__name__
+        failures.append(IngestFailure(
+            path, f"article {_article_label(article)}: analysis failed ({safe_text(reason, limit=200)}); "
+            "stored without analysis, retried on the next run", "E109"))
     return results, failures
 
 
-def _store_one(conn: Connection, article: Article, analysis: tuple[list[str], dict] | None, result: BatchResult) -> None:
+def _store_one(conn: Connection, article: Article, analysis: Analysis | None, result: BatchResult) -> None:
     """Store an article, its publication row and its analysis (when given)."""
-    name = publication_name(article)
+    publications = corpus_publications.c
     known = conn.execute(
-        select(corpus_publications.c.pk).where(
-            (corpus_publications.c.content_hash == article.content_hash) & (corpus_publications.c.article_id == article.id)
-        )
+        select(publications.pk).where((publications.content_hash == article.content_hash) & (publications.article_id == article.id))
     ).first()
     new_text = save_article(conn, article)
     if analysis is not None:
-        save_analysis(conn, article.content_hash, analysis[0], analysis[1], ANALYSIS_SCHEMA_VERSION)
+        save_analysis(conn, analysis)
         result.analyzed += 1
     if known:
         result.already += 1
         return
+    # a text stored without any publication (by an older `analyze --store`) is no duplicate of itself
+    published_before = not new_text and conn.execute(
+        select(publications.pk).where(publications.content_hash == article.content_hash).limit(1)
+    ).first() is not None
     conn.execute(
         corpus_publications.insert().values(
             content_hash=article.content_hash,
             article_id=article.id,
-            name=name,
+            name=publication_name(article),
             url=article.url,
             url_norm=normalize_url(article.url),
             title=article.title,
@@ -221,11 +236,13 @@ def _store_one(conn: Connection, article: Article, analysis: tuple[list[str], di
     )
     if new_text:
         result.new += 1
-    else:
+    elif published_before:
         result.duplicate += 1
+    else:
+        result.already += 1
 
 
-def _write_batch(conn: Connection, batch: list[Article], analyzed: dict[str, tuple[list[str], dict]], path: str) -> BatchResult:
+def _write_batch(conn: Connection, batch: list[Article], analyzed: dict[str, Analysis], path: str) -> BatchResult:
     """Write a batch in the caller's transaction; a record the database refuses is rolled back alone."""
     result = BatchResult()
     pending = dict(analyzed)
@@ -239,6 +256,26 @@ def _write_batch(conn: Connection, batch: list[Article], analyzed: dict[str, tup
             result.failures.append(IngestFailure(
                 path, f"article {_article_label(article)}: not stored ({describe_db_error(exc)})", "E200"))
     return result
+
+
+def save_analyses(store: Engine | str, analyses_: Sequence[Analysis], *, origin: str = "analyze") -> BatchResult:
+    """Store analysed articles (text, publication row and analysis) in one short transaction.
+
+    The same path as :func:`ingest`, so the articles show in ``narratives`` and
+    ``duplicates``, and a later ingest of them counts them as already stored.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from narratrace.model import Analysis, Article
+    >>> url = f"sqlite:///{tempfile.mkdtemp()}/db.sqlite"
+    >>> done = Analysis(article=Article(text="Troops shelled the dam.", id="a1"), stages=["x.v1"])
+    >>> save_analyses(url, [done]).new, save_analyses(url, [done]).already
+    (1, 1)
+    """
+    engine = as_engine(store)
+    by_hash = {a.article.content_hash: a for a in analyses_}
+    return run_write(engine, lambda conn: _write_batch(conn, [a.article for a in analyses_], by_hash, origin))
 
 
 def _commit_batch(
@@ -292,12 +329,14 @@ def ingest(
     engine:
         A store from :func:`narratrace.store.open_store`.
     analyze:
-        Run the per-article pipeline (``narratrace.api.analyze_article``) on new texts.
+        Run the default per-article pipeline on new texts, in batches, with this store
+        attached (fact-checks and pictures are matched against it).
     progress:
         Called as ``progress(event, info)`` with events ``start`` (``files``),
         ``file`` (``path``, ``skipped``) and ``article`` (``path``).
     analyzer:
-        Replaces the default pipeline (tests, custom stage lists).
+        Replaces the default pipeline: a :class:`~narratrace.analyze.pipeline.Pipeline`
+        (run a batch at a time) or any ``Article -> Analysis`` callable.
     batch_size:
         Articles per write transaction.
 
@@ -308,7 +347,7 @@ def ingest(
     report = IngestReport()
     files = _expand(paths, report)
     if analyze and analyzer is None:
-        analyzer = _default_analyzer()
+        analyzer = _default_analyzer(engine)
     if not analyze:
         analyzer = None
     if progress:

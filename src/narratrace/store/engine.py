@@ -182,6 +182,22 @@ def open_store(url: str, *, create: bool = True) -> Engine:
     return engine
 
 
+def as_engine(store: Engine | str) -> Engine:
+    """The engine of ``store``: an engine is returned as is, a URL is opened with :func:`open_store`.
+
+    >>> import tempfile
+    >>> engine = as_engine(f"sqlite:///{tempfile.mkdtemp()}/db.sqlite")
+    >>> as_engine(engine) is engine
+    True
+    """
+    return open_store(store) if isinstance(store, str) else store
+
+
+def store_url(engine: Engine) -> str:
+    """The URL ``engine`` was opened with (password included: it names caches, never messages)."""
+    return engine.url.render_as_string(hide_password=False)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")  # first: the next pragma may wait for a lock
