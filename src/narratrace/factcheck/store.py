@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine, func, select
 
+from narratrace.config import settings
 from narratrace.factcheck._index import FactCheckIndex
 from narratrace.factcheck._records import FactCheckRecord, as_utc
 from narratrace.factcheck.importers import Problem, read_records
@@ -46,10 +48,21 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
+    embedded: int = 0
+    embed_seconds: float = 0.0
 
     @property
     def skipped(self) -> int:
         return sum(1 for p in self.problems if p.skipped)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready values (``factchecks import --json``)."""
+        return {
+            "path": self.path, "format": self.format, "added": self.added, "updated": self.updated,
+            "unchanged": self.unchanged, "skipped": self.skipped, "embedded": self.embedded,
+            "embed_seconds": round(self.embed_seconds, 2),
+            "problems": [{"where": p.where, "reason": p.reason, "skipped": p.skipped} for p in self.problems],
+        }
 
 
 def _pack(claim: np.ndarray, title: np.ndarray) -> bytes:
@@ -104,17 +117,19 @@ def get_records(engine: Engine, record_ids: Sequence[str] | None = None) -> list
 def upsert_records(
     engine: Engine,
     records: Sequence[FactCheckRecord],
+    report: ImportReport,
     *,
     progress: Callable[[int], None] | None = None,
-) -> tuple[int, int, int, list[FactCheckRecord]]:
+) -> list[FactCheckRecord]:
     """Insert new records, update changed ones, leave unchanged ones alone.
 
-    Returns ``(added, updated, unchanged, changed_records)``; only new and changed
-    records are embedded.
+    A record whose content (every field, :meth:`FactCheckRecord.content_hash`) equals the
+    stored one is ``unchanged`` and neither embedded nor written. Counts and the
+    embedding time go into ``report``; returns the new and changed records. Records are
+    embedded a batch of :data:`BATCH` at a time, outside the write transaction.
     """
     from narratrace.factcheck.retrieval import embed_records
 
-    added = updated = unchanged = 0
     changed: list[FactCheckRecord] = []
     for start in range(0, len(records), BATCH):
         batch = list(records[start : start + BATCH])
@@ -127,9 +142,12 @@ def upsert_records(
                 ).all()
             )
         todo = [r for r in batch if existing.get(r.record_id) != r.content_hash()]
-        unchanged += len(batch) - len(todo)
+        report.unchanged += len(batch) - len(todo)
         if todo:
+            began = time.perf_counter()
             claims, titles = embed_records(todo)
+            report.embed_seconds += time.perf_counter() - began
+            report.embedded += len(todo)
             now = datetime.now(UTC)
             with engine.begin() as conn:
                 for rec, cv, tv in zip(todo, claims, titles, strict=True):
@@ -137,14 +155,14 @@ def upsert_records(
                     values.update(content_hash=rec.content_hash(), embedding=_pack(cv, tv), imported_at=now)
                     if rec.record_id in existing:
                         conn.execute(factchecks.update().where(factchecks.c.record_id == rec.record_id).values(**values))
-                        updated += 1
+                        report.updated += 1
                     else:
                         conn.execute(factchecks.insert().values(**values))
-                        added += 1
+                        report.added += 1
             changed.extend(todo)
         if progress is not None:
             progress(len(batch))
-    return added, updated, unchanged, changed
+    return changed
 
 
 def import_file(
@@ -157,8 +175,9 @@ def import_file(
 ) -> ImportReport:
     """Read ``path`` and upsert its records; keep the persisted index up to date.
 
-    ``progress(done, total)`` is called after each batch. Re-importing a file changes
-    nothing (``unchanged`` counts its records).
+    ``progress(done, total)`` is called once before the first batch and after each.
+    Re-importing a file, or importing what ``factchecks export`` wrote, changes nothing
+    (``unchanged`` counts its records).
     """
     from narratrace.factcheck.importers import detect_format
 
@@ -175,7 +194,9 @@ def import_file(
         if progress is not None:
             progress(done, len(records))
 
-    report.added, report.updated, report.unchanged, changed = upsert_records(engine, records, progress=step)
+    if progress is not None:
+        progress(0, len(records))
+    changed = upsert_records(engine, records, report, progress=step)
     if url is not None and changed:
         _update_persisted_index(engine, url, before, changed)
     return report
@@ -183,9 +204,9 @@ def import_file(
 
 def index_folder(url: str) -> Path:
     """Where the retrieval index of the database at ``url`` is persisted."""
-    override = os.environ.get("NARRATRACE_INDEX_DIR")
+    override = settings().index_dir
     if override:
-        base = Path(override)
+        base = override
     else:
         import platformdirs
 
