@@ -121,3 +121,31 @@ def test_cli_index_match_reuse(corpus, tmp_path, capsys) -> None:
     kinds = {f["kind"] for f in json.loads(out.read_text())["findings"]}
     assert {"reuse", "caption_conflict", "earlier_appearance"} <= kinds
     assert datetime.fromisoformat(json.loads(out.read_text())["findings"][0]["appearances"][0]["published"])
+
+
+def test_one_article_is_looked_up_through_the_index_from_its_own_pictures(corpus, db_url, monkeypatch) -> None:
+    import narratrace.images.reuse as reuse
+    from narratrace.images.repository import load_appearances
+
+    engine = open_store(db_url)
+    index_paths(engine, [corpus])
+    everything = find_reuse(engine)
+    queried: list[str] = []
+    real_load = reuse.load_index
+
+    def counting_load(eng):
+        index, fps = real_load(eng)
+        real_match = index.match
+        index.match = lambda fp, exclude=None, **kw: (queried.append(exclude), real_match(fp, exclude=exclude, **kw))[1]
+        return index, fps
+
+    monkeypatch.setattr(reuse, "load_index", counting_load)
+    by_article = {a.article_id for a in load_appearances(engine) if a.article_id}
+    for article_id in by_article:
+        queried.clear()
+        own = find_reuse(engine, article_id=article_id)
+        expected = [f for f in everything if any(x.get("article_id") == article_id for x in f.appearances)]
+        assert [f.to_dict() for f in own] == [f.to_dict() for f in expected]
+        assert len(queried) < 3  # the unrelated picture (or the reused pair) is never a query for this article
+    monkeypatch.setattr(reuse, "load_index", lambda eng: pytest.fail("no picture of this article: the index is not needed"))
+    assert find_reuse(engine, article_id="no-such-article") == []

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -283,8 +284,12 @@ def _file_features(path: str | None) -> tuple | None:
         return None
 
 
-def clusters(engine: Engine) -> tuple[list[list[int]], dict[tuple[int, int], dict], dict]:
-    """Groups of stored pictures that are the same picture, the evidence per edge, and the fingerprints."""
+def clusters(engine: Engine, *, seeds: set[int] | None = None) -> tuple[list[list[int]], dict[tuple[int, int], dict], dict]:
+    """Groups of stored pictures that are the same picture, the evidence per edge, and the fingerprints.
+
+    With ``seeds`` (picture keys), only the groups holding them are found: the index is
+    queried from the seeds and from each picture they reach, never from every stored picture.
+    """
     index, fps = load_index(engine)
     parent = {pk: pk for pk in fps}
 
@@ -296,10 +301,19 @@ def clusters(engine: Engine) -> tuple[list[list[int]], dict[tuple[int, int], dic
 
     files = _readable_files(engine) if len(fps) <= REREAD_FILES_UP_TO else {}
     edges: dict[tuple[int, int], dict] = {}
-    for pk, fp in fps.items():
-        if not fp.views_pdq:
+    # query each picture once: every stored one, or the seeds and the pictures they reach
+    hits: dict[int, list] = {}
+    todo = deque(fps if seeds is None else [pk for pk in seeds if pk in fps])
+    while todo:
+        pk = todo.popleft()
+        if pk in hits:
             continue
-        for m in index.match(fp, exclude=str(pk), query_features=_file_features(files.get(pk))):
+        fp = fps[pk]
+        hits[pk] = index.match(fp, exclude=str(pk), query_features=_file_features(files.get(pk))) if fp.views_pdq else []
+        if seeds is not None:
+            todo.extend(int(m.key) for m in hits[pk] if int(m.key) not in hits)
+    for pk in (pk for pk in fps if pk in hits):  # in key order, so the evidence kept per edge never depends on the seeds
+        for m in hits[pk]:
             other = int(m.key)
             a, b = min(pk, other), max(pk, other)
             known = edges.get((a, b))
@@ -307,14 +321,23 @@ def clusters(engine: Engine) -> tuple[list[list[int]], dict[tuple[int, int], dic
                 edges[(a, b)] = {"query": pk, "stored": other, **m.to_dict()}
             parent[find(a)] = find(b)
     groups: dict[int, list[int]] = {}
-    for pk in fps:
+    for pk in hits:
         groups.setdefault(find(pk), []).append(pk)
     return [sorted(g) for g in groups.values()], edges, fps
 
 
 def find_reuse(engine: Engine, *, article_id: str | None = None) -> list[Finding]:
-    """All reuse findings in the store (or only those naming ``article_id``)."""
-    groups, edges, fps = clusters(engine)
+    """All reuse findings in the store (or only those naming ``article_id``).
+
+    For one article, only the groups of its own pictures are looked up through the index
+    (an article with no stored picture costs one indexed query), not every stored picture.
+    """
+    seeds = None
+    if article_id is not None:
+        seeds = {a.image_pk for a in load_appearances(engine, article_id=article_id) if a.image_pk is not None}
+        if not seeds:
+            return []
+    groups, edges, fps = clusters(engine, seeds=seeds)
     apps = load_appearances(engine)
     by_image: dict[int, list[Appearance]] = {}
     for a in apps:
