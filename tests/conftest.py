@@ -29,6 +29,7 @@ def pytest_configure(config: pytest.Config) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="narratrace-tests-"))
     os.environ["XDG_DATA_HOME"] = str(scratch / "data")
     os.environ.setdefault("NARRATRACE_DB", f"sqlite:///{scratch / 'session.db'}")
+    os.environ["NARRATRACE_CONFIG"] = str(scratch / "config.toml")  # absent: the user's settings file is not read
 
 
 @pytest.fixture(autouse=True)

