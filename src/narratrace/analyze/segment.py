@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from narratrace.analyze.neutral import label_names
 from narratrace.analyze.registry import Stage, register_stage
 from narratrace.model import Analysis, Sentence
-from narratrace.text.nlp import blank, parse_english
+from narratrace.text.nlp import blank, pipe_english
 from narratrace.text.segment import clip_sentences
 
 
@@ -24,11 +24,24 @@ class SegmentStage(Stage):
         return next(self.pipe([analysis]))
 
     def pipe(self, analyses: Iterable[Analysis], *, batch_size: int = 32) -> Iterator[Analysis]:
+        """Segment a batch at a time: the English articles of a batch are parsed by one ``nlp.pipe`` call."""
+        batch: list[Analysis] = []
         for analysis in analyses:
+            batch.append(analysis)
+            if len(batch) >= batch_size:
+                yield from self._segment(batch, batch_size)
+                batch = []
+        if batch:
+            yield from self._segment(batch, batch_size)
+
+    def _segment(self, batch: list[Analysis], batch_size: int) -> list[Analysis]:
+        english = [a for a in batch if a.language == "en"]
+        parses = dict(zip(map(id, english), pipe_english([a.text for a in english], batch_size=batch_size), strict=True))
+        for analysis in batch:
             text = analysis.text
             paragraphs = [(p.start, p.end) for p in analysis.paragraphs]
-            if analysis.language == "en":
-                doc = parse_english(text)
+            doc = parses.get(id(analysis))
+            if doc is not None:
                 label_names(doc, analysis)
                 analysis._cache["spacy_doc"] = doc
                 raw = [(s.start_char, s.end_char) for s in doc.sents]
@@ -41,4 +54,4 @@ class SegmentStage(Stage):
                 Sentence(s, e, paragraph=p, lang=analysis.paragraphs[p].lang)
                 for s, e, p in clip_sentences(raw, paragraphs, text)
             ]
-            yield analysis
+        return batch

@@ -12,6 +12,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -83,6 +84,20 @@ def parse_english(text: str) -> Doc:
         pieces.append(text[start:end])
         start = end
     return Doc.from_docs(list(nlp.pipe(pieces, batch_size=4)), ensure_whitespace=False)
+
+
+def pipe_english(texts: Sequence[str], *, batch_size: int = 32) -> list[Doc]:
+    """English parses of ``texts`` with spaCy's batched ``nlp.pipe`` (long texts as in
+    :func:`parse_english`); the same parses as one call per text, in far fewer model calls.
+
+    >>> [len(list(d.sents)) for d in pipe_english(["One.", "One. Two."])]
+    [1, 2]
+    """
+    nlp = english()
+    short = [i for i, t in enumerate(texts) if len(t) <= PARSE_PIECE_CHARS]
+    docs: dict[int, Doc] = dict(zip(short, nlp.pipe((texts[i] for i in short), batch_size=batch_size), strict=True))
+    docs.update((i, parse_english(t)) for i, t in enumerate(texts) if i not in docs)
+    return [docs[i] for i in range(len(texts))]
 
 
 def spacy_doc(analysis: Analysis) -> Doc | None:
