@@ -122,3 +122,41 @@ def test_help_everywhere():
     for args in (["--help"], ["analyze", "--help"], ["eval", "--help"], ["stages", "--help"]):
         result = run(*args)
         assert result.returncode == 0 and "Usage" in result.stdout.decode()
+
+
+def test_csv_export_reads_back_with_the_csv_module(examples_dir, tmp_path):
+    import csv
+
+    stages = "language.v1,segment.v1,attribution.v1,stance.v1,evidence.v1,claims.v1,checkworthiness.v1"
+    result = run("analyze", str(examples_dir / "news_report.txt"), "--no-store", "-q", "--stages", stages,
+                 "--csv", str(tmp_path / "out.csv"), "--json", str(tmp_path / "r.json"))
+    assert result.returncode == 0, result.stderr.decode()
+    report = json.loads((tmp_path / "r.json").read_text())
+
+    def rows(name):
+        with (tmp_path / f"out-{name}.csv").open(encoding="utf-8", newline="") as fh:
+            return list(csv.DictReader(fh))
+
+    claims, ranked, techniques = rows("claims"), rows("checkworthy"), rows("techniques")
+    assert [c["claim"] for c in claims] == [" ".join(c["text"].split()) for c in report["claims"]]
+    assert {c["article_id"] for c in claims} == {report["article"]["id"]}
+    scores = [float(r["score"]) for r in ranked]
+    assert scores and scores == sorted(scores, reverse=True) and [r["rank"] for r in ranked] == [str(i) for i in range(1, len(ranked) + 1)]
+    assert len(ranked) == sum(1 for s in report["sentences"] if s["checkworthiness"] is not None)
+    assert techniques == []  # techniques.v1 did not run: a header row only
+    with (tmp_path / "out-techniques.csv").open(encoding="utf-8") as fh:
+        assert fh.readline().startswith("article_id,technique,")
+
+
+def test_out_names_reports_after_their_inputs(examples_dir, tmp_path):
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    text = (examples_dir / "news_report.txt").read_text()
+    (folder / "grain.txt").write_text(text)
+    (folder / "sub" / "grain.txt").write_text(text.replace("Grain", "Wheat"))
+    (folder / "notes.txt").write_text(text.replace("Grain", "Barley"))
+    out = tmp_path / "reports"
+    result = run("analyze", str(folder), "--out", str(out), "--no-store", "-q", "--stages", "language.v1,segment.v1")
+    assert result.returncode == 0, result.stderr.decode()
+    assert sorted(p.name for p in out.iterdir()) == ["grain-2.html", "grain-2.json", "grain.html", "grain.json", "notes.html", "notes.json"]
+    assert "3 report(s)" in result.stderr.decode() and not result.stdout.strip()

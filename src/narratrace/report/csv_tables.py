@@ -78,11 +78,8 @@ def analysis_tables(analyses: Iterable[Analysis]) -> dict[str, Table]:
         claims += _claim_rows(analysis)
         checkworthy += _checkworthy_rows(analysis)
         techniques += _technique_rows(analysis)
-    return {
-        "claims": (CLAIM_COLUMNS, claims),
-        "checkworthy": (CHECKWORTHY_COLUMNS, checkworthy),
-        "techniques": (TECHNIQUE_COLUMNS, techniques),
-    }
+    rows = {"claims": claims, "checkworthy": checkworthy, "techniques": techniques}
+    return {name: (columns, rows[name]) for name, columns in analysis_columns().items()}
 
 
 def narrative_tables(records: Sequence[dict[str, Any]]) -> dict[str, Table]:
@@ -115,15 +112,45 @@ def table_paths(path: Path, names: Iterable[str]) -> dict[str, Path]:
     return {name: path.with_name(f"{stem}-{name}.csv") for name in names}
 
 
+def analysis_columns() -> dict[str, list[str]]:
+    """The columns of each table of :func:`analysis_tables`."""
+    return {"claims": CLAIM_COLUMNS, "checkworthy": CHECKWORTHY_COLUMNS, "techniques": TECHNIQUE_COLUMNS}
+
+
+class TableFiles:
+    """CSV files open for writing, one per table, header row first; rows are written as
+    they come, so a folder of any size never holds all its rows in memory.
+
+    ``with TableFiles(Path("out.csv"), analysis_columns()) as files: files.write(tables)``
+    """
+
+    def __init__(self, path: Path, columns: dict[str, list[str]]) -> None:
+        self.columns = columns
+        self.paths = table_paths(path, columns)
+        self._files: list[Any] = []
+        self._writers: dict[str, csv.DictWriter] = {}
+
+    def __enter__(self) -> TableFiles:
+        for name, target in self.paths.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fh = target.open("w", encoding="utf-8", newline="")
+            self._files.append(fh)
+            self._writers[name] = csv.DictWriter(fh, fieldnames=self.columns[name], extrasaction="ignore")
+            self._writers[name].writeheader()
+        return self
+
+    def write(self, tables: dict[str, Table]) -> None:
+        """Append the rows of ``tables`` (tables this writer does not know are an error)."""
+        for name, (_, rows) in tables.items():
+            self._writers[name].writerows(rows)
+
+    def __exit__(self, *exc: object) -> None:
+        for fh in self._files:
+            fh.close()
+
+
 def write_tables(tables: dict[str, Table], path: Path) -> list[Path]:
-    """Write every table (header row first, UTF-8, ``\\r\\n`` as the csv module does); return the files."""
-    written = []
-    for name, target in table_paths(path, tables).items():
-        columns, rows = tables[name]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)
-        written.append(target)
-    return written
+    """Write every table (header row first, UTF-8); return the files."""
+    with TableFiles(path, {name: columns for name, (columns, _) in tables.items()}) as files:
+        files.write(tables)
+    return list(files.paths.values())
