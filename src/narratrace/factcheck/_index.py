@@ -25,7 +25,8 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from narratrace.factcheck._text import find_dates, tokenize, words
+from narratrace.dates import find_dates
+from narratrace.factcheck._text import tokenize, words
 
 logger = logging.getLogger(__name__)
 # bm25s sets its own logger to DEBUG on import, which floods the CLI's stderr handler.

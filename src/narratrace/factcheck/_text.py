@@ -8,7 +8,6 @@ as is. Tweets lose their URLs, ``pic.twitter.com`` links and the ``@`` of handle
 from __future__ import annotations
 
 import re
-from datetime import date
 from functools import lru_cache
 
 import snowballstemmer
@@ -79,38 +78,3 @@ def tokenize(text: str) -> list[str]:
     return [_stem(w) for w in words(text)]
 
 
-_MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
-_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
-_MONTHS["sept"] = 9
-_MON = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_DATE_MDY = re.compile(_MON + r"\s+(\d{1,2}),?\s+((?:19|20)\d\d)", re.IGNORECASE)
-_DATE_DMY = re.compile(r"\b(\d{1,2})\s+" + _MON + r",?\s+((?:19|20)\d\d)", re.IGNORECASE)
-_DATE_ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
-
-
-def find_dates(text: str) -> list[date]:
-    """Calendar dates written out in ``text`` (English month names or ISO).
-
-    >>> find_dates("Posted January 14, 2020 and 3 Feb 2021; 2019-12-31")
-    [datetime.date(2020, 1, 14), datetime.date(2021, 2, 3), datetime.date(2019, 12, 31)]
-    """
-    found: list[tuple[int, date]] = []
-
-    def add(pos: int, y: str, m: int, d: str) -> None:
-        try:
-            found.append((pos, date(int(y), m, int(d))))
-        except ValueError:
-            pass
-
-    for mt in _DATE_MDY.finditer(text):
-        add(mt.start(), mt.group(3), _month(mt.group(1)), mt.group(2))
-    for mt in _DATE_DMY.finditer(text):
-        add(mt.start(), mt.group(3), _month(mt.group(2)), mt.group(1))
-    for mt in _DATE_ISO.finditer(text):
-        add(mt.start(), mt.group(1), int(mt.group(2)), mt.group(3))
-    return [d for _, d in sorted(found)]
-
-
-def _month(name: str) -> int:
-    return _MONTHS[name.lower().rstrip(".")[:3]]
