@@ -5,9 +5,14 @@ article texts and analyses), then
 
 1. finds duplicate groups (:mod:`narratrace.corpus.dedup`) and replaces ``corpus_duplicates``;
 2. adds new articles to the stories built so far (:mod:`narratrace.corpus.stories`, online);
-3. regroups all claim mentions into narratives (:mod:`narratrace.corpus.narratives`), with
-   lifecycle (:mod:`narratrace.corpus.lifecycle`) and timeline
-   (:mod:`narratrace.corpus.timeline`), and replaces ``corpus_narratives``.
+3. regroups all claim mentions into narratives -- claim families
+   (:mod:`narratrace.corpus.grouping`) whose events are every article's stance toward the
+   claim (:mod:`narratrace.corpus.event_stance`), taken by normalised parties
+   (:mod:`narratrace.corpus.parties`) -- with lifecycle (:mod:`narratrace.corpus.lifecycle`)
+   and timeline (:mod:`narratrace.corpus.timeline`), and replaces ``corpus_narratives``.
+
+A stored narrative keeps its events, so its state on an earlier date is judged again from
+them without a rebuild (:func:`list_narratives` and :func:`get_narrative` with ``as_of``).
 
 Narrative ids are derived from the first mention (article and span), so they are
 stable across rebuilds as long as the earliest mention does not change.
@@ -19,21 +24,19 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine, delete, select
 
 from narratrace.corpus.dedup import DocRef, DuplicateGroup, copy_map, find_duplicates
+from narratrace.corpus.event_stance import type_events
+from narratrace.corpus.grouping import group_mentions
 from narratrace.corpus.lifecycle import Lifecycle, assess, independent_outlets
-from narratrace.corpus.narratives import (
-    Mention,
-    Narrative,
-    group_mentions,
-    mark_copies,
-    mentions_from_analysis,
-)
+from narratrace.corpus.mentions import mark_copies, mentions_from_analysis
+from narratrace.corpus.parties import PartyResolver, party_positions
+from narratrace.corpus.records import Event, Mention, Narrative
 from narratrace.corpus.stories import StoryClusterer, StoryItem, make_items
 from narratrace.corpus.timeline import build_timeline
 from narratrace.errors import NarratraceError
@@ -107,8 +110,9 @@ def corpus_volume(pubs: Sequence[Publication]) -> dict[str, int]:
     return dict(c)
 
 
-def narrative_record(n: Narrative, lc: Lifecycle, timeline: dict[str, Any], stories: dict[str, str]) -> dict[str, Any]:
-    """The machine-readable form of a narrative (``narratrace narratives --json``)."""
+def narrative_record(n: Narrative, lc: Lifecycle, timeline: dict[str, Any], stories: dict[str, str],
+                     about: set[str] | None = None) -> dict[str, Any]:
+    """The machine-readable form of a narrative (``narratrace corpus narratives --json``)."""
     first = timeline["first_appearance"] or {}
     outlets = []
     for e in n.events:
@@ -119,6 +123,10 @@ def narrative_record(n: Narrative, lc: Lifecycle, timeline: dict[str, Any], stor
         "claim": n.claim,
         "state": lc.state,
         "reason": lc.reason,
+        "state_events": [e.to_dict() for e in lc.state_events],
+        "sub_claims": n.sub_claims,
+        "about": sorted(about or ()),
+        "parties": party_positions(n.events),
         "went_quiet_unresolved": lc.went_quiet_unresolved,
         "denier_confirmed": lc.denier_confirmed,
         "first_article": first.get("article"),
@@ -132,7 +140,6 @@ def narrative_record(n: Narrative, lc: Lifecycle, timeline: dict[str, Any], stor
         "languages": sorted({m.lang for m in n.mentions if m.lang}),
         "stories": sorted({stories[a] for a in n.articles if a in stories}),
         "events": [e.to_dict() for e in n.events],
-        "justification": [e.to_dict() for e in lc.justification],
         "timeline": timeline,
     }
 
@@ -143,6 +150,7 @@ def build(
     as_of: datetime | None = None,
     embed_articles: Callable[[list[Publication]], list[StoryItem]] | None = None,
     embed_claims: Callable[[list[Mention]], np.ndarray] | None = None,
+    stance_model: Any = None,
 ) -> BuildResult:
     """Rebuild duplicates and narratives, and extend stories, from what the store holds.
 
@@ -152,6 +160,8 @@ def build(
         Reference date of the lifecycle (default: the newest publication's date).
     embed_articles, embed_claims:
         Replace the e5 embeddings (tests).
+    stance_model:
+        Replace the shipped claim-stance model (tests).
     """
     pubs = load_publications(engine)
     result = BuildResult(publications=len(pubs))
@@ -198,18 +208,24 @@ def build(
         if analysis is not None:  # one analysis per text, read for each publication of it
             mentions.extend(mentions_from_analysis(replace(analysis, article=p.article)))
     mark_copies(mentions, copies)
+    resolver = PartyResolver.from_texts((p.article.text for p in pubs), {p.article.outlet for p in pubs if p.article.outlet})
+    resolver.learn_people([(m.source, m.source_text) for m in mentions])
     for m in mentions:
         m.story = result.stories.get(m.article)
+        party = resolver.resolve(m.source, m.source_text, m.outlet)
+        m.actor, m.actor_kind = party.name, party.kind
     vectors = embed_claims(mentions) if embed_claims else None
     narratives = group_mentions(mentions, vectors=vectors)
+    type_events(narratives, model=stance_model)
     if as_of is None:
         dates = [p.article.published for p in pubs if p.article.published]
         as_of = max(dates) if dates else None
     volume = corpus_volume(pubs)
     records = []
     for n in narratives:
-        lc = assess(n.events, as_of=as_of)
-        records.append(narrative_record(n, lc, build_timeline(n.events, corpus_volume=volume), result.stories))
+        about = resolver.countries_in(n.claim)
+        lc = assess(n.events, as_of=as_of, claim=n.claim, about=about, volume=volume)
+        records.append(narrative_record(n, lc, build_timeline(n.events, corpus_volume=volume), result.stories, about))
     with engine.begin() as conn:
         conn.execute(delete(corpus_narratives))
         rows = [
@@ -227,11 +243,57 @@ def build(
     return result
 
 
-def list_narratives(engine: Engine, *, state: str | None = None, sort: str = "first", min_articles: int = 1) -> list[dict[str, Any]]:
+def stored_volume(engine: Engine) -> dict[str, int]:
+    """Publications per UTC day, from the store."""
+    with engine.connect() as conn:
+        dates = [r.published for r in conn.execute(select(corpus_publications.c.published))]
+    c: Counter = Counter(_aware(d).astimezone(UTC).date().isoformat() for d in dates if d is not None)
+    return dict(c)
+
+
+def end_of_day(day: date | datetime) -> datetime:
+    """The last instant (UTC) of ``day``: what "as of DATE" includes."""
+    if isinstance(day, datetime):
+        return _aware(day)
+    return datetime.combine(day, time.max, tzinfo=UTC)
+
+
+def record_as_of(record: dict[str, Any], as_of: datetime, volume: dict[str, int]) -> dict[str, Any] | None:
+    """A stored narrative as it stood on ``as_of``: later events dropped, state judged again.
+
+    None when the narrative had no event yet on that date.
+    """
+    events = [e for e in (Event.from_dict(d) for d in record["events"]) if e.date is None or e.date <= as_of]
+    if not events:
+        return None
+    day = as_of.astimezone(UTC).date().isoformat()
+    volume = {d: n for d, n in volume.items() if d <= day}
+    lc = assess(events, as_of=as_of, claim=record["claim"], about=set(record.get("about") or ()), volume=volume)
+    kept = {e.article for e in events}
+    timeline = build_timeline(events, corpus_volume=volume)
+    return {
+        **record,
+        "as_of": as_of.isoformat(),
+        "state": lc.state,
+        "reason": lc.reason,
+        "state_events": [e.to_dict() for e in lc.state_events],
+        "went_quiet_unresolved": lc.went_quiet_unresolved,
+        "denier_confirmed": lc.denier_confirmed,
+        "parties": party_positions(events),
+        "articles": [a for a in record["articles"] if a in kept],
+        "events": [e.to_dict() for e in events],
+        "last_date": (timeline["last_appearance"] or {}).get("date"),
+        "timeline": timeline,
+    }
+
+
+def list_narratives(engine: Engine, *, state: str | None = None, sort: str = "first", min_articles: int = 1,
+                    as_of: date | datetime | None = None) -> list[dict[str, Any]]:
     """Stored narratives, filtered by lifecycle state and sorted.
 
     ``sort`` is one of ``first`` (earliest first), ``last`` (most recent activity first),
-    ``articles`` or ``outlets`` (largest first), ``state``.
+    ``articles`` or ``outlets`` (largest first), ``state``. With ``as_of``, each narrative is
+    shown as it stood at the end of that day (see :func:`record_as_of`).
     """
     from narratrace.corpus.lifecycle import STATES
     from narratrace.errors import ConfigError
@@ -241,10 +303,14 @@ def list_narratives(engine: Engine, *, state: str | None = None, sort: str = "fi
     if sort not in SORT_KEYS:
         raise ConfigError(f"sort must be one of {', '.join(SORT_KEYS)}, got {sort!r}")
     q = select(corpus_narratives.c.payload, corpus_narratives.c.narrative_id)
-    if state:
+    if state and as_of is None:
         q = q.where(corpus_narratives.c.state == state)
     with engine.connect() as conn:
         rows = [r.payload for r in conn.execute(q.order_by(corpus_narratives.c.narrative_id))]
+    if as_of is not None:
+        volume = stored_volume(engine)
+        rows = [r for r in (record_as_of(r, end_of_day(as_of), volume) for r in rows) if r is not None]
+        rows = [r for r in rows if state is None or r["state"] == state]
     rows = [r for r in rows if len(r["articles"]) >= min_articles]
     far = "9999"
     if sort == "first":
@@ -260,8 +326,8 @@ def list_narratives(engine: Engine, *, state: str | None = None, sort: str = "fi
     return rows
 
 
-def get_narrative(engine: Engine, narrative_id: str) -> dict[str, Any]:
-    """One stored narrative by id (a unique prefix is accepted)."""
+def get_narrative(engine: Engine, narrative_id: str, *, as_of: date | datetime | None = None) -> dict[str, Any]:
+    """One stored narrative by id (a unique prefix is accepted), as of a date when given."""
     with engine.connect() as conn:
         rows = conn.execute(
             select(corpus_narratives.c.payload).where(corpus_narratives.c.narrative_id.startswith(narrative_id, autoescape=True))
@@ -269,7 +335,12 @@ def get_narrative(engine: Engine, narrative_id: str) -> dict[str, Any]:
     if len(rows) != 1:
         what = "no narrative" if not rows else f"{len(rows)} narratives"
         raise NarrativeNotFoundError(f"{what} with id {narrative_id!r}; `narratrace corpus narratives` lists them")
-    return rows[0].payload
+    if as_of is None:
+        return rows[0].payload
+    record = record_as_of(rows[0].payload, end_of_day(as_of), stored_volume(engine))
+    if record is None:
+        raise NarrativeNotFoundError(f"narrative {narrative_id!r} has no event on or before {as_of}")
+    return record
 
 
 def list_duplicates(engine: Engine) -> list[dict[str, Any]]:

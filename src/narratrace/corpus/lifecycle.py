@@ -9,14 +9,20 @@ not make every narrative look quiet):
    overrides an earlier withdrawal and a later retraction overrides an earlier
    confirmation:
 
-   - ``confirmed`` only when it is *acknowledged by a party that denied it* (a source
-     with an earlier ``denied`` event) or *by a party it is about* (the confirming
-     source shares a name with the claim, the first asserter's own name excepted:
-     "Kestria's chief of staff" for a claim about Kestrian troops), or when a
-     fact-check's verdict supports the claim. A
-     "confirmation" by anyone else -- the claimant's own side, its allies, another
-     outlet -- is *corroboration*: it does not resolve the narrative (see 2);
-   - fact-check whose verdict refutes the claim (false, misleading, fake, ...) -> ``refuted``;
+   - ``confirmed`` only when it is *acknowledged by a party that denied it* (a party
+     with an earlier ``denied`` event) or *by a party it is about* (a party the claim
+     names, the claimant excepted: "Kestria's chief of staff" for a claim about Kestrian
+     troops), or when a fact-check's verdict supports the claim. Parties are compared by
+     their normalised actor (:mod:`narratrace.corpus.parties`) when events carry one, else
+     by their source names. A "confirmation" by anyone else -- the claimant's own side,
+     its allies, another outlet -- is *corroboration*: it does not resolve the narrative
+     (see 2). Sides are read from stances, never from a list of countries: the other
+     side of a claim is the parties that denied it and the parties it is about, so
+     corroboration "from the other side" is exactly such an acknowledgement;
+   - fact-check whose verdict refutes the claim (false, misleading, fake, ...) -> ``refuted``.
+     A verdict counts when a fact-check *published in the corpus* gives it, or when at
+     least :data:`MIN_DATABASE_VERDICTS` different fact-check sources of a database match
+     agree: one database's verdict never resolves a narrative alone;
    - ``retracted`` or ``corrected`` event -> ``retracted`` only when it is the publisher
      withdrawing its *own* report (the outlet or source of an earlier assertion). Other
      "withdrawals" (a military pulling back, another outlet's correction) are news about
@@ -24,9 +30,13 @@ not make every narrative look quiet):
 
 2. Otherwise the narrative is unresolved and, by its last event:
 
-   - no event for :data:`QUIET_DAYS` or more -> ``went_quiet_unresolved``
-     (and the flag ``went_quiet_unresolved`` is true);
-   - no event for :data:`DORMANT_DAYS` or more -> ``dormant``;
+   - no event for :data:`QUIET_DAYS` or more while the corpus kept publishing -> ``went_quiet_unresolved``
+     (and the flag ``went_quiet_unresolved`` is true). "Kept publishing" is judged on
+     volume when the corpus's articles per day are given: the narrative's share of the
+     corpus while it was active, times the corpus's articles since its last event, must
+     reach :data:`QUIET_MIN_EXPECTED` (a corpus that itself fell silent does not make its
+     narratives quiet);
+   - no event for :data:`DORMANT_DAYS` or more (with :data:`DORMANT_MIN_EXPECTED` expected mentions) -> ``dormant``;
    - a ``denied`` or ``questioned`` event from a source other than the asserting ones ->
      ``contested`` (corroboration does not lift a denial; the reason counts it);
    - corroborated by a source other than the first asserter -> ``corroborated``;
@@ -34,7 +44,8 @@ not make every narrative look quiet):
      text count once) or in two or more languages -> ``spreading``;
    - else ``emerging``.
 
-Every outlet is judged by these same rules.
+Every outlet and party is judged by these same rules. Each state cites the events that
+justify it (``state_events``).
 
 Examples
 --------
@@ -56,11 +67,12 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from narratrace.corpus.narratives import Event, verdict_class
+from narratrace.corpus.records import Event
+from narratrace.corpus.verdicts import verdict_class
 
 # Source names are compared on word stems of this many Latin letters (after
 # transliteration), so "Dravian"/"Dravia"/"Дравии" meet.
@@ -80,13 +92,24 @@ QUIET_DAYS = 14
 # rather than "emerging": three is the smallest number that is more than one outlet
 # repeating another's report and its answer.
 SPREAD_MIN_OUTLETS = 3
+# Different fact-check sources of database matches that must agree before their verdict
+# resolves a narrative (a review published in the corpus counts alone).
+MIN_DATABASE_VERDICTS = 2
+# Mentions a narrative would have had since its last event, at its share of the corpus
+# while active, before its silence counts as "went quiet": with Poisson counts, 3 expected
+# and 0 seen happens by chance 5% of the time.
+QUIET_MIN_EXPECTED = 3.0
+# ... and before it counts as "dormant" (0 seen with 2 expected: 14% by chance).
+DORMANT_MIN_EXPECTED = 2.0
 
 
 @dataclass(slots=True)
 class Lifecycle:
+    """A narrative's state with its reason and the events that justify it."""
+
     state: str
     reason: str
-    justification: list[Event] = field(default_factory=list)
+    state_events: list[Event] = field(default_factory=list)
     went_quiet_unresolved: bool = False
     denier_confirmed: bool = False
     resolved: bool = False
@@ -100,8 +123,13 @@ class Lifecycle:
             "denier_confirmed": self.denier_confirmed,
             "resolved": self.resolved,
             "quiet_days": self.quiet_days,
-            "justification": [e.to_dict() for e in self.justification],
+            "state_events": [e.to_dict() for e in self.state_events],
         }
+
+    @property
+    def justification(self) -> list[Event]:
+        """Alias of :attr:`state_events`."""
+        return self.state_events
 
 
 def _source_keys(name: str) -> set[str]:
@@ -132,6 +160,17 @@ def _same_source(a: str | None, b: str | None) -> bool:
     return len(ka & kb) * 2 >= min(len(ka), len(kb)) and len(ka & kb) >= min(2, len(ka), len(kb))
 
 
+def _party(e: Event) -> str:
+    return e.actor or e.source or e.outlet or "?"
+
+
+def _same_party(a: Event, b: Event) -> bool:
+    """Same normalised actor when both events carry one, else loosely the same source name."""
+    if a.actor and b.actor:
+        return a.actor == b.actor
+    return _same_source(a.source, b.source)
+
+
 def _day(d: datetime | None) -> str:
     return d.date().isoformat() if d else "undated"
 
@@ -152,6 +191,17 @@ def _claim_keys(claim: str | None) -> set[str]:
     return _source_keys(" ".join(w for w in re.findall(r"\w+", claim) if w[:1].isupper()))
 
 
+def _expected_since(events: Sequence[Event], last: datetime, as_of: datetime, volume: Mapping[str, int]) -> float:
+    """Mentions expected after ``last`` up to ``as_of`` at the narrative's share of the corpus."""
+    days = sorted({e.date.astimezone(UTC).date() for e in events if e.date})
+    first = days[0]
+    active = sum(n for d, n in volume.items() if first.isoformat() <= d <= last.astimezone(UTC).date().isoformat())
+    share = min(1.0, len({e.article for e in events}) / active) if active else 0.0
+    after = (last.astimezone(UTC) + timedelta(days=1)).date().isoformat()
+    since = sum(n for d, n in volume.items() if after <= d <= as_of.astimezone(UTC).date().isoformat())
+    return share * since
+
+
 def _own_report(retraction: Event, asserted: Sequence[Event]) -> bool:
     """True when ``retraction`` comes from the outlet or source of an earlier assertion."""
     return any(
@@ -160,7 +210,8 @@ def _own_report(retraction: Event, asserted: Sequence[Event]) -> bool:
     )
 
 
-def assess(events: Sequence[Event], *, as_of: datetime | None = None, claim: str | None = None) -> Lifecycle:
+def assess(events: Sequence[Event], *, as_of: datetime | None = None, claim: str | None = None,
+           about: set[str] | None = None, volume: Mapping[str, int] | None = None) -> Lifecycle:
     """The lifecycle state of a narrative from its events (see the module rules).
 
     Parameters
@@ -173,6 +224,11 @@ def assess(events: Sequence[Event], *, as_of: datetime | None = None, claim: str
     claim:
         The claim's text, whose capitalised words name the parties it is about; default
         the text of the first assertion.
+    about:
+        The normalised parties (actors) the claim is about, when known; replaces the
+        names read from ``claim``.
+    volume:
+        The corpus's articles per ISO day, to judge silence against the corpus's volume.
     """
     events = sorted(events, key=lambda e: e.date or datetime.min.replace(tzinfo=UTC))
     if as_of is not None:
@@ -188,16 +244,23 @@ def assess(events: Sequence[Event], *, as_of: datetime | None = None, claim: str
     if claim is None and asserted:
         claim = asserted[0].text
     # the claimant is not "a party the claim is about", even when the claim names it
-    about = _claim_keys(claim) - (_source_keys(asserted[0].source or "") if asserted else set())
+    claimant = asserted[0] if asserted else None
+    about_keys = _claim_keys(claim) - (_source_keys(claimant.source or "") if claimant else set())
+    about_actors = set(about or ()) - ({claimant.actor} if claimant and claimant.actor else set())
+
+    def is_about(e: Event) -> bool:
+        if e.actor and about is not None:
+            return e.actor in about_actors
+        return bool(about_keys & _source_keys(e.source or ""))
 
     resolving = []
     corroborations = []
+    database: dict[str, dict[str, Event]] = {}
     for e in events:
         if e.type == "confirmed":
-            denied_before = any(d.type == "denied" and _same_source(d.source, e.source)
+            denied_before = any(d.type == "denied" and _same_party(d, e)
                                 and (d.date is None or e.date is None or d.date <= e.date) for d in events)
-            party = bool(about & _source_keys(e.source or ""))
-            if denied_before or party:
+            if denied_before or is_about(e):
                 resolving.append((e, "confirmed"))
             else:
                 corroborations.append(e)
@@ -206,10 +269,14 @@ def assess(events: Sequence[Event], *, as_of: datetime | None = None, claim: str
                 resolving.append((e, "retracted"))
         elif e.type == "fact_checked":
             cls = verdict_class(e.verdict)
-            if cls == "refutes":
-                resolving.append((e, "refuted"))
-            elif cls == "supports":
-                resolving.append((e, "confirmed"))
+            if cls == "mixed":
+                continue
+            if e.stance == "database":  # resolves only once enough different sources agree
+                agreeing = database.setdefault(cls, {})
+                agreeing.setdefault(e.source or "?", e)
+                if len(agreeing) < MIN_DATABASE_VERDICTS:
+                    continue
+            resolving.append((e, "refuted" if cls == "refutes" else "confirmed"))
     if resolving:
         state = resolving[-1][1]
         run_start = len(resolving) - 1
@@ -218,14 +285,14 @@ def assess(events: Sequence[Event], *, as_of: datetime | None = None, claim: str
         run = [e for e, _ in resolving[run_start:]]
         ev = run[0]  # the first event of the final, uninterrupted run of one resolution
         deniers = [d for d in events if d.type == "denied" and d.date and ev.date and d.date <= run[-1].date]
-        turned = [(d, c) for c in run for d in deniers if state == "confirmed" and _same_source(d.source, c.source)]
+        turned = [(d, c) for c in run for d in deniers if state == "confirmed" and c.type == "confirmed" and _same_party(d, c)]
         denier_confirmed = bool(turned)
         if state == "confirmed":
             how = f"fact-check verdict {ev.verdict!r}" if ev.type == "fact_checked" else "a party the claim is about"
-            reason = f"confirmed by {ev.source or ev.outlet} on {_day(ev.date)}"
+            reason = f"confirmed by {_party(ev)} on {_day(ev.date)}"
             if turned:
                 d, c = turned[0]
-                reason += f"; {c.source} had denied it on {_day(d.date)} and confirmed it on {_day(c.date)}"
+                reason += f"; {_party(c)} had denied it on {_day(d.date)} and acknowledged it on {_day(c.date)}"
             else:
                 reason += f" ({how})"
         elif state == "refuted":
@@ -238,31 +305,36 @@ def assess(events: Sequence[Event], *, as_of: datetime | None = None, claim: str
         later_asserts = [e for e in events if e.type == "asserted" and e.date and ev.date and e.date > ev.date and e.copy_of is None]
         if later_asserts and state in ("refuted", "retracted"):
             reason += f"; still asserted {len(later_asserts)} time(s) afterwards"
-        just = [e for e in events if e.type == "asserted"][:1] + deniers[:3] + earlier + run[:3]
+        just = [e for e in events if e.type == "asserted"][:1] + [d for d, _ in turned[:3]] + deniers[:3] + earlier + run[:3]
         return Lifecycle(state, reason, _uniq(just), False, denier_confirmed, True, quiet)
 
     first = events[0]
     disputes = [e for e in events if e.type in ("denied", "questioned")]
     asserters = {e.source for e in events if e.type == "asserted"}
-    disputes_other = [e for e in disputes if not any(_same_source(e.source, a) for a in asserters)]
-    if quiet is not None and quiet >= QUIET_DAYS:
+    asserting = [e for e in events if e.type == "asserted"]
+    disputes_other = [e for e in disputes if not any(_same_party(e, a) for a in asserting)] if asserting else \
+        [e for e in disputes if not any(_same_source(e.source, a) for a in asserters)]
+    expected = _expected_since(events, last, as_of, volume) if volume is not None and last and as_of else None
+    volume_note = f", {expected:.1f} mention(s) expected at its share of the corpus" if expected is not None else ""
+    if quiet is not None and quiet >= QUIET_DAYS and (expected is None or expected >= QUIET_MIN_EXPECTED):
         return Lifecycle(
             "went_quiet_unresolved",
-            f"no mention for {quiet:.0f} days since {_day(last)} (>= {QUIET_DAYS}), never confirmed, refuted or retracted",
+            f"no mention for {quiet:.0f} days since {_day(last)} (>= {QUIET_DAYS}){volume_note}, never confirmed, refuted or retracted",
             _uniq([first, *disputes[:3], dated[-1]]), True, False, False, quiet,
         )
-    if quiet is not None and quiet >= DORMANT_DAYS:
-        return Lifecycle("dormant", f"no mention for {quiet:.0f} days since {_day(last)} (>= {DORMANT_DAYS})", _uniq([first, dated[-1]]), False, False, False, quiet)
-    corroborators = [e for e in corroborations if not _same_source(e.source, first.source)]
+    if quiet is not None and quiet >= DORMANT_DAYS and (expected is None or expected >= DORMANT_MIN_EXPECTED):
+        return Lifecycle("dormant", f"no mention for {quiet:.0f} days since {_day(last)} (>= {DORMANT_DAYS}){volume_note}",
+                         _uniq([first, dated[-1]]), False, False, False, quiet)
+    corroborators = [e for e in corroborations if not _same_party(e, first)]
     if disputes_other:
-        reason = (f"{len(disputes_other)} denial(s)/question(s), first by {disputes_other[0].source} "
+        reason = (f"{len(disputes_other)} denial(s)/question(s), first by {_party(disputes_other[0])} "
                   f"on {_day(disputes_other[0].date)}")
         if corroborators:
             reason += f"; corroborated {len(corroborators)} time(s), which does not answer a denial"
         return Lifecycle("contested", reason, _uniq([first, *disputes_other[:5], *corroborators[:2]]), False, False, False, quiet)
     if corroborators:
         c = corroborators[0]
-        return Lifecycle("corroborated", f"corroborated by {c.source or c.outlet} on {_day(c.date)}, not by a party it is "
+        return Lifecycle("corroborated", f"corroborated by {_party(c)} on {_day(c.date)}, not by a party it is "
                          "about or one that denied it", _uniq([first, *corroborators[:5]]), False, False, False, quiet)
     outlets = independent_outlets(events)
     langs = sorted({e.lang for e in events if e.type == "asserted" and e.lang})

@@ -37,9 +37,27 @@ True
 ['asserted', 'denied']
 """
 
-from narratrace.corpus.grouping import NarrativeGrouper, center_by_language, claim_label, group_mentions
-from narratrace.corpus.mentions import events_of, mark_copies, mentions_from_analysis, sentence_context
-from narratrace.corpus.records import EVENT_TYPES, STANCE_TO_EVENT, Event, Mention, Narrative, article_name, article_stance
+from narratrace.corpus.grouping import (
+    NarrativeGrouper,
+    center_by_language,
+    claim_label,
+    group_mentions,
+)
+from narratrace.corpus.mentions import (
+    events_of,
+    mark_copies,
+    mentions_from_analysis,
+    sentence_context,
+)
+from narratrace.corpus.records import (
+    EVENT_TYPES,
+    STANCE_TO_EVENT,
+    Event,
+    Mention,
+    Narrative,
+    article_name,
+    article_stance,
+)
 from narratrace.corpus.verdicts import verdict_class
 
 __all__ = [

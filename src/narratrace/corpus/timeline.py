@@ -49,8 +49,10 @@ def build_timeline(events: Sequence[Event], *, corpus_volume: Mapping[str, int] 
     events = sorted(events, key=lambda e: (e.date or datetime.max.replace(tzinfo=UTC)))
     corpus_volume = corpus_volume or {}
     dated = [e for e in events if e.date]
-    asserted = [e for e in events if e.type == "asserted"]
-    first = asserted[0] if asserted else (events[0] if events else None)
+    # first appearance: the first article that puts the claim forward (asserts, reports
+    # with doubt, confirms); a narrative only ever denied starts with its first event
+    putting = [e for e in events if e.type in ("asserted", "questioned", "confirmed")]
+    first = putting[0] if putting else (events[0] if events else None)
     last = dated[-1] if dated else None
 
     per_day: dict[str, set[str]] = defaultdict(set)

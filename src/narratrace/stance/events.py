@@ -33,6 +33,7 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -42,6 +43,17 @@ if TYPE_CHECKING:
     from narratrace.corpus.narratives import Event
     from narratrace.stance._model import ClaimStanceModel
 
+# Words of doubt, as opposed to plain hearsay ("according to", "reportedly", "claimed"),
+# which is how news reports any claim: a "discuss" with doubt is a question, without it a report.
+DOUBT = re.compile(
+    r"\b(?:alleged\w*|unconfirmed|unverified|unclear|whether|purported\w*|if true|doubt\w*|questionable|"
+    r"angeblich\w*|mutmaßlich\w*|unbestätigt\w*|unklar|ungeklärt|zweifel\w*|fraglich|ob\b|"
+    r"якобы|неподтвержд\w*|неясно|не ясно|будто бы|сомн\w*)", re.I)
+# Verbs of acknowledgement: an agreeing sentence built on one is a confirmation, whatever
+# verb the claims stage saw ("hat eingeräumt, dass ...").
+ACKNOWLEDGE = re.compile(
+    r"\b(?:confirm\w*|acknowledg\w*|admit\w*|conced\w*|bestätig\w*|eingeräumt|räumt\w* \w* ?ein|zugegeben|gab \w* ?zu|"
+    r"подтверди\w*|подтвержда\w*|призна\w*)", re.I)
 # Event types a model label never replaces.
 KEPT_TYPES = frozenset({"fact_checked"})
 # Event types an "agree" keeps rather than turning them into "asserted".
@@ -57,6 +69,8 @@ def event_type(label: str, text: str, current: str) -> str:
     'asserted'
     >>> event_type("agree", "Kestria acknowledged the deployment.", "confirmed")
     'confirmed'
+    >>> event_type("discuss", "Marsk again rejected reports that its troops are in Velm.", "asserted")
+    'denied'
     """
     if current in KEPT_TYPES or label == "unrelated":
         return current
@@ -64,13 +78,19 @@ def event_type(label: str, text: str, current: str) -> str:
         return "denied"
     if label == "discuss":
         cues = cue_counts(text)
-        doubts = cues["hedge"] or cues["neg_confirm"] or "?" in text
-        return "questioned" if doubts else "asserted"
-    return current if current in AGREEING_TYPES else "asserted"
+        if cues["neg_confirm"] or cues["neg_refute"] or "?" in text or DOUBT.search(text):
+            return "questioned"  # doubt, or neither confirmed nor denied ("refrained from denying")
+        if cues["refute"] > cues["neg_refute"]:  # "rejected reports that ...": a denial worded as hearsay
+            return "denied"
+        return "confirmed" if current == "confirmed" and cues["confirm"] else "asserted"
+    if current in AGREEING_TYPES:
+        return current
+    ack = ACKNOWLEDGE.search(text)
+    return "confirmed" if ack and not cue_counts(text)["neg_confirm"] else "asserted"
 
 
 def retype_events(claim: str, events: Sequence[Event], *, model: ClaimStanceModel | None = None) -> list[Event]:
-    """Copies of ``events`` typed by the stance of their ``text`` toward ``claim``.
+    """Copies of ``events`` typed by the stance of their sentence (``context``, else ``text``) toward ``claim``.
 
     Events without text keep their type. One batch call to the model.
     """
@@ -80,7 +100,7 @@ def retype_events(claim: str, events: Sequence[Event], *, model: ClaimStanceMode
     out = list(events)
     if not todo:
         return out
-    labels, _ = (model or load_model()).predict_pairs([claim] * len(todo), [events[i].text for i in todo])
+    labels, _ = (model or load_model()).predict_pairs([claim] * len(todo), [events[i].context or events[i].text for i in todo])
     for i, label in zip(todo, labels, strict=True):
         new_type = event_type(label, events[i].text, events[i].type)
         if new_type != events[i].type:

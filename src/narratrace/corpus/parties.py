@@ -1,0 +1,232 @@
+"""Parties: who took a stance, normalised across wordings, scripts and languages.
+
+A source as the attribution found it ("Dravian foreign ministry spokeswoman Lina Varo",
+"В Марске", "Kestria's chief of the general staff", "the Corvanian defence department")
+becomes a :class:`Party`: a *state* (its country's name, with the kind of organ --
+``government``, ``military``, ``agency``, ``officials``), an ``outlet`` (the publisher's own
+voice, or a source that names an outlet of the corpus), or the source itself (a person or
+group the corpus cannot place).
+
+Nothing here lists particular countries. What counts as a country is read from the corpus
+and the gazetteer (``resources/names/gazetteer.json``, every country alike):
+
+- a name is a country when the gazetteer lists it, or when the corpus also uses an
+  adjective made from it ("Dravia"/"Dravian"/"dravische"/"дравийские": the same stem of
+  :data:`STEM_LETTERS` transliterated letters);
+- a capital stands for its country's government (metonymy: "Marsk said") when the corpus
+  says which country's capital it is ("Marsk, the Dravian capital", "die kestrische
+  Hauptstadt Tolva", "столица Дравии Марск");
+- a person is placed by a fuller source span elsewhere in the corpus ("Dravian foreign
+  ministry spokeswoman Lina Varo" places "Lina Varo").
+
+Examples
+--------
+>>> r = PartyResolver.from_texts(["Dravia denied it. Dravian troops. Marsk, the Dravian capital, said no."])
+>>> r.resolve("the Dravian Defence Ministry")
+Party(key='country:dravi', name='Dravia', kind='military')
+>>> r.resolve("Marsk").name, r.resolve(None, outlet="Nordwire").kind
+('Dravia', 'outlet')
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from narratrace.corpus.similarity import translit
+
+# Letters of the transliterated stem that identify a country across its forms.
+STEM_LETTERS = 5
+_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.U)
+_CAPITALISED = re.compile(r"\b([A-ZÄÖÜА-ЯЁ][a-zäöüßа-яё]{3,})(?:['’]s)?\b")
+# Adjectives of country names in the three languages the corpus tools read.
+_ADJECTIVE = re.compile(r"^(?:[A-Z][a-z]{3,}(?:ian|an|ish|ese|i)|[a-zäöü]{3,}(?:isch|isches|ische|ischen|ischer|ischem)|"
+                        r"[а-яё]{3,}(?:ск|цк)(?:ий|ая|ое|ие|ого|ой|ому|им|их|ими|ую|ом))$")
+# "<City>, the <Adj> capital", "the <Adj> capital <City>", "<Country>'s capital <City>",
+# "<City>, capital of <Country>", German and Russian forms: (country word, city) pairs.
+_CAPITAL_PATTERNS = (
+    (re.compile(r"\b([A-Z]\w+), (?:the )?(\w+) capital\b"), 2, 1),
+    (re.compile(r"\bthe (\w+) capital,? ([A-Z]\w+)"), 1, 2),
+    (re.compile(r"\b(\w+)['’]s capital,? ([A-Z]\w+)"), 1, 2),
+    (re.compile(r"\b([A-Z]\w+), (?:the )?capital of (\w+)"), 2, 1),
+    (re.compile(r"\b(?:die|der) (\w+) Hauptstadt ([A-ZÄÖÜ]\w+)"), 1, 2),
+    (re.compile(r"\b([A-ZÄÖÜ]\w+), (?:die )?Hauptstadt (\w+)"), 2, 1),
+    (re.compile(r"столиц\w* (\w+),? ([А-ЯЁ]\w+)"), 1, 2),
+    (re.compile(r"([А-ЯЁ]\w+),? столиц\w* (\w+)"), 2, 1),
+)
+_KIND_WORDS = (
+    ("military", re.compile(r"\b(?:army|military|armed forces|defen[cs]e|general staff|generals?|troops|forces|armee|militär\w*|"
+                            r"streitkräfte|generalstab\w*|verteidigung\w*|арми\w*|военн\w*|генштаб\w*|оборон\w*|минобороны)", re.I)),
+    ("agency", re.compile(r"(?:intelligence|agency|security service|secret service|geheimdienst\w*|nachrichtendienst\w*|"
+                          r"разведк\w*|спецслужб\w*|разведывательн\w*)", re.I)),
+    ("government", re.compile(r"\b(?:government|ministry|minister|presidential|president|office|spokes\w+|foreign|embassy|"
+                              r"regierung|ministerium|minister\w*|präsident\w*|sprecher\w*|außenamt|правительств\w*|"
+                              r"министерств\w*|мид|президент\w*|пресс-секретар\w*|представител\w*|посольств\w*)", re.I)),
+    ("officials", re.compile(r"\b(?:officials?|authorities|behörden?|beamte\w*|власт\w*|чиновник\w*|официальн\w*)", re.I)),
+)
+_OUTLET_KINDS = frozenset({"outlet"})
+# A "source" that is only hearsay ("reports", "Berichten") is the publisher speaking.
+_HEARSAY = re.compile(r"^(?:reports?|media reports|berichte\w*|medienberichte\w*|angaben|сообщени\w*|данны\w*)$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """A normalised party: ``key`` identifies it, ``name`` is shown, ``kind`` says what it is."""
+
+    key: str
+    name: str
+    kind: str
+
+
+@cache
+def _gazetteer_countries() -> frozenset[str]:
+    path = resources.files("narratrace.resources") / "names" / "gazetteer.json"
+    return frozenset(n.casefold() for n in json.loads(path.read_text(encoding="utf-8"))["country"])
+
+
+def _stem(word: str) -> str:
+    return translit(word.strip("'’"))[:STEM_LETTERS]
+
+
+@dataclass
+class PartyResolver:
+    """Resolve source strings to parties with what the corpus says about countries.
+
+    Attributes
+    ----------
+    countries : dict
+        Stem -> display name of every country the corpus names.
+    capitals : dict
+        Stem of a capital -> stem of its country.
+    outlets : set of str
+        The corpus's outlet names.
+    people : dict
+        Person name -> party, learned from fuller source spans (:meth:`learn_people`).
+    """
+
+    countries: dict[str, str] = field(default_factory=dict)
+    capitals: dict[str, str] = field(default_factory=dict)
+    outlets: set[str] = field(default_factory=set)
+    people: dict[str, Party] = field(default_factory=dict)
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str], outlets: Iterable[str] = ()) -> PartyResolver:
+        """Learn countries and capitals from the corpus's texts (see the module doc)."""
+        texts = list(texts)
+        nouns: dict[str, Counter] = {}
+        adjectives: set[str] = set()
+        for text in texts:
+            for w in _WORD.findall(text):
+                w = w.rstrip("'’").removesuffix("'s").removesuffix("’s")
+                if len(w) < 4:
+                    continue
+                if _ADJECTIVE.match(w):
+                    adjectives.add(_stem(w))
+                elif w[:1].isupper():
+                    nouns.setdefault(_stem(w), Counter())[w] += 1
+        gaz = _gazetteer_countries()
+        countries = {}
+        for stem, forms in nouns.items():
+            if stem in adjectives or any(f.casefold() in gaz for f in forms):
+                latin = [f for f, _ in forms.most_common() if f.isascii()]
+                countries[stem] = (latin or [forms.most_common(1)[0][0]])[0]
+        capitals = {}
+        for text in texts:
+            for pattern, country_group, city_group in _CAPITAL_PATTERNS:
+                for m in pattern.finditer(text):
+                    country, city = _stem(m.group(country_group)), _stem(m.group(city_group))
+                    if country in countries and city not in countries:
+                        capitals.setdefault(city, country)
+        return cls(countries, capitals, set(outlets))
+
+    def country_of(self, text: str) -> str | None:
+        """Stem of the first country (or capital standing for it) named in ``text``."""
+        for w in _WORD.findall(text):
+            if len(w) < 4:
+                continue
+            s = _stem(w)
+            if s in self.countries:
+                return s
+            if s in self.capitals:
+                return self.capitals[s]
+        return None
+
+    def countries_in(self, text: str) -> set[str]:
+        """Display names of every country ``text`` names (capitals count for their country)."""
+        out = set()
+        for w in _WORD.findall(text or ""):
+            s = _stem(w) if len(w) >= 4 else ""
+            s = self.capitals.get(s, s)
+            if s in self.countries:
+                out.add(self.countries[s])
+        return out
+
+    def resolve(self, source: str | None, source_text: str | None = None, outlet: str | None = None) -> Party:
+        """The party of a source (its name and fuller span), or of the publisher when it has none."""
+        text = " ".join(x for x in (source_text, source) if x).strip()
+        said = (source_text or source or "").strip()
+        if not text or _HEARSAY.match(said) or said.islower():  # "die", "Berichten zufolge": the outlet's own voice
+            return Party(f"outlet:{outlet or '?'}", outlet or "?", "outlet")
+        for o in self.outlets:
+            if o and (o.casefold() == text.casefold() or o.casefold() in text.casefold()):
+                return Party(f"outlet:{o}", o, "outlet")
+        stem = self.country_of(text)
+        if stem is None:
+            if source and source in self.people:
+                return self.people[source]
+            return Party(f"source:{(source or text).casefold()}", source or text, "other")
+        kind = next((k for k, pattern in _KIND_WORDS if pattern.search(text)), "government")
+        return Party(f"country:{stem}", self.countries[stem], kind)
+
+    def learn_people(self, pairs: Sequence[tuple[str | None, str | None]]) -> None:
+        """Place a person named in a fuller source span: ``(source name, source span)`` pairs."""
+        for name, span in pairs:
+            if name and span and name != span and name in span:
+                party = self.resolve(None, span)
+                if party.kind not in _OUTLET_KINDS and party.key.startswith("country:"):
+                    self.people.setdefault(name, party)
+
+
+def party_positions(events: Sequence) -> list[dict]:
+    """Per party, its stances in date order, with the changes written out.
+
+    Consecutive events of one type collapse into the first; a confirmation after the
+    party's own denial reads "acknowledged".
+
+    >>> from datetime import datetime, UTC
+    >>> from narratrace.corpus.records import Event
+    >>> d = lambda m, day: datetime(2031, m, day, tzinfo=UTC)
+    >>> ev = [Event(d(1, 2), "denied", "a", "x", actor="Dravia", actor_kind="government"),
+    ...       Event(d(1, 9), "denied", "b", "y", actor="Dravia", actor_kind="military"),
+    ...       Event(d(4, 26), "confirmed", "c", "z", actor="Dravia", actor_kind="government")]
+    >>> party_positions(ev)[0]["summary"]
+    'Dravia: denied 2031-01-02 → acknowledged 2031-04-26'
+    """
+    by_party: dict[str, list] = {}
+    for e in sorted(events, key=lambda e: (e.date is None, e.date)):
+        if e.type == "fact_checked" and not e.actor:
+            continue
+        by_party.setdefault(e.actor or e.source or e.outlet or "?", []).append(e)
+    out = []
+    for name, evs in by_party.items():
+        steps: list[dict] = []
+        denied = False
+        for e in evs:
+            label = "acknowledged" if e.type == "confirmed" and denied else e.type
+            denied = denied or e.type == "denied"
+            if steps and steps[-1]["position"] == label:
+                steps[-1]["articles"].append(e.article)
+                continue
+            steps.append({"position": label, "date": e.date.date().isoformat() if e.date else None, "articles": [e.article]})
+        kinds = sorted({e.actor_kind for e in evs if e.actor_kind})
+        out.append({
+            "party": name, "kinds": kinds, "events": len(evs), "positions": steps,
+            "summary": f"{name}: " + " → ".join(f"{s['position']} {s['date'] or 'undated'}" for s in steps),
+        })
+    out.sort(key=lambda p: (p["positions"][0]["date"] or "9999", p["party"]))
+    return out
