@@ -61,6 +61,13 @@ def test_kind_comes_from_context_not_from_the_name():
     assert {m.kind for m in find_names(text, [(0, len(text), "en")])} == {"outlet"}
 
 
+def test_initials_and_suffixes_stay_inside_the_name():
+    text = "Another critic, Laurence H. Tribe, agreed with Joseph R. Biden Jr. on Monday. They chose Plan B. Then it rained."
+    names = [text[m.start : m.end] for m in find_names(text, [(0, len(text), "en")])]
+    assert "Laurence H. Tribe" in names and "Joseph R. Biden Jr." in names
+    assert not any("Then" in name for name in names)  # a sentence ending on a capital letter is not an initial
+
+
 def test_russian_case_forms_are_one_entity():
     text = "Россия заявила, что в России всё спокойно. Москва молчит, в Москве тихо."
     mentions = find_names(text, [(0, len(text), "ru")])

@@ -181,13 +181,27 @@ def _runs(text: str, start: int, end: int, connectors: frozenset[str] | set[str]
             joined = gap.strip() in ("", "'s", "’s") and "\n" not in gap and "\t" not in gap or (
                 len(words) == 1 and words[0] in connectors and "\n" not in gap
             )
+            if not joined and _middle_initial(text, current, gap, m.group(0)):
+                current[-1] = (current[-1][0], current[-1][1] + 1)  # "Laurence H. Tribe": the initial keeps its dot
+                joined = True
             if not joined:
                 runs.append(current)
                 current = []
-        current.append((m.start(), m.end()))
+        end_ = m.end()
+        if current and m.group(0) in ("Jr", "Sr") and text[end_ : end_ + 1] == ".":
+            end_ += 1  # "Joseph R. Biden Jr.": the suffix is part of the name
+        current.append((m.start(), end_))
     if current:
         runs.append(current)
     return runs
+
+
+def _middle_initial(text: str, current: list[tuple[int, int]], gap: str, following: str) -> bool:
+    """An initial between two name words ("Laurence H. Tribe", "Mary J. Blige"), not a sentence
+    that ends on a capital letter ("Plan B. Then")."""
+    start, end = current[-1]
+    return (len(current) >= 2 and end - start == 1 and text[start].isupper() and gap in (". ", ".\u00a0")
+            and following.lower() not in _stop_words("en"))
 
 
 class _Finder:
