@@ -1,7 +1,7 @@
 """Duplicates: exact copies, near-duplicates and syndicated wire copies, grouped.
 
 Three kinds of link are found between articles and then merged into groups with a
-union-find, so that spread can be counted by *independent* outlets rather than by
+connected-components pass (:mod:`narratrace.groups`), so that spread can be counted by *independent* outlets rather than by
 copies:
 
 ``exact``
@@ -51,6 +51,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from datasketch import MinHash, MinHashLSH
 
 from narratrace.errors import ConfigError
+from narratrace.groups import component_labels
 
 # Query parameters that only track a click and never change what a page shows.
 TRACKING_PARAMS = re.compile(r"^(utm_.*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|yclid|ref|ref_src|cmpid|ocid|igshid|_ga)$", re.I)
@@ -233,23 +234,6 @@ class DuplicateGroup:
         }
 
 
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, x: str) -> str:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 class Deduplicator:
     """Find exact, near-duplicate and wire-copy links in a set of documents.
 
@@ -381,16 +365,17 @@ def _sort_key(doc: DocRef | None, doc_id: str) -> tuple:
 
 
 def _group(links: list[DuplicateLink], by_id: dict[str, DocRef]) -> list[DuplicateGroup]:
-    uf = _UnionFind()
+    label = component_labels((lk.a, lk.b) for lk in links)
+    members: dict[int, list[str]] = defaultdict(list)
+    for x, component in label.items():
+        members[component].append(x)
+    group_links: dict[int, list[DuplicateLink]] = defaultdict(list)
     for lk in links:
-        uf.union(lk.a, lk.b)
-    members: dict[str, list[str]] = defaultdict(list)
-    for x in list(uf.parent):
-        members[uf.find(x)].append(x)
+        group_links[label[lk.a]].append(lk)
     groups: list[DuplicateGroup] = []
-    for ids in members.values():
+    for component, ids in members.items():
         ids.sort(key=lambda i: _sort_key(by_id.get(i), i))
-        in_group = [lk for lk in links if uf.find(lk.a) == uf.find(ids[0])]
+        in_group = group_links[component]
         kinds = sorted({lk.kind for lk in in_group})
         outlets = []
         for i in ids:
