@@ -160,3 +160,14 @@ def test_out_names_reports_after_their_inputs(examples_dir, tmp_path):
     assert result.returncode == 0, result.stderr.decode()
     assert sorted(p.name for p in out.iterdir()) == ["grain-2.html", "grain-2.json", "grain.html", "grain.json", "notes.html", "notes.json"]
     assert "3 report(s)" in result.stderr.decode() and not result.stdout.strip()
+
+
+def test_eval_list_option_and_old_spelling():
+    from typer.testing import CliRunner
+
+    from narratrace.cli import app
+
+    new = CliRunner().invoke(app, ["eval", "--list"])
+    old = CliRunner().invoke(app, ["eval", "list"])
+    assert new.exit_code == old.exit_code == 0 and "claim-retrieval" in new.stdout
+    assert old.stdout == new.stdout and "deprecated" in old.stderr and "deprecated" not in new.stderr

@@ -1,4 +1,8 @@
-"""``narratrace eval TASK --data DIR``: official metrics on a split in the shared layout."""
+"""``narratrace eval TASK --data DIR``: official metrics on a split in the shared layout.
+
+``narratrace eval --list`` lists the tasks; ``narratrace eval list`` (the old spelling)
+still works for one release, with a deprecation note on stderr.
+"""
 
 from __future__ import annotations
 
@@ -7,44 +11,63 @@ from typing import Annotated
 
 import typer
 
-from narratrace.cli._state import console, write_json
+from narratrace.cli import _state
+from narratrace.cli._aliases import deprecation_note
+from narratrace.cli._options import is_stdout, json_option
+
+EvalJson = json_option("the metrics")
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("eval")
-    def eval_cli(
-        task: Annotated[str, typer.Argument(help="Task name; `narratrace eval list` shows them.")],
-        data: Annotated[Path | None, typer.Option("--data", help="Split folder or file laid out as in ../shared/data.")] = None,
-        claims: Annotated[Path | None, typer.Option("--claims", help="claim-retrieval: vclaims.jsonl.")] = None,
-        lang: Annotated[str | None, typer.Option("--lang", help="persuasion-paragraph: language (default: from the folder name).")] = None,
-        limit: Annotated[int | None, typer.Option("--limit", help="Evaluate on the first N items only.")] = None,
-        json_out: Annotated[str | None, typer.Option("--json", help="Also write the metrics as JSON to PATH (- for stdout).")] = None,
-        predictions: Annotated[Path | None, typer.Option("--predictions", help="claim-stance: write Headline,Body ID,Stance for every pair to PATH.")] = None,
-        names: Annotated[str, typer.Option("--names", help="persuasion-*: read texts with names 'masked' (as the pipeline does) or 'as-written'.")] = "masked",
-    ) -> None:
-        """Run a benchmark's official scorer and print its metric last."""
-        from narratrace.errors import ConfigError, EvalDataError
-        from narratrace.eval.registry import EvalOptions, eval_tasks
+    app.command("eval")(eval_cli)
 
-        tasks = eval_tasks()
-        if task == "list":
-            for name, (_, desc) in sorted(tasks.items()):
-                print(f"{name:22s} {desc}")
-            return
-        if task not in tasks:
-            raise ConfigError(f"unknown eval task {task!r}; known: {', '.join(sorted(tasks))}")
-        if data is None:
-            raise ConfigError("--data is required: a split folder or file in the shared layout")
-        if not data.exists():
-            raise EvalDataError(f"--data {data} does not exist")
-        fn, _ = tasks[task]
-        if names not in ("masked", "as-written"):
-            raise ConfigError(f"--names must be 'masked' or 'as-written', not {names!r}")
-        extra = {"predictions": str(predictions)} if predictions else {}
-        extra["names"] = names
-        result = fn(data, EvalOptions(claims=claims, lang=lang, limit=limit, extra=extra))
-        for line in result.lines:
-            console().print(line, markup=False)
-        if json_out:
-            write_json({"task": result.task, "metrics": result.metrics}, json_out)
-        print(result.last_line())
+
+def eval_cli(
+    task: Annotated[str | None, typer.Argument(help="Task name; `narratrace eval --list` shows them.")] = None,
+    list_tasks: Annotated[bool, typer.Option("--list", help="List the evaluation tasks and exit.")] = False,
+    data: Annotated[Path | None, typer.Option("--data", help="Split folder or file laid out as in ../shared/data.")] = None,
+    claims: Annotated[Path | None, typer.Option("--claims", help="claim-retrieval: vclaims.jsonl (default: next to --data).")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="persuasion-paragraph: language (default: from the folder name).")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Evaluate on the first N items only.")] = None,
+    json_out: EvalJson = None,
+    predictions: Annotated[Path | None, typer.Option("--predictions", help="claim-stance: write Headline,Body ID,Stance for every pair to PATH.")] = None,
+    names: Annotated[str, typer.Option("--names", help="persuasion-*: read texts with names 'masked' (as the pipeline does) or 'as-written'.")] = "masked",
+) -> None:
+    """Run a benchmark's official scorer and print its metric last."""
+    from narratrace.errors import ConfigError, EvalDataError
+    from narratrace.eval.registry import EvalOptions, eval_tasks
+
+    tasks = eval_tasks()
+    if task == "list":
+        _state.err_line(deprecation_note("eval list", "eval --list"))
+        list_tasks = True
+    if list_tasks:
+        _print_tasks(tasks)
+        return
+    if task is None:
+        raise ConfigError("name a task (`narratrace eval --list` shows them)")
+    if task not in tasks:
+        raise ConfigError(f"unknown eval task {task!r}; known: {', '.join(sorted(tasks))}")
+    if data is None:
+        raise ConfigError("--data is required: a split folder or file in the shared layout")
+    for flag, path in (("--data", data), ("--claims", claims)):
+        if path is not None and not path.exists():
+            raise EvalDataError(f"{flag} {path} does not exist")
+    if names not in ("masked", "as-written"):
+        raise ConfigError(f"--names must be 'masked' or 'as-written', not {names!r}")
+    extra = {"predictions": str(predictions)} if predictions else {}
+    extra["names"] = names
+    fn, _ = tasks[task]
+    result = fn(data, EvalOptions(claims=claims, lang=lang, limit=limit, extra=extra))
+    con = _state.err_console() if is_stdout(json_out) else _state.console()  # stdout: the JSON alone
+    for line in result.lines:
+        con.print(line, markup=False, soft_wrap=True)
+    if json_out:
+        _state.write_json({"task": result.task, "metrics": result.metrics}, json_out)
+    con.print(result.last_line(), markup=False, soft_wrap=True)
+
+
+def _print_tasks(tasks: dict) -> None:
+    con = _state.console()
+    for name, (_, desc) in sorted(tasks.items()):
+        con.print(f"{name:22s} {desc}", markup=False, soft_wrap=True)

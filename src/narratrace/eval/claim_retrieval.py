@@ -20,7 +20,7 @@ def _claims_file(data: Path, opts: EvalOptions) -> Path:
     for cand in (data / "vclaims.jsonl", data.parent / "vclaims.jsonl"):
         if cand.exists():
             return cand
-    raise EvalDataError("claim-retrieval needs --claims vclaims.jsonl (not found next to --data either)")
+    raise EvalDataError(f"claim-retrieval needs the verified claims (vclaims.jsonl); none next to {data}")
 
 
 @register_eval("claim-retrieval", "CheckThat! 2022 2A: retrieve the verified claim a tweet makes (MAP@5)")
@@ -30,7 +30,7 @@ def evaluate(data: Path, opts: EvalOptions) -> EvalResult:
 
     claims = _claims_file(data, opts)
     if not claims.exists():
-        raise EvalDataError(f"--claims {claims} does not exist")
+        raise EvalDataError(f"verified claims file {claims} does not exist")
     records, _ = read_records(claims, "vclaims")
     ids, texts, qrels = R.read_queries(data)
     if opts.limit:

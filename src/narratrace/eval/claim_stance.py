@@ -129,7 +129,7 @@ def evaluate_claim_stance(data: Path, opts: EvalOptions) -> EvalResult:
         write_predictions(Path(opts.extra["predictions"]), pairs, labels)
     gold = [p.stance for p in pairs]
     if not all(gold):
-        raise EvalDataError(f"{data / 'stances.csv'} has rows without a Stance; predictions only need --predictions")
+        raise EvalDataError(f"{data / 'stances.csv'} has rows without a Stance: it can be predicted (a predictions file) but not scored")
     metrics = stance_metrics(gold, labels)
     lines = [f"pairs={len(pairs)} bodies={len({p.body_id for p in pairs})} seconds={time.perf_counter() - t0:.1f}",
              "per-class F1: " + " ".join(f"{k}={metrics['f1_' + k]:.4f}" for k in LABELS)]
