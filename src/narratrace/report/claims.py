@@ -136,8 +136,12 @@ def claims_terminal(analysis: Analysis, console: object) -> None:
     own = sorted((r for r in rows if not r["cue"]), key=lambda r: -(r["checkworthiness"] or 0))[:5]
     table = Table(title=f"Claims ({len(attributed)} attributed, {len(rows) - len(attributed)} unattributed)",
                   show_lines=False, expand=True)
-    for col in ("source", "cue", "stance", "content", "evidence", "cw"):
+    # labels (evidence kinds, stances) wrap between words, never inside one; the score never wraps
+    labels = [label for r in attributed + own for label in (r["evidence"].split(", ") + r["stance"].split())]
+    for col in ("source", "cue", "stance", "content"):
         table.add_column(col, overflow="fold")
+    table.add_column("evidence", overflow="fold", min_width=max(map(len, labels), default=8))
+    table.add_column("cw", no_wrap=True)
     for r in attributed + own:
         stance = r["stance"] + (f" / {r['author_stance']}" if r["author_stance"] and r["author_stance"] != "neutral" else "")
         table.add_row(Text(_cut(r["source"], 40)), Text(_cut(r["cue"], 25)), Text(stance), Text(_cut(r["content"], 90)),
@@ -179,7 +183,9 @@ def checkworthy_terminal(analysis: Analysis, console: object) -> None:
     if not rows:
         return
     table = Table(title=f"Most check-worthy claims (top {len(rows)})", title_justify="left", expand=True)
-    for col in ("#", "score", "claim", "said by"):
+    for col in ("#", "score"):
+        table.add_column(col, no_wrap=True)
+    for col in ("claim", "said by"):
         table.add_column(col, overflow="fold")
     for i, r in enumerate(rows, 1):
         table.add_row(str(i), f"{r['score']:.2f}", Text(_cut(r["text"], 110)), Text(_cut(r.get("said_by") or "(author)", 30)))

@@ -103,8 +103,8 @@ def technique_terminal(analysis: Analysis, console: object) -> None:
         title=f"Persuasion techniques ({summary['total']} spans, {summary['share_sentences']:.0%} of sentences{_quoted_note(summary)})"
     )
     table.add_column("technique")
-    table.add_column("spans", justify="right")
-    table.add_column("per 1k words", justify="right")
+    table.add_column("spans", justify="right", no_wrap=True)
+    table.add_column("per 1k words", justify="right", no_wrap=True)
     table.add_column("strongest example")
     text = analysis.text
     for tech, n in list(summary["counts"].items())[:8]:

@@ -61,8 +61,10 @@ def _sources(analysis: Analysis, console: Console) -> None:
         console.print("No cited sources found.", style="dim")
         return
     table = Table(title="Sources cited", title_justify="left")
-    for col in ("source", "kind", "mentions", "why"):
-        table.add_column(col)
+    table.add_column("source")
+    table.add_column("kind", no_wrap=True)
+    table.add_column("mentions", no_wrap=True, justify="right")
+    table.add_column("why")
     for source in analysis.sources:
         table.add_row(_cut(source.name, 40), source.kind, str(len(source.mentions)), _cut("; ".join(source.reasons), 70))
     console.print(table)
@@ -79,8 +81,8 @@ def _quotes_markers(analysis: Analysis, console: Console) -> None:
         console.print(table)
     if analysis.markers:
         table = Table(title="Hedges and evidential markers", title_justify="left")
-        table.add_column("kind")
-        table.add_column("count", justify="right")
+        table.add_column("kind", no_wrap=True)
+        table.add_column("count", no_wrap=True, justify="right")
         table.add_column("cues")
         by_kind: dict[str, list[str]] = {}
         for marker in analysis.markers:
