@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from narratrace.cli import _state
+from narratrace.cli._options import is_stdout, json_option
 
 images_app = typer.Typer(help="Image provenance: perceptual hashes, matching and reuse findings.", no_args_is_help=True)
 
@@ -16,7 +17,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(images_app, name="images")
 
 
-JsonOpt = Annotated[str | None, typer.Option("--json", help="Also write the result as JSON to PATH (- for stdout only).")]
+JsonOpt = json_option("the result")
 
 
 @images_app.command("index")
@@ -34,7 +35,7 @@ def index_cli(
             raise InputError(f"{p} does not exist")
     report = index_paths(_state.open_db(), paths, fetch=fetch_images)
     payload = report.to_dict()
-    if json_out == "-":
+    if is_stdout(json_out):
         _state.write_json(payload, "-")
         return
     con = _state.console()
@@ -75,7 +76,7 @@ def match_cli(
         results.append({"image": pk, **m.to_dict(), "appearances": [a.to_dict() for a in apps]})
     payload = {"query": str(image), "sha256": fp.sha256, "threshold": threshold or MATCH_THRESHOLD,
                "pdq_quality": fp.pdq_quality, "query_features": len(qfeats[0]), "matches": results}
-    if json_out == "-":
+    if is_stdout(json_out):
         _state.write_json(payload, "-")
         return
     con = _state.console()
@@ -109,7 +110,7 @@ def reuse_cli(
 
     findings = find_reuse(_state.open_db(), article_id=article)
     payload = {"findings": [f.to_dict() for f in findings]}
-    if json_out == "-":
+    if is_stdout(json_out):
         _state.write_json(payload, "-")
         return
     con = _state.console()

@@ -14,7 +14,10 @@ from typing import Annotated
 
 import typer
 
+from narratrace.cli._options import json_option
 from narratrace.cli._state import console, write_json
+
+MetricsJson = json_option("the metrics")
 
 train_app = typer.Typer(no_args_is_help=True, help="Train the shipped models on the shared data (deterministic with --seed).")
 
@@ -28,7 +31,7 @@ def persuasion_cli(
     data: Annotated[Path, typer.Option("--data", help="The shared data folder (with semeval2023-task3/ and semeval2020-task11-ptc/).")] = Path("../shared/data"),
     seed: Annotated[int, typer.Option("--seed", help="Random seed (SGD shuffling).")] = 0,
     out: Annotated[Path | None, typer.Option("--out", help="Where to write the weights (default: the shipped resources/persuasion/persuasion.npz).")] = None,
-    json_out: Annotated[str | None, typer.Option("--json", help="Also write the dev metrics as JSON to PATH (- for stdout).")] = None,
+    json_out: MetricsJson = None,
     embeddings: Annotated[bool, typer.Option("--embeddings/--no-embeddings", help="Fuse an e5 sentence-embedding paragraph model with the TF-IDF one.")] = True,
 ) -> None:
     """Train the persuasion-technique model and print its held-out dev metrics."""
@@ -50,7 +53,7 @@ def claim_stance_cli(
     data: Annotated[Path, typer.Option("--data", help="The FNC-1 folder (with train/ and, to score it, dev/).")] = Path("../shared/data/fnc1"),
     seed: Annotated[int, typer.Option("--seed", help="Random seed (the body split that chooses hyper-parameters).")] = 0,
     out: Annotated[Path | None, typer.Option("--out", help="Where to write the weights (default: the shipped resources/claim_stance/claim_stance.npz).")] = None,
-    json_out: Annotated[str | None, typer.Option("--json", help="Also write the metrics as JSON to PATH (- for stdout).")] = None,
+    json_out: MetricsJson = None,
 ) -> None:
     """Train the claim-stance model on FNC-1 train and print part-B and dev metrics."""
     from narratrace.errors import ConfigError

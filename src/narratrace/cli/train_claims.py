@@ -13,7 +13,10 @@ from typing import Annotated
 
 import typer
 
+from narratrace.cli._options import json_option
 from narratrace.cli._state import console, write_json
+
+ReportJson = json_option("the training report")
 
 _SHARED = Path("..") / "shared" / "data"
 
@@ -21,7 +24,7 @@ _SHARED = Path("..") / "shared" / "data"
 def _checkworthiness(
     data: Annotated[Path, typer.Option("--data", help="Folder with train.tsv, dev.tsv (and dev-test.tsv).")] = _SHARED / "checkthat2024-checkworthiness",
     out: Annotated[Path | None, typer.Option("--out", help="Model JSON to write (default: the shipped model).")] = None,
-    json_out: Annotated[str | None, typer.Option("--json", help="Write the training report as JSON to PATH (- for stdout).")] = None,
+    json_out: ReportJson = None,
 ) -> None:
     """Train the check-worthiness model on train.tsv, tune on dev.tsv, report dev-test.tsv."""
     from narratrace.analyze.claims._cw_model import MODEL_PATH
@@ -41,7 +44,7 @@ def _attribution(
     data: Annotated[Path, typer.Option("--data", help="PolNeAR folder with train/ and dev/.")] = _SHARED / "polnear",
     out: Annotated[Path | None, typer.Option("--out", help="Model JSON to write (default: the shipped model).")] = None,
     parse_cache: Annotated[Path | None, typer.Option("--parse-cache", help="Folder to keep spaCy parses of the splits between runs.")] = None,
-    json_out: Annotated[str | None, typer.Option("--json", help="Write the training report as JSON to PATH (- for stdout).")] = None,
+    json_out: ReportJson = None,
 ) -> None:
     """Learn the English attribution model (cue detector, span rules) from PolNeAR train; threshold on dev."""
     from narratrace.analyze.claims._common import resource_dir
