@@ -89,7 +89,7 @@ def test_cli_passes_predictions_path(tmp_path, monkeypatch):
 
     tasks = eval_tasks()
     monkeypatch.setitem(module.__dict__, "evaluate_claim_stance", fake)
-    monkeypatch.setattr("narratrace.eval.registry._TASKS", {**tasks, "claim-stance": (fake, "")})
+    monkeypatch.setattr("narratrace.eval.registry.eval_tasks", lambda: {**tasks, "claim-stance": (fake, "")})
     result = CliRunner().invoke(app, ["eval", "claim-stance", "--data", str(tmp_path), "--predictions", str(tmp_path / "p.csv")])
     assert result.exit_code == 0, result.output
     assert seen["extra"]["predictions"] == str(tmp_path / "p.csv")

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from narratrace._discovery import import_submodules
+from narratrace._discovery import Registry
 from narratrace.model import Analysis
 
 if TYPE_CHECKING:
@@ -63,8 +63,8 @@ class StageInfo:
     reads_names: bool = False
 
 
-_REGISTRY: dict[str, StageInfo] = {}
-_DISCOVERED = False
+#: Pipeline stages by versioned name.
+STAGES: Registry[StageInfo] = Registry("stages", ("narratrace.analyze",))
 
 
 def register_stage(
@@ -87,7 +87,7 @@ def register_stage(
         cls.name = name
         cls.reads_names = reads_names
         summary = " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split())
-        _REGISTRY[name] = StageInfo(name, cls, tuple(requires), tuple(assigns), order, default, summary, reads_names)
+        STAGES.register(name, StageInfo(name, cls, tuple(requires), tuple(assigns), order, default, summary, reads_names))
         return cls
 
     return decorate
@@ -95,17 +95,12 @@ def register_stage(
 
 def discover() -> None:
     """Import every module of :mod:`narratrace.analyze` so their stages register."""
-    global _DISCOVERED
-    if _DISCOVERED:
-        return
-    import_submodules("narratrace.analyze")
-    _DISCOVERED = True
+    STAGES.discover()
 
 
 def registered_stages() -> dict[str, StageInfo]:
     """All registered stages by name, discovered on first call."""
-    discover()
-    return dict(_REGISTRY)
+    return STAGES.all()
 
 
 def default_stage_names() -> list[str]:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from narratrace._discovery import import_submodules
+from narratrace._discovery import Registry
 
 
 @dataclass
@@ -34,21 +34,20 @@ class EvalResult:
 
 
 EvalFn = Callable[[Path, EvalOptions], EvalResult]
-_TASKS: dict[str, tuple[EvalFn, str]] = {}
-_DISCOVERED = False
+#: Evaluation tasks by name: ``(function, one-line description)``.
+EVALS: Registry[tuple[EvalFn, str]] = Registry("evals", ("narratrace.eval",))
 
 
 def register_eval(task: str, description: str = "") -> Callable[[EvalFn], EvalFn]:
+    """Function decorator that registers an evaluation task under ``task``."""
+
     def decorate(fn: EvalFn) -> EvalFn:
-        _TASKS[task] = (fn, description or (fn.__doc__ or "").strip().split("\n")[0])
+        EVALS.register(task, (fn, description or (fn.__doc__ or "").strip().split("\n")[0]))
         return fn
 
     return decorate
 
 
 def eval_tasks() -> dict[str, tuple[EvalFn, str]]:
-    global _DISCOVERED
-    if not _DISCOVERED:
-        import_submodules("narratrace.eval")
-        _DISCOVERED = True
-    return dict(_TASKS)
+    """Every evaluation task by name, discovered on first call."""
+    return EVALS.all()

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from narratrace._discovery import import_submodules
+from narratrace._discovery import Registry
 from narratrace.model import Analysis
 
 
@@ -49,57 +49,55 @@ HighlightFn = Callable[[Analysis], list[Highlight]]
 SectionFn = Callable[[Analysis], Section | None]
 TerminalFn = Callable[[Analysis, object], None]  # (analysis, rich Console)
 
-_HIGHLIGHTS: dict[str, HighlightFn] = {}
-_SECTIONS: dict[str, tuple[int, SectionFn]] = {}
-_TERMINAL: dict[str, tuple[int, TerminalFn]] = {}
-_DISCOVERED = False
+# Report parts come from the report modules and from the analysis modules beside their stages.
+_PACKAGES = ("narratrace.report", "narratrace.analyze")
+HIGHLIGHTS: Registry[HighlightFn] = Registry("report_highlights", _PACKAGES)
+SECTIONS: Registry[tuple[int, SectionFn]] = Registry("report_sections", _PACKAGES)
+TERMINAL: Registry[tuple[int, TerminalFn]] = Registry("report_terminal", _PACKAGES)
 
 
 def register_highlights(name: str) -> Callable[[HighlightFn], HighlightFn]:
+    """Function decorator: ``fn(analysis)`` returns the :class:`Highlight` spans of one feature."""
+
     def decorate(fn: HighlightFn) -> HighlightFn:
-        _HIGHLIGHTS[name] = fn
-        return fn
+        return HIGHLIGHTS.register(name, fn)
 
     return decorate
 
 
 def register_section(name: str, *, order: int = 500) -> Callable[[SectionFn], SectionFn]:
+    """Function decorator: ``fn(analysis)`` returns an HTML report :class:`Section` (or ``None``)."""
+
     def decorate(fn: SectionFn) -> SectionFn:
-        _SECTIONS[name] = (order, fn)
+        SECTIONS.register(name, (order, fn))
         return fn
 
     return decorate
 
 
 def register_terminal(name: str, *, order: int = 500) -> Callable[[TerminalFn], TerminalFn]:
+    """Function decorator: ``fn(analysis, console)`` prints one block of the terminal summary."""
+
     def decorate(fn: TerminalFn) -> TerminalFn:
-        _TERMINAL[name] = (order, fn)
+        TERMINAL.register(name, (order, fn))
         return fn
 
     return decorate
 
 
 def discover() -> None:
-    global _DISCOVERED
-    if _DISCOVERED:
-        return
-    import_submodules("narratrace.report")
-    from narratrace.analyze.registry import discover as discover_stages
-
-    discover_stages()
-    _DISCOVERED = True
+    """Import the report and analysis modules so that every part registers."""
+    for registry in (HIGHLIGHTS, SECTIONS, TERMINAL):
+        registry.discover()
 
 
 def highlight_providers() -> list[HighlightFn]:
-    discover()
-    return [fn for _, fn in sorted(_HIGHLIGHTS.items())]
+    return [fn for _, fn in sorted(HIGHLIGHTS.all().items())]
 
 
 def sections() -> list[SectionFn]:
-    discover()
-    return [fn for _, (_, fn) in sorted(_SECTIONS.items(), key=lambda kv: (kv[1][0], kv[0]))]
+    return [fn for _, (_, fn) in sorted(SECTIONS.all().items(), key=lambda kv: (kv[1][0], kv[0]))]
 
 
 def terminal_blocks() -> list[TerminalFn]:
-    discover()
-    return [fn for _, (_, fn) in sorted(_TERMINAL.items(), key=lambda kv: (kv[1][0], kv[0]))]
+    return [fn for _, (_, fn) in sorted(TERMINAL.all().items(), key=lambda kv: (kv[1][0], kv[0]))]
