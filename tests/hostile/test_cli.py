@@ -67,10 +67,10 @@ def test_ingest_exit_codes(tmp_path):
     (good / "a.jsonl").write_text(json.dumps({"id": "a", "text": GOOD}))
     (mixed / "b.jsonl").write_text(json.dumps({"id": "b", "text": GOOD + " b"}) + "\n" + json.dumps({"text": 5}))
     (bad / "c.jsonl").write_text(json.dumps({"text": 5}) + "\n" + json.dumps({"url": 42}))
-    assert _invoke("--db", db, "ingest", "-q", "--no-build", str(good)).exit_code == 0
-    some = _invoke("--db", db, "ingest", "-q", "--no-build", str(mixed))
+    assert _invoke("--db", db, "corpus", "ingest", "-q", "--no-build", str(good)).exit_code == 0
+    some = _invoke("--db", db, "corpus", "ingest", "-q", "--no-build", str(mixed))
     assert some.exit_code == 3 and "record 2" in some.output
-    nothing = _invoke("--db", db, "ingest", "-q", "--no-build", str(bad))
+    nothing = _invoke("--db", db, "corpus", "ingest", "-q", "--no-build", str(bad))
     assert nothing.exit_code == 1 and "nothing usable" in nothing.output
     assert "SELECT" not in nothing.output and "INSERT" not in nothing.output
 
@@ -85,7 +85,7 @@ def test_exit_codes_reach_the_shell_and_names_are_printed_safely(tmp_path):
     (folder / "ok.jsonl").write_text(json.dumps({"id": "ok", "text": GOOD}))
     (folder / "evil\x1b[2J\x1b]0;owned\x07.txt").write_bytes(b"")
     db = f"sqlite:///{tmp_path / 's.db'}"
-    result = subprocess.run([sys.executable, "-m", "narratrace", "--db", db, "ingest", "--no-analyze", "--no-build", "-q", str(folder)],
+    result = subprocess.run([sys.executable, "-m", "narratrace", "--db", db, "corpus", "ingest", "--no-analyze", "--no-build", "-q", str(folder)],
                             capture_output=True, timeout=100)
     assert result.returncode == 3, result.stderr.decode()
     output = result.stdout + result.stderr
