@@ -24,7 +24,7 @@ def load_article(text_or_path: str | Path, *, lang: str | None = None) -> Articl
     Raises
     ------
     InputError
-        When the file cannot be read, or holds several articles (use ``narratrace ingest``).
+        When the file cannot be read, or holds several articles (use ``narratrace corpus ingest``).
     """
     if isinstance(text_or_path, Path) or (
         isinstance(text_or_path, str) and "\n" not in text_or_path and len(text_or_path) < _MAX_PATH_CHARS
@@ -34,7 +34,7 @@ def load_article(text_or_path: str | Path, *, lang: str | None = None) -> Articl
         if len(articles) > 1:
             raise InputError(
                 f"{text_or_path} holds {len(articles)} articles; analyse one with analyze_article() "
-                "or load them all with `narratrace ingest`"
+                "or load them all with `narratrace corpus ingest`"
             )
         article = articles[0]
     else:

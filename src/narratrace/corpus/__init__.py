@@ -63,7 +63,7 @@ class Corpus:
             build(self.engine)
 
     def narratives(self, *, state: str | None = None, sort: str = "first") -> list[dict[str, Any]]:
-        """Narratives as dictionaries (the ``narratrace narratives --json`` records)."""
+        """Narratives as dictionaries (the ``narratrace corpus narratives --json`` records)."""
         from narratrace.corpus.build import list_narratives
 
         self._ensure()

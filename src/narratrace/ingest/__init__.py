@@ -141,7 +141,7 @@ def read_file(path: Path | str, *, fmt: str | None = None) -> list[Article]:
     """
     path = Path(path)
     if path.is_dir():
-        raise InputError(f"{path_text(path)} is a folder; use read_path() or `narratrace ingest`")
+        raise InputError(f"{path_text(path)} is a folder; use read_path() or `narratrace corpus ingest`")
     if not path.exists():
         raise InputError(f"{path_text(path)} does not exist")
     decoded = decode_bytes(read_file_bytes(path), name=path_text(path.name))

@@ -71,7 +71,7 @@ _ENV = Environment(autoescape=select_autoescape(default=True, default_for_string
 
 
 def render_timeline_html(narrative: dict[str, Any], *, include_plotlyjs: bool = True) -> str:
-    """The HTML page of a narrative record (as printed by ``narratrace narratives --json``)."""
+    """The HTML page of a narrative record (as printed by ``narratrace corpus narratives --json``)."""
     from narratrace.corpus.narratives import EVENT_TYPES
 
     tl = narrative.get("timeline") or {}

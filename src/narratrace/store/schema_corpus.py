@@ -2,7 +2,7 @@
 
 - ``corpus_files``: the ingest journal. One row per file version processed
   (``file_key`` = SHA-1 of absolute path, size, mtime and content hash), so a rerun
-  of ``narratrace ingest`` skips files already done and resumes the rest.
+  of ``narratrace corpus ingest`` skips files already done and resumes the rest.
 - ``corpus_publications``: every (text, article id) pair ingested. The foundation's
   ``articles`` table keeps one row per distinct text; a text published by several
   outlets (an exact wire copy) has one publication row per outlet, so spread and
