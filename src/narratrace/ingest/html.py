@@ -15,8 +15,9 @@ from narratrace.model import Article, ImageRef
 
 logger = logging.getLogger(__name__)
 
-# Images smaller than this on either declared side are icons, spacers or tracking pixels.
-MIN_IMAGE_SIDE = 48
+# Images smaller than this on either declared side are icons, spacers or tracking pixels
+# (:func:`is_tiny_image` is the one check; picture collection uses the same 50 px).
+MIN_IMAGE_SIDE = 50
 
 
 def parse_html(html: str, *, source_path: str | None = None, url: str | None = None) -> Article:
@@ -120,7 +121,7 @@ def _images(html: str, *, base_url: str | None) -> list[ImageRef]:
     seen: set[str] = set()
     for img in tree.xpath("//img"):
         src = img.get("src") or img.get("data-src") or _first_srcset(img.get("srcset"))
-        if not src or src.startswith("data:") or src in seen or _tiny(img):
+        if not src or src.startswith("data:") or src in seen or is_tiny_image(img):
             continue
         seen.add(src)
         figure = next((a for a in img.iterancestors() if a.tag == "figure"), None)
@@ -150,9 +151,19 @@ def _first_srcset(srcset: str | None) -> str | None:
     return first or None
 
 
-def _tiny(img) -> bool:
+def is_tiny_image(img) -> bool:
+    """``True`` for an ``<img>`` whose width or height attribute is below :data:`MIN_IMAGE_SIDE`.
+
+    The one check of icons, trackers and spacers, for ingest and for picture collection.
+
+    >>> from lxml import html
+    >>> is_tiny_image(html.fragment_fromstring('<img width="49px" src="x.png">'))
+    True
+    >>> is_tiny_image(html.fragment_fromstring('<img width="640" height="50" src="x.png">'))
+    False
+    """
     for attr in ("width", "height"):
-        value = (img.get(attr) or "").strip().rstrip("px")
+        value = (img.get(attr) or "").strip().removesuffix("px")
         if value.isdigit() and int(value) < MIN_IMAGE_SIDE:
             return True
     return False
