@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum, StrEnum
 from functools import cache
 from typing import Any
+
+from narratrace.urls import url_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,9 @@ class Article:
     """One news article as ingested: immutable text plus metadata.
 
     ``id`` is the id the article was ingested with, else a UUID derived from its
-    URL, else from its content hash (deterministic in all cases).
+    canonical URL (:func:`narratrace.urls.url_id`: tracking parameters, ``www.``,
+    ``http``/``https`` do not change it), else from its content hash (deterministic in
+    all cases).
     """
 
     text: str
@@ -86,7 +89,7 @@ class Article:
     def __post_init__(self) -> None:
         if not self.id:
             if self.url:
-                self.id = str(uuid.uuid3(uuid.NAMESPACE_URL, self.url))
+                self.id = url_id(self.url)
             else:
                 self.id = self.content_hash[:32]
 

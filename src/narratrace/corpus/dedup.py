@@ -46,15 +46,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from difflib import SequenceMatcher
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from datasketch import MinHash, MinHashLSH
 
 from narratrace.errors import ConfigError
 from narratrace.groups import component_labels
+from narratrace.urls import TRACKING_PARAMS, normalize_url  # noqa: F401 - re-exported (dedup keys articles by URL)
 
-# Query parameters that only track a click and never change what a page shows.
-TRACKING_PARAMS = re.compile(r"^(utm_.*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|yclid|ref|ref_src|cmpid|ocid|igshid|_ga)$", re.I)
 # Word n-gram size for near-duplicate shingles: 5-grams are the usual choice for news
 # (Broder 1997; Manku et al. 2007) -- long enough to ignore shared stock phrases.
 SHINGLE_WORDS = 5
@@ -89,35 +87,6 @@ CONTAINMENT_MIN_SHARED = 25
 WIRE_MAX_POSTINGS = 200
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def normalize_url(url: str | None) -> str | None:
-    """A canonical form of a URL so that trivially different links compare equal.
-
-    Lower-cases scheme and host, drops ``www.``, default ports, fragments, tracking
-    parameters and a trailing slash, and sorts the remaining query parameters.
-
-    >>> normalize_url("HTTPS://www.Example.com/a/b/?utm_source=x&id=2&a=1#top")
-    'https://example.com/a/b?a=1&id=2'
-    >>> normalize_url("  ") is None
-    True
-    """
-    if not url or not url.strip():
-        return None
-    parts = urlsplit(url.strip())
-    scheme = (parts.scheme or "http").lower()
-    if scheme == "http":
-        scheme = "https"  # the same page is commonly served on both
-    host = (parts.hostname or "").lower()
-    if host.startswith("www."):
-        host = host[4:]
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
-    path = re.sub(r"/{2,}", "/", parts.path or "")
-    if path.endswith("/") and len(path) > 1:
-        path = path.rstrip("/")
-    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k))
-    return urlunsplit((scheme, host, path, urlencode(query), ""))
 
 
 def words(text: str) -> list[str]:

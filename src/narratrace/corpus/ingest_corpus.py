@@ -44,7 +44,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -55,7 +54,6 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from narratrace.corpus.dedup import normalize_url
 from narratrace.errors import NarratraceError, path_text, safe_text
 from narratrace.ingest import IngestFailure, iter_file_items, iter_files, read_file_bytes
 from narratrace.ingest.dates import as_utc as _aware
@@ -64,6 +62,7 @@ from narratrace.store.articles import save_analysis, save_article
 from narratrace.store.engine import as_engine, describe_db_error, is_transient, run_write
 from narratrace.store.schema import analyses
 from narratrace.store.schema_corpus import corpus_files, corpus_publications
+from narratrace.urls import normalize_url, url_id
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +125,7 @@ class IngestReport:
 
 def publication_name(article: Article) -> str:
     """The name output uses for an article: its ingest id, or its URL when it had none."""
-    if article.url and article.id == str(uuid.uuid3(uuid.NAMESPACE_URL, article.url)):
+    if article.url and article.id == url_id(article.url):
         return article.url
     return article.id
 
