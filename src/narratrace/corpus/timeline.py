@@ -52,7 +52,8 @@ def build_timeline(events: Sequence[Event], *, corpus_volume: Mapping[str, int] 
     # first appearance: the first article that puts the claim forward (asserts, reports
     # with doubt, confirms); a narrative only ever denied starts with its first event
     putting = [e for e in events if e.type in ("asserted", "questioned", "confirmed")]
-    first = putting[0] if putting else (events[0] if events else None)
+    # (of articles published at the same time, the original before its copies)
+    first = min(putting or events, key=lambda e: (e.date or datetime.max.replace(tzinfo=UTC), e.copy_of is not None)) if events else None
     last = dated[-1] if dated else None
 
     per_day: dict[str, set[str]] = defaultdict(set)
