@@ -48,6 +48,27 @@ def _check_sort(value: str) -> str:
     return value
 
 
+def _check_as_of(value: str | None) -> str | None:
+    from datetime import date
+
+    if value is not None:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+    return value
+
+
+AsOf = Annotated[str | None, typer.Option("--as-of", metavar="DATE", callback=_check_as_of,
+                                          help="Show the state as it stood at the end of DATE (YYYY-MM-DD): later events ignored.")]
+
+
+def _as_of_date(value: str | None) -> Any:
+    from datetime import date
+
+    return date.fromisoformat(value) if value else None
+
+
 def _built_store(rebuild: bool = False) -> Any:
     """The store, built if anything was ingested since the last build.
 
@@ -147,12 +168,13 @@ def narratives_cli(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Rebuild from the store first.")] = False,
     json_out: NarrativesJson = None,
     csv_out: NarrativesCsv = None,
+    as_of: AsOf = None,
 ) -> None:
     """List narratives with their lifecycle state (exit 1, E601, when the store holds no articles)."""
     from narratrace.corpus.build import list_narratives
 
     engine = _built_store(rebuild)
-    rows = list_narratives(engine, state=state, sort=sort, min_articles=min_articles)
+    rows = list_narratives(engine, state=state, sort=sort, min_articles=min_articles, as_of=_as_of_date(as_of))
     if limit is not None:
         rows = rows[:limit]
     if csv_out:
@@ -207,11 +229,12 @@ def timeline_cli(
     narrative_id: Annotated[str, typer.Argument(help="Narrative id (or a unique prefix), from `narratrace corpus narratives`.")],
     json_out: TimelineJson = None,
     html: TimelineHtml = None,
+    as_of: AsOf = None,
 ) -> None:
-    """A narrative's timeline: first appearance, spread, denials, confirmations, state."""
+    """A narrative's timeline: first appearance, parties and their positions, events, state."""
     from narratrace.corpus.build import get_narrative
 
-    n = get_narrative(_built_store(), narrative_id)
+    n = get_narrative(_built_store(), narrative_id, as_of=_as_of_date(as_of))
     if html:
         from narratrace.report.timeline_html import render_timeline_html
 
@@ -227,7 +250,14 @@ def _print_timeline(n: dict[str, Any]) -> None:
     out = _state.console()
     first = n["timeline"].get("first_appearance") or {}
     out.print(f"{n['id']}  {n['claim']}", markup=False)
-    out.print(f"state: {n['state']} - {n['reason']}", markup=False)
+    as_of = f" (as of {n['as_of'][:10]})" if n.get("as_of") else ""
+    out.print(f"state{as_of}: {n['state']} - {n['reason']}", markup=False)
+    for e in n.get("state_events") or []:
+        out.print(f"  because: {(e['date'] or '')[:10]} {e['type']} by {e.get('actor') or e['source']} ({e['article']})", markup=False)
+    for sub in n.get("sub_claims") or []:
+        out.print(f"  variant: {sub['claim']} ({len(sub['articles'])} article(s))", markup=False)
+    for p in n.get("parties") or []:
+        out.print(f"  party: {p['summary']}", markup=False)
     out.print(f"first: {first.get('date')} {first.get('article')} ({first.get('outlet')}), source: {first.get('source')}", markup=False)
     out.print(f"outlets: {', '.join(n['outlets'])}; independent: {len(n['independent_outlets'])}; languages: {', '.join(n['languages'])}", markup=False)
     out.print(events_table(n["events"]))
@@ -241,12 +271,14 @@ def events_table(events: list[dict[str, Any]]) -> Any:
     table = Table(box=None, pad_edge=False)
     table.add_column("date", no_wrap=True, min_width=10)
     table.add_column("event", overflow="fold")
-    table.add_column("source", overflow="fold", ratio=1)
+    table.add_column("party", overflow="fold", ratio=1)
     table.add_column("outlet", overflow="fold", ratio=1)
+    table.add_column("lang", no_wrap=True)
     table.add_column("article", no_wrap=True)
     for e in events:
         label = e["type"] + (f" ({e['verdict']})" if e.get("verdict") else "") + (" [copy]" if e.get("copy_of") else "")
-        table.add_row((e["date"] or "")[:16], label, Text(e["source"] or ""), Text(e["outlet"] or ""), Text(e["article"]))
+        table.add_row((e["date"] or "")[:16], label, Text(e.get("actor") or e["source"] or ""), Text(e["outlet"] or ""),
+                      e.get("lang") or "", Text(e["article"]))
     return table
 
 

@@ -281,6 +281,8 @@ def record_as_of(record: dict[str, Any], as_of: datetime, volume: dict[str, int]
         "denier_confirmed": lc.denier_confirmed,
         "parties": party_positions(events),
         "articles": [a for a in record["articles"] if a in kept],
+        "sub_claims": [{**sc, "articles": [a for a in sc["articles"] if a in kept]}
+                       for sc in record.get("sub_claims") or [] if kept & set(sc["articles"])],
         "events": [e.to_dict() for e in events],
         "last_date": (timeline["last_appearance"] or {}).get("date"),
         "timeline": timeline,

@@ -37,17 +37,21 @@ table{border-collapse:collapse;width:100%;font-size:.9rem} td,th{border-bottom:1
 .chart{height:320px}
 </style></head><body>
 <h1>{{ n.claim }}</h1>
-<p><span class="state">{{ n.state }}</span> {{ n.reason }}</p>
+<p><span class="state">{{ n.state }}</span>{% if n.as_of %} as of {{ n.as_of[:10] }}{% endif %} {{ n.reason }}</p>
+{% if n.state_events %}<p>Because:</p><ul>{% for e in n.state_events %}<li class="t-{{ e.type }}">{{ (e.date or "")[:10] }} {{ e.type }} by {{ e.actor or e.source or "unnamed" }} ({{ e.article }}): &ldquo;{{ e.text }}&rdquo;</li>{% endfor %}</ul>{% endif %}
+{% if n.sub_claims %}<p>Variants of the claim:</p><ul>{% for s in n.sub_claims %}<li>{{ s.claim }} ({{ s.articles|length }} article(s))</li>{% endfor %}</ul>{% endif %}
 {% if n.went_quiet_unresolved %}<p><strong>Went quiet unresolved.</strong></p>{% endif %}
 <p>First appearance: {{ first.date or "undated" }} in <em>{{ first.article }}</em> ({{ first.outlet or "unknown outlet" }}), source: {{ first.source or "unnamed" }}.
 Last appearance: {{ last.date or "undated" }} in <em>{{ last.article }}</em>.</p>
 <p>Outlets: {{ outlets|join(", ") }}. Languages: {{ languages|join(", ") }}.</p>
-<h2>Volume</h2><div id="volume" class="chart"></div>
+<h2>Parties over time</h2><div id="parties" class="chart"></div>
+{% if n.parties %}<ul>{% for p in n.parties %}<li>{{ p.summary }}{% if p.kinds %} <small>({{ p.kinds|join(", ") }})</small>{% endif %}</li>{% endfor %}</ul>{% endif %}
+<h2>Coverage</h2><div id="volume" class="chart"></div>
 <h2>Stance over time</h2><div id="stance" class="chart"></div>
 <h2>Events</h2>
-<table><tr><th>date</th><th>event</th><th>source</th><th>outlet</th><th>article</th><th>text</th></tr>
+<table><tr><th>date</th><th>event</th><th>party</th><th>outlet</th><th>lang</th><th>article</th><th>text</th></tr>
 {% for e in n.events %}<tr><td>{{ (e.date or "")[:16] }}</td><td class="t-{{ e.type }}">{{ e.type }}{% if e.verdict %} ({{ e.verdict }}){% endif %}{% if e.copy_of %} <small>copy of {{ e.copy_of }}</small>{% endif %}</td>
-<td>{{ e.source or "" }}</td><td>{{ e.outlet or "" }}</td><td>{{ e.article }} <small>[{{ e.span[0] }}, {{ e.span[1] }})</small></td><td>{{ e.text }}</td></tr>
+<td>{{ e.actor or e.source or "" }}</td><td>{{ e.outlet or "" }}</td><td>{{ e.lang or "" }}</td><td>{{ e.article }} <small>[{{ e.span[0] }}, {{ e.span[1] }})</small></td><td>{{ e.text }}</td></tr>
 {% endfor %}</table>
 <script id="nt-data" type="application/json">{{ data_json|safe }}</script>
 {% if plotlyjs %}<script nonce="{{ nonce }}">{{ plotlyjs|safe }}</script>{% endif %}
@@ -60,12 +64,28 @@ Last appearance: {{ last.date or "undated" }} in <em>{{ last.article }}</em>.</p
     {type: "bar", name: "independent", x: d.days, y: d.independent},
     {type: "scatter", mode: "lines+markers", name: "share of corpus that day", x: d.days, y: d.normalized, yaxis: "y2"}
   ], {barmode: "group", margin: {t: 10}, yaxis: {title: "articles"}, yaxis2: {title: "share", overlaying: "y", side: "right", rangemode: "tozero"}}, {displaylogo: false});
+  Plotly.newPlot("parties", d.party_types.map(function(t){
+    return {type: "scatter", mode: "markers", name: t, x: d.party_points[t].x, y: d.party_points[t].y, text: d.party_points[t].text, hoverinfo: "x+y+text", marker: {size: 11}};
+  }), {margin: {t: 10, l: 160}, yaxis: {type: "category"}}, {displaylogo: false});
   var traces = d.types.map(function(t){ return {type: "bar", name: t, x: d.stance_days, y: d.stance[t]}; });
   Plotly.newPlot("stance", traces, {barmode: "stack", margin: {t: 10}}, {displaylogo: false});
 })();
 </script>
 </body></html>
 """
+
+def _party_points(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """Chart data of parties x time: per event type, the dates, parties and articles."""
+    points: dict[str, dict[str, list]] = {}
+    for e in events:
+        if not e.get("date"):
+            continue
+        p = points.setdefault(e["type"], {"x": [], "y": [], "text": []})
+        p["x"].append(e["date"][:10])
+        p["y"].append(e.get("actor") or e.get("source") or e.get("outlet") or "?")
+        p["text"].append(e["article"])
+    return {"party_types": list(points), "party_points": points}
+
 
 _ENV = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
 
@@ -86,6 +106,7 @@ def render_timeline_html(narrative: dict[str, Any], *, include_plotlyjs: bool = 
         "stance_days": [s["date"] for s in stance],
         "types": types,
         "stance": {t: [s.get(t, 0) for s in stance] for t in types},
+        **_party_points(narrative.get("events") or []),
     }
     plotlyjs = ""
     if include_plotlyjs:
