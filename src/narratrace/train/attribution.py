@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from narratrace.analyze.claims.attribution import (
+from narratrace.analyze.claims.attribution_en import (
     CANDIDATE_POS,
     _trim,
     attribute_doc,

@@ -1,10 +1,11 @@
-"""Helpers shared by the claims stages: the spaCy parse, lexicons, sentence lookup."""
+"""Helpers shared by the claims stages: the spaCy parse, lexicons, sentence lookup, quotation marks."""
 
 from __future__ import annotations
 
 import bisect
 import csv
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -76,3 +77,40 @@ def sentence_index(analysis: Analysis, offset: int) -> int | None:
     starts = [s.start for s in sents]
     i = max(0, bisect.bisect_right(starts, offset) - 1)
     return i
+
+
+QUOTE_CHARS = "\"“”„«»‘’'"
+
+OPEN_QUOTES = "\"“„«‘"
+
+CLOSE_QUOTES = "\"”“»’"
+
+
+def balance_quotes(text: str, start: int, end: int) -> tuple[int, int]:
+    """Pull in the quotation marks (and the comma or full stop inside them) around a quoted content.
+
+    >>> t = 'He said that “it was over.” Then he left.'
+    >>> s, e = balance_quotes(t, t.index("it"), t.index("."))
+    >>> t[s:e]
+    '“it was over.”'
+    >>> t = '"And they are terrifying," she said.'
+    >>> s, e = balance_quotes(t, 1, t.index(","))
+    >>> t[s:e]
+    '"And they are terrifying,"'
+    """
+    if start > 0 and text[start - 1] in OPEN_QUOTES:
+        start -= 1
+    elif start > 1 and text[start - 2 : start] in ("''", "``"):
+        start -= 2
+    seg = text[start:end]
+    if not seg:
+        return start, end
+    opens = sum(seg.count(c) for c in "“„«") + seg.count("``")
+    closes = sum(seg.count(c) for c in "”»") + seg.count("''") * (1 if not seg.startswith("''") else 0)
+    straight = seg.count('"')
+    unbalanced = opens > closes or straight % 2 == 1 or (seg.startswith("''") and not seg.endswith("''"))
+    if unbalanced:
+        m = re.match(r"[.,!?;:]{0,2}(?:[”\"»’]|'')", text[end : end + 4])
+        if m:
+            end += m.end()
+    return start, end
