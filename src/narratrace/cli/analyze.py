@@ -67,7 +67,7 @@ def analyze_cli(
 ) -> None:
     """Analyse articles: sources, quotes, hedges, claims, techniques; print a summary and write reports."""
     from narratrace.corpus.ingest_corpus import save_analyses
-    from narratrace.errors import EXIT_SOME_REFUSED, ConfigError, InputError
+    from narratrace.errors import ConfigError
     from narratrace.report.csv_tables import TableFiles, analysis_columns, analysis_tables
 
     stage_list = [s.strip() for s in stages.split(",") if s.strip()] if stages else None
@@ -93,11 +93,17 @@ def analyze_cli(
                            stem=out_dir / names[index] if out_dir else None)
             if tables is not None:
                 tables.write(analysis_tables([analysis]))
-    if tables is not None:
-        for path in tables.paths.values():
-            _state.note(f"wrote {path}")
+    for path in tables.paths.values() if tables is not None else ():
+        _state.note(f"wrote {path}")
     if out_dir:
         _state.note(f"{done} report(s) in {out_dir}")
+    _finish(done, failures)
+
+
+def _finish(done: int, failures: list) -> None:
+    """List the refused inputs; exit 3 when some were, 1 when nothing could be analysed."""
+    from narratrace.errors import EXIT_SOME_REFUSED, InputError
+
     for failure in failures:
         _state.err_line(f"skipped {failure}")
     if failures:

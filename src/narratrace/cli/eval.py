@@ -34,7 +34,6 @@ def eval_cli(
     names: Annotated[str, typer.Option("--names", help="persuasion-*: read texts with names 'masked' (as the pipeline does) or 'as-written'.")] = "masked",
 ) -> None:
     """Run a benchmark's official scorer and print its metric last."""
-    from narratrace.errors import ConfigError, EvalDataError
     from narratrace.eval.registry import EvalOptions, eval_tasks
 
     tasks = eval_tasks()
@@ -44,6 +43,23 @@ def eval_cli(
     if list_tasks:
         _print_tasks(tasks)
         return
+    _check_arguments(task, tasks, data, claims, names)
+    extra = {"predictions": str(predictions)} if predictions else {}
+    extra["names"] = names
+    fn, _ = tasks[task]
+    result = fn(data, EvalOptions(claims=claims, lang=lang, limit=limit, extra=extra))
+    con = _state.err_console() if is_stdout(json_out) else _state.console()  # stdout: the JSON alone
+    for line in result.lines:
+        con.print(line, markup=False, soft_wrap=True)
+    if json_out:
+        _state.write_json({"task": result.task, "metrics": result.metrics}, json_out)
+    con.print(result.last_line(), markup=False, soft_wrap=True)
+
+
+def _check_arguments(task: str | None, tasks: dict, data: Path | None, claims: Path | None, names: str) -> None:
+    """The CLI's own checks, so that errors name the options (the library's name none)."""
+    from narratrace.errors import ConfigError, EvalDataError
+
     if task is None:
         raise ConfigError("name a task (`narratrace eval --list` shows them)")
     if task not in tasks:
@@ -55,16 +71,6 @@ def eval_cli(
             raise EvalDataError(f"{flag} {path} does not exist")
     if names not in ("masked", "as-written"):
         raise ConfigError(f"--names must be 'masked' or 'as-written', not {names!r}")
-    extra = {"predictions": str(predictions)} if predictions else {}
-    extra["names"] = names
-    fn, _ = tasks[task]
-    result = fn(data, EvalOptions(claims=claims, lang=lang, limit=limit, extra=extra))
-    con = _state.err_console() if is_stdout(json_out) else _state.console()  # stdout: the JSON alone
-    for line in result.lines:
-        con.print(line, markup=False, soft_wrap=True)
-    if json_out:
-        _state.write_json({"task": result.task, "metrics": result.metrics}, json_out)
-    con.print(result.last_line(), markup=False, soft_wrap=True)
 
 
 def _print_tasks(tasks: dict) -> None:
