@@ -88,3 +88,45 @@ def test_dormant_and_went_quiet_unresolved():
     resolved = events + [ev(4, "confirmed", "C")]
     lc = assess(resolved, as_of=day(4 + QUIET_DAYS + 5))
     assert lc.state == "confirmed" and not lc.went_quiet_unresolved
+
+
+def test_one_databases_verdict_never_resolves_alone():
+    def db(n, source, verdict):
+        e = ev(n, "fact_checked", source, verdict=verdict)
+        e.stance = "database"
+        return e
+
+    base = [ev(1, "asserted", "Blog"), ev(2, "asserted", "Other")]
+    assert assess(base + [db(3, "Database A", "False")]).state == "emerging"
+    assert assess(base + [db(3, "Database A", "False"), db(4, "Database A", "Fake")]).state != "refuted"
+    lc = assess(base + [db(3, "Database A", "False"), db(4, "Database B", "Misleading")])
+    assert lc.state == "refuted" and "Database B" in lc.reason
+    # a fact-check published in the corpus (no "database" stance) resolves alone
+    assert assess(base + [ev(3, "fact_checked", "Checker", verdict="False")]).state == "refuted"
+
+
+def test_acknowledgement_is_judged_by_party_not_by_wording():
+    def party_ev(n, kind, source, actor):
+        e = ev(n, kind, source)
+        e.actor = actor
+        return e
+
+    events = [party_ev(1, "asserted", "Ostland intelligence", "Ostland"), party_ev(2, "denied", "the foreign ministry in Marsk", "Dravia"),
+              party_ev(9, "confirmed", "General Holm", "Dravia")]
+    lc = assess(events, about={"Dravia", "Kestria"})
+    assert lc.state == "confirmed" and lc.denier_confirmed and "Dravia had denied it" in lc.reason
+    assert [e.actor for e in lc.state_events] == ["Ostland", "Dravia", "Dravia"]
+    # the claimant's own repetition is corroboration, not confirmation, even when the claim names it
+    own = [events[0], events[1], party_ev(5, "confirmed", "Ostland defence ministry", "Ostland")]
+    assert assess(own, about={"Dravia", "Ostland"}).state == "contested"
+
+
+def test_went_quiet_is_judged_against_the_corpus_volume():
+    events = [ev(1, "asserted", "A"), ev(2, "asserted", "B"), ev(3, "denied", "C")]
+    busy = {f"2031-05-{d:02d}": 3 for d in range(1, 31)}
+    silent = {f"2031-05-{d:02d}": 3 for d in range(1, 4)}
+    as_of = day(3 + QUIET_DAYS + 1)
+    assert assess(events, as_of=as_of, volume=busy).state == "went_quiet_unresolved"
+    # the whole corpus fell silent too: nothing says the narrative did
+    lc = assess(events, as_of=as_of, volume=silent)
+    assert lc.state == "contested" and not lc.went_quiet_unresolved

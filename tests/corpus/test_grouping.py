@@ -1,0 +1,80 @@
+"""Grouping: exact average linkage at any size (no switch), claim families, reactions, event typing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from narratrace.corpus import grouping
+from narratrace.corpus.event_stance import type_events
+from narratrace.corpus.grouping import NarrativeGrouper, _average_linkage, _Similarity
+from narratrace.corpus.records import Event, Mention, Narrative
+
+
+def _mentions(n: int, rng) -> tuple[list[Mention], np.ndarray]:
+    centres = rng.normal(size=(6, 16))
+    labels = rng.integers(0, 6, size=n)
+    vecs = centres[labels] + 0.9 * rng.normal(size=(n, 16))
+    t0 = datetime(2031, 5, 1, tzinfo=UTC)
+    ms = [Mention(f"a{i}", f"claim number {i} about things", published=t0 + timedelta(hours=i), lang="en") for i in range(n)]
+    return ms, vecs.astype(np.float32)
+
+
+def _partition(narratives) -> set[frozenset[str]]:
+    return {frozenset(m.article for m in n.mentions) for n in narratives}
+
+
+def test_components_give_the_full_linkage_at_any_block_size(monkeypatch):
+    rng = np.random.default_rng(3)
+    ms, vecs = _mentions(120, rng)
+    whole = _partition(NarrativeGrouper().fit(ms, vecs).narratives_)
+    monkeypatch.setattr(grouping, "BLOCK_ROWS", 7)
+    assert _partition(NarrativeGrouper().fit(ms, vecs).narratives_) == whole
+    # and equal to one average-linkage tree over all mentions (what the 4,000-mention switch used to replace)
+    centred = grouping.center_by_language(vecs, ["en"] * len(ms))
+    sim = _Similarity(centred, [set()] * len(ms), 0.0)
+    labels = _average_linkage(sim.block(list(range(len(ms))), list(range(len(ms)))), grouping.NARRATIVE_THRESHOLD)
+    full = {}
+    for m, lab in zip(ms, labels, strict=True):
+        full.setdefault(lab, set()).add(m.article)
+    assert whole == {frozenset(v) for v in full.values()}
+
+
+def test_variants_form_a_family_and_a_denial_attaches_to_it():
+    t0 = datetime(2031, 5, 1, tzinfo=UTC)
+    base, other = np.eye(8, dtype=np.float32)[0], np.eye(8, dtype=np.float32)[1]
+    variant = (base + 0.6 * np.eye(8, dtype=np.float32)[2])
+    ms = [
+        Mention("a1", "Dravian troops were sent to Kestria", published=t0, lang="en"),
+        Mention("a2", "Dravian troops were sent to Kestria", published=t0 + timedelta(days=1), lang="en"),
+        Mention("a3", "Dravian troops are fighting in Velm for Kestria", published=t0 + timedelta(days=2), lang="en"),
+        Mention("a4", "Dravia has not sent any troops to Kestria", stance="reports", published=t0 + timedelta(days=3), lang="en"),
+        Mention("a5", "The Sarn bridge will cost 400 million crowns", published=t0 + timedelta(days=3), lang="en"),
+    ]
+    vecs = np.stack([base, base, variant, base, other])
+    ns = NarrativeGrouper(threshold=0.9, family_threshold=0.1).fit(ms, vecs).narratives_  # centred: variant vs. base 0.13
+    assert _partition(ns) == {frozenset({"a1", "a2", "a3", "a4"}), frozenset({"a5"})}
+    troops = next(n for n in ns if len(n.mentions) == 4)
+    assert len(troops.sub_claims) == 2 and not troops.claim.startswith("Dravia has not")
+
+
+class _FakeModel:
+    """Says what a claim-stance model would, from words: enough to test the mapping."""
+
+    def predict_pairs(self, claims, texts):
+        labels = ["disagree" if "denied" in t else "agree" for t in texts]
+        return labels, np.zeros((len(texts), 4))
+
+
+def test_events_typed_on_their_sentence_and_withdrawals_read_by_voice():
+    d = datetime(2031, 5, 2, tzinfo=UTC)
+    events = [
+        Event(d, "asserted", "a1", "Ministry", "Post", context="The ministry denied that troops blew up the dam."),
+        Event(d, "retracted", "a2", "the army", "Wire", context="The troops were pulled back from the front."),
+        Event(d, "retracted", "a3", "Ledger", "Ledger", context="The Ledger withdrew its photo of the dam."),
+        Event(d, "fact_checked", "a4", "Checker", "Checker", verdict="False", context="False, the checker denied."),
+    ]
+    n = Narrative("N1", "Troops blew up the dam", [], events)
+    type_events([n], model=_FakeModel())
+    assert {e.article: e.type for e in n.events} == {"a1": "denied", "a2": "asserted", "a3": "retracted", "a4": "fact_checked"}
