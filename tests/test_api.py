@@ -16,3 +16,14 @@ def test_analyze_is_callable_before_and_after_subpackages_load(examples_dir):
 def test_analyze_accepts_a_path_string_and_forced_language(examples_dir):
     analysis = narratrace.analyze(str(examples_dir / "german_article.txt"), lang="de", stages=["language.v1"])
     assert analysis.language == "de" and analysis.language_confidence == 1.0
+
+
+def test_analyze_article_leaves_the_callers_article_alone():
+    from narratrace.api import analyze_article
+    from narratrace.model import Article
+
+    metadata = {"feed": "velmora-wire"}
+    article = Article("Officials reportedly denied the claim on Monday evening.", metadata=metadata)
+    analysis = analyze_article(article, stages=["language.v1"], lang="de")
+    assert metadata == {"feed": "velmora-wire"} and article.metadata is metadata
+    assert analysis.language == "de" and analysis.article.metadata["lang_override"] == "de"
