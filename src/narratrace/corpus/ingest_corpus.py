@@ -70,6 +70,15 @@ logger = logging.getLogger(__name__)
 # enough that SQLite's per-commit fsync is not the bottleneck (~50 commits/s here).
 BATCH_SIZE = 50
 
+#: The faster corpus profile: every stage ``narratives`` reads (claims, their attribution
+#: and stance, fact-check matches), without persuasion techniques (``techniques.v1``, whose
+#: e5 encodings take most of the default pipeline's time) and picture reuse (``images.v1``).
+#: ``ingest(paths, engine, stages=CORPUS_PROFILE)``; see benchmarks/ingest_speed.py.
+CORPUS_PROFILE = (
+    "language.v1", "names.v1", "segment.v1", "entities.v1", "sources.v1", "quotes.v1", "hedges.v1",
+    "attribution.v1", "stance.v1", "evidence.v1", "claims.v1", "checkworthiness.v1", "factcheck_match.v1",
+)
+
 ProgressFn = Callable[[str, dict[str, Any]], None]
 #: One article to its analysis; an object with a ``pipe(articles, batch_size=)`` method
 #: (a :class:`~narratrace.analyze.pipeline.Pipeline`) is run a batch at a time.
