@@ -33,3 +33,11 @@ def test_batches_give_the_results_of_single_calls(monkeypatch):
     assert english[:4] == [True, True, True, False]
     assert calls == [2, 1, sum(english[4:])]  # one spaCy call per batch, for its English articles only
     assert [a.article.text for a in pipeline.pipe(iter(TEXTS), batch_size=4)] == TEXTS  # input order kept
+
+
+def test_the_corpus_profile_is_the_default_pipeline_without_techniques_and_pictures():
+    from narratrace.analyze.registry import default_stage_names
+    from narratrace.corpus.ingest_corpus import CORPUS_PROFILE
+
+    default = default_stage_names()
+    assert list(CORPUS_PROFILE) == [s for s in default if s not in ("techniques.v1", "images.v1")]

@@ -36,6 +36,8 @@ def _terminal_lines(a: Analysis) -> list[str]:
 def test_no_store_attached_is_recorded_not_raised():
     a = FactCheckMatch()(_analysis("Cats can fly.", sentences=[Sentence(0, 13)]))
     assert a.summaries["factcheck"] == {"database": "none"}
+    assert "without a store" in str(factcheck_section(a).html)
+    assert _terminal_lines(a) == ["Fact-checks: not matched (no store attached)"]
 
 
 def test_empty_database_is_recorded_not_raised(db_url):

@@ -71,6 +71,9 @@ def factcheck_section(analysis: Analysis) -> Section | None:
     if summary.get("database") == "empty":
         body = Markup("<p>The fact-check database is empty; import one with <code>narratrace factchecks import</code>.</p>")
         return Section("factcheck", "Fact-checks", body, order=400)
+    if summary.get("database") == "none":
+        body = Markup("<p>Not matched: the analysis ran without a store of fact-checks.</p>")
+        return Section("factcheck", "Fact-checks", body, order=400)
     items = claim_matches(analysis)
     if not items:
         return Section("factcheck", "Fact-checks", Markup("<p>No earlier or later fact-checks match these claims.</p>"), order=400)
@@ -91,6 +94,9 @@ def factcheck_terminal(analysis: Analysis, console: object) -> None:
     print_ = console.print  # type: ignore[attr-defined]
     if summary.get("database") == "empty":
         print_("Fact-checks: database empty (narratrace factchecks import FILE)", markup=False)
+        return
+    if summary.get("database") == "none":
+        print_("Fact-checks: not matched (no store attached)", markup=False)
         return
     items = claim_matches(analysis)
     print_(f"Fact-checks: {len(items)} of {summary.get('items', 0)} {summary.get('basis', 'claims')} matched", markup=False)

@@ -77,6 +77,8 @@ def images_section(analysis: Analysis) -> Section | None:
         body = Markup("").join(_finding_html(f) for f in findings)
     elif summary.get("database") == "empty":
         body = Markup("<p>No pictures are indexed; run <code>narratrace images index PATH</code> to check reuse.</p>")
+    elif summary.get("database") == "none":
+        body = Markup("<p>Reuse was not checked: the analysis ran without a store.</p>")
     else:
         body = Markup("<p>No reuse findings for this article's pictures.</p>")
     html = Markup("<h3>Pictures ({n})</h3><ul class=\"img-list\">{rows}</ul><h3>Reuse findings</h3>{body}").format(
