@@ -86,7 +86,7 @@ def test_match_sorted_by_confidence_and_old_names(db_url):
     assert len(confidences) > 1 and confidences == sorted(confidences, reverse=True)
     old = _run(db_url, "match", "Does 5G spread coronavirus?", "--k", "5", "--json", "-")
     assert json.loads(old.stdout) == json.loads(res.stdout)
-    assert "deprecated" in old.stderr and "factchecks match" in old.stderr
+    assert "deprecated" in old.stderr and "factchecks match" in old.stderr and "use --top" in old.stderr
 
 
 def test_match_table_keeps_levels_and_dates_whole_at_80_columns(db_url):

@@ -114,6 +114,8 @@ def match_cli(
     from narratrace.factcheck.matcher import match_claims
     from narratrace.factcheck.store import count_records
 
+    if k is not None:
+        _state.err_line("note: --k is deprecated and will be removed in the next release; use --top")
     try:
         claim_date = date.fromisoformat(on) if on else None
     except ValueError as exc:
