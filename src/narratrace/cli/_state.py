@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,15 @@ def write_json(payload: Any, target: Path | str) -> None:
         sys.stdout.write(text + "\n")
     else:
         Path(target).write_text(text + "\n", encoding="utf-8")
+
+
+def emit(payload: Any, json_out: Path | str | None, show: Callable[[], None]) -> None:
+    """The output of a reporting command: ``payload`` as JSON where ``--json`` says, and
+    ``show()`` (tables, summaries) on the terminal unless the JSON goes to stdout."""
+    if json_out:
+        write_json(payload, json_out)
+    if str(json_out) != "-":
+        show()
 
 
 def write_csv(tables: dict[str, Any], target: Path) -> None:

@@ -13,7 +13,7 @@ import typer
 
 from narratrace.cli import _state
 from narratrace.cli._aliases import add_deprecated_alias
-from narratrace.cli._options import csv_option, is_stdout, json_option
+from narratrace.cli._options import csv_option, json_option
 from narratrace.cli._options import html_option as _html_option
 
 corpus_app = typer.Typer(help="Corpus work: ingest articles, list narratives, timelines and duplicates.", no_args_is_help=True)
@@ -113,10 +113,7 @@ def ingest_cli(
     summary = report.to_dict()
     if built is not None:
         summary.update(duplicate_groups=len(built.groups), stories=len(set(built.stories.values())), narratives=len(built.narratives))
-    if json_out:
-        _state.write_json(summary, json_out)
-    if not is_stdout(json_out):
-        _print_ingest_summary(report, summary)
+    _state.emit(summary, json_out, lambda: _print_ingest_summary(report, summary))
     if report.failures:
         if not report.usable and not report.skipped_files:
             _state.err_line(f"error: nothing usable: {len(report.failures)} input(s) refused")
@@ -181,11 +178,8 @@ def narratives_cli(
         from narratrace.report.csv_tables import narrative_tables
 
         _state.write_csv(narrative_tables(rows), csv_out)
-    if json_out:
-        _state.write_json(rows, json_out)
-    if not is_stdout(json_out):
-        console = _state.console()
-        console.print(narratives_table(rows, console.width))
+    console = _state.console()
+    _state.emit(rows, json_out, lambda: console.print(narratives_table(rows, console.width)))
 
 
 def narratives_table(rows: list[dict[str, Any]], width: int) -> Any:
@@ -240,10 +234,7 @@ def timeline_cli(
 
         html.write_text(render_timeline_html(n), encoding="utf-8")
         _state.note(f"wrote {html}")
-    if json_out:
-        _state.write_json(n, json_out)
-    if not is_stdout(json_out):
-        _print_timeline(n)
+    _state.emit(n, json_out, lambda: _print_timeline(n))
 
 
 def _print_timeline(n: dict[str, Any]) -> None:
@@ -291,10 +282,10 @@ def duplicates_cli(
     from narratrace.corpus.build import list_duplicates
 
     groups = list_duplicates(_built_store(rebuild))
-    if json_out:
-        _state.write_json(groups, json_out)
-    if is_stdout(json_out):
-        return
+    _state.emit(groups, json_out, lambda: _print_duplicates(groups))
+
+
+def _print_duplicates(groups: list[dict[str, Any]]) -> None:
     out = _state.console()
     for g in groups:
         out.print(f"{g['id']}  {', '.join(g['kinds'])}  canonical: {g['canonical']}", markup=False, soft_wrap=True)

@@ -65,10 +65,7 @@ def import_cli(
         except UnknownFormatError as exc:
             raise UnknownFormatError(f"{exc.args[0]}; name it with --format") from exc
     payload = report.to_dict()
-    if json_out:
-        _state.write_json(payload, json_out)
-    if not is_stdout(json_out):
-        _print_import_report(payload)
+    _state.emit(payload, json_out, lambda: _print_import_report(payload))
 
 
 def _print_import_report(payload: dict[str, Any]) -> None:
@@ -129,14 +126,15 @@ def match_cli(
         return
     found = match_claims(engine, _state.db_url(), [text], k=k or top, claim_date=claim_date)[0]
     matches = sorted(found, key=lambda m: (-m.confidence, m.rank))
-    if json_out:
-        _state.write_json({"query": text, "matches": [m.to_dict() for m in matches]}, json_out)
-    if not is_stdout(json_out):
-        con = _state.console()
-        if matches:
-            con.print(matches_table(text, matches))
-        else:
-            con.print(f"no fact-check matches for: {text}", markup=False)
+    _state.emit({"query": text, "matches": [m.to_dict() for m in matches]}, json_out, lambda: _print_matches(text, matches))
+
+
+def _print_matches(text: str, matches: list) -> None:
+    con = _state.console()
+    if matches:
+        con.print(matches_table(text, matches))
+    else:
+        con.print(f"no fact-check matches for: {text}", markup=False)
 
 
 def matches_table(text: str, matches: list) -> Any:

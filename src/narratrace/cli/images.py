@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from narratrace.cli import _state
-from narratrace.cli._options import is_stdout, json_option
+from narratrace.cli._options import json_option
 
 images_app = typer.Typer(help="Image provenance: perceptual hashes, matching and reuse findings.", no_args_is_help=True)
 
@@ -34,10 +34,10 @@ def index_cli(
         if not p.exists():
             raise InputError(f"{p} does not exist")
     report = index_paths(_state.open_db(), paths, fetch=fetch_images)
-    payload = report.to_dict()
-    if is_stdout(json_out):
-        _state.write_json(payload, "-")
-        return
+    _state.emit(report.to_dict(), json_out, lambda: _print_index_report(report))
+
+
+def _print_index_report(report: Any) -> None:
     con = _state.console()
     con.print(
         f"indexed {report.indexed} pictures ({report.new_images} new), {report.appearances} new appearances, "
@@ -46,8 +46,6 @@ def index_cli(
     )
     for r in report.refused:
         con.print(f"  refused {r['location']}: {r['reason']}: {r['message']}", markup=False)
-    if json_out:
-        _state.write_json(payload, json_out)
 
 
 @images_app.command("match")
@@ -76,9 +74,10 @@ def match_cli(
         results.append({"image": pk, **m.to_dict(), "appearances": [a.to_dict() for a in apps]})
     payload = {"query": str(image), "sha256": fp.sha256, "threshold": threshold or MATCH_THRESHOLD,
                "pdq_quality": fp.pdq_quality, "query_features": len(qfeats[0]), "matches": results}
-    if is_stdout(json_out):
-        _state.write_json(payload, "-")
-        return
+    _state.emit(payload, json_out, lambda: _print_image_matches(image, fp, results))
+
+
+def _print_image_matches(image: Path, fp: Any, results: list[dict]) -> None:
     con = _state.console()
     if fp.low_quality:
         con.print(f"note: PDQ quality {fp.pdq_quality} is low (flat picture); matches are less reliable", markup=False)
@@ -89,8 +88,6 @@ def match_cli(
         for a in r["appearances"]:
             con.print(f"  {a['published'] or 'undated'}  {a['outlet'] or '-'}  {a['title'] or a['src'] or ''}"
                       f"  caption: {a['caption'] or '-'}", markup=False)
-    if json_out:
-        _state.write_json(payload, json_out)
 
 
 def match_line(r: dict) -> str:
@@ -109,10 +106,10 @@ def reuse_cli(
     from narratrace.images.reuse import find_reuse
 
     findings = find_reuse(_state.open_db(), article_id=article)
-    payload = {"findings": [f.to_dict() for f in findings]}
-    if is_stdout(json_out):
-        _state.write_json(payload, "-")
-        return
+    _state.emit({"findings": [f.to_dict() for f in findings]}, json_out, lambda: _print_findings(findings))
+
+
+def _print_findings(findings: list) -> None:
     con = _state.console()
     if not findings:
         con.print("no reuse findings", markup=False)
@@ -120,5 +117,3 @@ def reuse_cli(
         con.print(f"[{f.kind}] {f.summary}", markup=False)
         for e in f.evidence:
             con.print(f"    {e}", markup=False)
-    if json_out:
-        _state.write_json(payload, json_out)
