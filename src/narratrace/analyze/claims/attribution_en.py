@@ -221,83 +221,30 @@ def attribute_doc(doc: Doc, model: dict[str, Any] | None = None) -> list[Attribu
     Sources are not resolved across sentences here; :class:`AttributionStage` does that.
     """
     model = model or _model()
-    threshold = model["threshold"]
-    base_source_paths = model["source_paths"]
-    content_paths = model["content_paths"]
-    keep_final = model.get("content_keep_final_punct", False)
     out: list[Attribution] = []
     used_heads: set[int] = set()
     quotes = quote_spans(doc.text, 0, len(doc.text))
     for tok in doc:
         if tok.pos_ not in CANDIDATE_POS or tok.i in used_heads:
             continue
-        # Verbs of reaction from the hand-written lexicon ("retracted", "corrected", "denied",
-        # "confirmed") are cues even where PolNeAR, which has few retractions, gives them a low
-        # score: outside quotations, and a retraction only of something said ("withdrew the
-        # report", not "will not withdraw a single soldier").
-        stance = cue_lexicon("en").get(tok.lemma_.lower(), {}).get("stance")
-        reaction = (tok.pos_ == "VERB" and stance in REACTION_STANCES
-                    and not any(s <= tok.idx < e for s, e in quotes)
-                    and (stance != "retracts" or _retracts_something_said(tok)))
+        reaction = _is_reaction(tok, quotes)
         if tok.lemma_.lower() not in model["lemma_seen"] and not reaction:
             continue
         prob = cue_probability(tok, model)
-        if prob < threshold and not reaction:
+        if prob < model["threshold"] and not reaction:
             continue
         clo, chi = cue_bounds(tok, model)
         cue_tokens = set(range(clo, chi))
-        source_tok = None
-        source_paths = base_source_paths
-        if any(c.dep_ == "agent" for c in tok.children):
-            source_paths = ["agent>pobj", *source_paths]  # passive: "as reported by the Asia Times"
-        for path in source_paths:
-            cands = [t for t in follow(tok, path) if t.i not in cue_tokens and t.pos_ in SOURCE_POS]
-            if cands:
-                source_tok = cands[0]
-                break
-        content_tok = None
-        for path in content_paths:
-            cands = [t for t in follow(tok, path) if t.i not in cue_tokens]
-            if "prep" in path and not path.startswith("<"):
-                # "In early 2024, X refused …": a fronted or temporal phrase is not the content
-                cands = [t for t in cands if t.i > tok.i and t.ent_type_ not in ("DATE", "TIME")]
-            if source_tok is not None:
-                cands = [t for t in cands if not (source_tok.left_edge.i <= t.i <= source_tok.right_edge.i)]
-            if cands:
-                content_tok = cands[0]
-                break
+        source_tok = _source_token(tok, cue_tokens, model["source_paths"])
+        content_tok = _content_token(tok, cue_tokens, model["content_paths"], source_tok)
         if (source_tok is not None and content_tok is not None and tok.head.i != content_tok.i
                 and not any(a.i == content_tok.i for a in tok.ancestors)
                 and content_tok.left_edge.i <= source_tok.i <= content_tok.right_edge.i):
             source_tok = None
         content = None
         if content_tok is not None:
-            up = any(a.i == content_tok.i for a in tok.ancestors)
-            exclude = [tok] if up else []
-            exclude += [source_tok] if source_tok is not None else []
-            lo, hi = _subtree_bounds(content_tok, exclude)
-            lo, hi = (max(lo, chi), hi) if lo < chi <= hi and clo <= lo else (lo, hi)
-            if up:
-                # "according to X, Y": the content is the clause around the cue phrase
-                blo, bhi = _subtree_bounds(tok)
-                if blo <= lo:
-                    lo = max(lo, bhi)
-                elif bhi >= hi:
-                    hi = min(hi, blo)
-            if content_tok.dep_ == "dobj" and content_tok.head.i == tok.i:
-                # "called the incident as a terrible situation": the object's complement belongs to it
-                for sib in sorted(tok.children, key=lambda t: t.i):
-                    if sib.i > content_tok.i and sib.dep_ in OBJECT_COMPLEMENTS and sib.left_edge.i == hi:
-                        hi = sib.right_edge.i + 1
-            span = _trim(doc, lo, hi, keep_final=keep_final)
-            if span:
-                content = Span(span[0], span[1], "content")
-        source = None
-        if source_tok is not None and not _never_a_source(source_tok):
-            span = source_char_span(source_tok, model)
-            inside = [(s, e) for s, e in quotes if s <= span[0] < e] if span else []
-            if span and not (inside and not inside[0][0] <= tok.idx < inside[0][1]):
-                source = Span(span[0], span[1], "source")  # a name inside a quotation is talked about
+            content = _content_span(tok, content_tok, source_tok, (clo, chi), model.get("content_keep_final_punct", False))
+        source = _source_span(tok, source_tok, model, quotes) if source_tok is not None else None
         cue_span = Span(doc[clo].idx, doc[chi - 1].idx + len(doc[chi - 1]), "cue")
         direct = content is not None and doc.text[content.start] in OPEN_QUOTES
         att = Attribution(cue=cue_span, content=content, source=source, direct=direct,
@@ -312,6 +259,80 @@ def attribute_doc(doc: Doc, model: dict[str, Any] | None = None) -> list[Attribu
                    and not any(b.cue.start <= a.cue.start < b.cue.end for b in out))
         out.sort(key=lambda a: a.cue.start)
     return out
+
+
+def _is_reaction(tok: Token, quotes: list[tuple[int, int]]) -> bool:
+    """A verb of reaction from the hand-written lexicon, taken as a cue whatever the model says.
+
+    Such verbs ("retracted", "corrected", "denied", "confirmed") are cues even where PolNeAR,
+    which has few retractions, gives them a low score: outside quotations, and a retraction
+    only of something said ("withdrew the report", not "will not withdraw a single soldier").
+    """
+    stance = cue_lexicon("en").get(tok.lemma_.lower(), {}).get("stance")
+    return (tok.pos_ == "VERB" and stance in REACTION_STANCES
+            and not any(s <= tok.idx < e for s, e in quotes)
+            and (stance != "retracts" or _retracts_something_said(tok)))
+
+
+def _source_token(tok: Token, cue_tokens: set[int], base_paths: list[str]) -> Token | None:
+    """The head of the cue's source: the first learned path from the cue that reaches a nominal."""
+    paths = base_paths
+    if any(c.dep_ == "agent" for c in tok.children):
+        paths = ["agent>pobj", *paths]  # passive: "as reported by the Asia Times"
+    for path in paths:
+        cands = [t for t in follow(tok, path) if t.i not in cue_tokens and t.pos_ in SOURCE_POS]
+        if cands:
+            return cands[0]
+    return None
+
+
+def _content_token(tok: Token, cue_tokens: set[int], paths: list[str], source_tok: Token | None) -> Token | None:
+    """The head of the cue's content: the first learned path from the cue that reaches one."""
+    for path in paths:
+        cands = [t for t in follow(tok, path) if t.i not in cue_tokens]
+        if "prep" in path and not path.startswith("<"):
+            # "In early 2024, X refused …": a fronted or temporal phrase is not the content
+            cands = [t for t in cands if t.i > tok.i and t.ent_type_ not in ("DATE", "TIME")]
+        if source_tok is not None:
+            cands = [t for t in cands if not (source_tok.left_edge.i <= t.i <= source_tok.right_edge.i)]
+        if cands:
+            return cands[0]
+    return None
+
+
+def _content_span(tok: Token, content_tok: Token, source_tok: Token | None, cue: tuple[int, int], keep_final: bool) -> Span | None:
+    """Character span of the content headed by ``content_tok``, without the cue and the source."""
+    clo, chi = cue
+    up = any(a.i == content_tok.i for a in tok.ancestors)
+    exclude = [tok] if up else []
+    exclude += [source_tok] if source_tok is not None else []
+    lo, hi = _subtree_bounds(content_tok, exclude)
+    lo, hi = (max(lo, chi), hi) if lo < chi <= hi and clo <= lo else (lo, hi)
+    if up:
+        # "according to X, Y": the content is the clause around the cue phrase
+        blo, bhi = _subtree_bounds(tok)
+        if blo <= lo:
+            lo = max(lo, bhi)
+        elif bhi >= hi:
+            hi = min(hi, blo)
+    if content_tok.dep_ == "dobj" and content_tok.head.i == tok.i:
+        # "called the incident as a terrible situation": the object's complement belongs to it
+        for sib in sorted(tok.children, key=lambda t: t.i):
+            if sib.i > content_tok.i and sib.dep_ in OBJECT_COMPLEMENTS and sib.left_edge.i == hi:
+                hi = sib.right_edge.i + 1
+    span = _trim(tok.doc, lo, hi, keep_final=keep_final)
+    return Span(span[0], span[1], "content") if span else None
+
+
+def _source_span(tok: Token, source_tok: Token, model: dict[str, Any], quotes: list[tuple[int, int]]) -> Span | None:
+    """Character span of the source headed by ``source_tok``; none for dates, amounts and names quoted."""
+    if _never_a_source(source_tok):
+        return None
+    span = source_char_span(source_tok, model)
+    inside = [(s, e) for s, e in quotes if s <= span[0] < e] if span else []
+    if span and not (inside and not inside[0][0] <= tok.idx < inside[0][1]):
+        return Span(span[0], span[1], "source")  # a name inside a quotation is talked about
+    return None
 
 
 def _retracts_something_said(tok: Token) -> bool:

@@ -94,11 +94,25 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int] | None:
 def attribute_sentence_pattern(text: str, start: int, end: int, lang: str) -> list[Attribution]:
     """Pattern attributions in one German or Russian sentence ``text[start:end]``."""
     sent = text[start:end]
+    out = _prepositional_attributions(sent, start, lang)
+    taken = [(a.cue.start - start, a.cue.end - start) for a in out]
+    for m in _WORD.finditer(sent):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        if _lex_match(lang, m.group()) is None:
+            continue
+        out.append(_verb_attribution(sent, start, m, lang))
+        taken.append((m.start(), m.end()))
+    for att in out:
+        _settle(text, att, lang)
+    return out
+
+
+def _prepositional_attributions(sent: str, start: int, lang: str) -> list[Attribution]:
+    """Prepositional cues: "laut X, ...", "по словам X, ...", "X zufolge ..."."""
     out: list[Attribution] = []
-    lex = cue_lexicon(lang)
     low = sent.lower()
-    # prepositional cues: "laut X, ...", "по словам X, ...", "X zufolge ..."
-    for phrase, info in lex.items():
+    for phrase, info in cue_lexicon(lang).items():
         if info["kind"] not in ("prep", "as"):
             continue
         for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", low):
@@ -125,78 +139,84 @@ def attribute_sentence_pattern(text: str, start: int, end: int, lang: str) -> li
                               content=Span(start + rest[0], start + rest[1], "content") if rest else None,
                               cue_lemma=phrase, lang=lang, confidence=0.7)
             out.append(att)
-    taken = [(a.cue.start - start, a.cue.end - start) for a in out]
-    for m in _WORD.finditer(sent):
-        if any(a <= m.start() < b for a, b in taken):
-            continue
-        info = _lex_match(lang, m.group())
-        if info is None:
-            continue
-        cs, ce = m.start(), m.end()
-        # separable German particles belong to the cue ("wies ... zurück", "teilte ... mit")
-        before_txt = sent[:cs]
-        after_txt = sent[ce:]
-        prev_clause = max([before_txt.rfind(c) for c in ",;:—–"] + [-1])
-        lead = before_txt[prev_clause + 1 :]
-        lead_words = _WORD.findall(lead)
-        quote_before = re.search(r"[“”\"»«„]\s*(?:,\s*[—–-]?|[—–-])\s*$", before_txt) is not None or re.search(r",\s*[—–-]\s*$", before_txt) is not None
-        front = _DE_FRONT if lang == "de" else _RU_FRONT
-        src = content = None
-
-        if quote_before or (prev_clause >= 0 and not lead_words):
-            # "„…“, sagte X." / "«…», — заявил X."
-            src = _after_source(sent, ce, lang)
-            content = _strip_span(sent, 0, prev_clause if prev_clause >= 0 else cs)
-        else:
-            words = list(_WORD.finditer(lead))
-            subordinate = bool(words) and words[0].group().lower() in _SUBORDINATORS and prev_clause >= 0
-            if subordinate:
-                words = words[1:]
-            while words and words[0].group().lower() in front:
-                words = words[1:]
-            if lang == "de" and words and lead_words and lead_words[0].lower() in front and not subordinate:
-                words = []  # German verb-second: after a fronted adverb the subject follows the cue
-            if words:
-                lead_start = prev_clause + 1 + words[0].start()
-                lead_end = _german_np_end(sent, lead_start) if lang == "de" else cs
-                src = _strip_span(sent, lead_start, min(lead_end, cs))
-            else:
-                src = _after_source(sent, ce, lang)
-            comma = _CLAUSE_END.search(after_txt)
-            if subordinate:
-                content = _strip_span(sent, 0, prev_clause)  # "…, was das Ministerium nicht bestätigt hat"
-            elif comma is not None and after_txt[comma.start()] in ",:—–":
-                content = _strip_span(sent, ce + comma.end(), len(sent))
-            else:
-                content = _strip_span(sent, (src[1] if src and src[0] >= ce else ce), len(sent))
-        if content is not None:
-            content = _clip_sentence(sent, content)
-        if src is not None and src[1] - src[0] > 80:
-            src = None
-        att = Attribution(cue=Span(start + cs, start + ce, "cue"),
-                          source=Span(start + src[0], start + src[1], "source") if src else None,
-                          content=Span(start + content[0], start + content[1], "content") if content else None,
-                          cue_lemma=m.group().lower(), lang=lang, confidence=0.6,
-                          direct=bool(content and sent[content[0]] in OPEN_QUOTES))
-        out.append(att)
-        taken.append((cs, ce))
-    for att in out:
-        if att.content is not None:
-            cs_, ce_ = balance_quotes(text, att.content.start, att.content.end)
-            att.content = Span(cs_, ce_, "content")
-            att.direct = text[cs_] in OPEN_QUOTES
-        if att.source is not None:
-            name = text[att.source.start : att.source.end]
-            att.source_name = name
-            low_name = name.lower()
-            anon = {"de": ("beamte", "quellen", "kreise", "insider", "experten", "beobachter"),
-                    "ru": ("источник", "чиновник", "эксперт", "наблюдател")}[lang]
-            if any(w in low_name for w in anon) and not any(ch.isupper() for ch in name[1:]):
-                att.anonymous = True
-                att.source_kind = SourceKind.ANONYMOUS.value
-            else:
-                att.source_kind = _role_kind(low_name, lang) or classify_source(name, "", proper=True)
     return out
+
+
+def _verb_attribution(sent: str, start: int, m: re.Match[str], lang: str) -> Attribution:
+    """The attribution of the cue verb ``m``: its source before or after it, its content the rest."""
+    cs, ce = m.start(), m.end()
+    before_txt = sent[:cs]
+    prev_clause = max([before_txt.rfind(c) for c in ",;:—–"] + [-1])
+    lead = before_txt[prev_clause + 1 :]
+    quote_before = re.search(r"[“”\"»«„]\s*(?:,\s*[—–-]?|[—–-])\s*$", before_txt) is not None or re.search(r",\s*[—–-]\s*$", before_txt) is not None
+    if quote_before or (prev_clause >= 0 and not _WORD.findall(lead)):
+        # "„…“, sagte X." / "«…», — заявил X."
+        src = _after_source(sent, ce, lang)
+        content = _strip_span(sent, 0, prev_clause if prev_clause >= 0 else cs)
+    else:
+        src, content = _source_before_cue(sent, lead, prev_clause, cs, ce, lang)
+    if content is not None:
+        content = _clip_sentence(sent, content)
+    if src is not None and src[1] - src[0] > 80:
+        src = None
+    return Attribution(cue=Span(start + cs, start + ce, "cue"),
+                       source=Span(start + src[0], start + src[1], "source") if src else None,
+                       content=Span(start + content[0], start + content[1], "content") if content else None,
+                       cue_lemma=m.group().lower(), lang=lang, confidence=0.6,
+                       direct=bool(content and sent[content[0]] in OPEN_QUOTES))
+
+
+def _source_before_cue(
+    sent: str, lead: str, prev_clause: int, cs: int, ce: int, lang: str
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """Source and content of "X sagte, dass …" / "X заявил, что …" (source usually before the cue)."""
+    front = _DE_FRONT if lang == "de" else _RU_FRONT
+    lead_words = _WORD.findall(lead)
+    words = list(_WORD.finditer(lead))
+    subordinate = bool(words) and words[0].group().lower() in _SUBORDINATORS and prev_clause >= 0
+    if subordinate:
+        words = words[1:]
+    while words and words[0].group().lower() in front:
+        words = words[1:]
+    if lang == "de" and words and lead_words and lead_words[0].lower() in front and not subordinate:
+        words = []  # German verb-second: after a fronted adverb the subject follows the cue
+    if words:
+        lead_start = prev_clause + 1 + words[0].start()
+        lead_end = _german_np_end(sent, lead_start) if lang == "de" else cs
+        src = _strip_span(sent, lead_start, min(lead_end, cs))
+    else:
+        src = _after_source(sent, ce, lang)
+    after_txt = sent[ce:]
+    comma = _CLAUSE_END.search(after_txt)
+    if subordinate:
+        content = _strip_span(sent, 0, prev_clause)  # "…, was das Ministerium nicht bestätigt hat"
+    elif comma is not None and after_txt[comma.start()] in ",:—–":
+        content = _strip_span(sent, ce + comma.end(), len(sent))
+    else:
+        content = _strip_span(sent, (src[1] if src and src[0] >= ce else ce), len(sent))
+    return src, content
+
+
+# Words of an unnamed German or Russian source (prefix match on the lower-cased source phrase).
+ANONYMOUS_WORDS = {"de": ("beamte", "quellen", "kreise", "insider", "experten", "beobachter"),
+                   "ru": ("источник", "чиновник", "эксперт", "наблюдател")}
+
+
+def _settle(text: str, att: Attribution, lang: str) -> None:
+    """Quotation marks around the content; the source's name, kind and anonymity."""
+    if att.content is not None:
+        cs_, ce_ = balance_quotes(text, att.content.start, att.content.end)
+        att.content = Span(cs_, ce_, "content")
+        att.direct = text[cs_] in OPEN_QUOTES
+    if att.source is not None:
+        name = text[att.source.start : att.source.end]
+        att.source_name = name
+        low_name = name.lower()
+        if any(w in low_name for w in ANONYMOUS_WORDS[lang]) and not any(ch.isupper() for ch in name[1:]):
+            att.anonymous = True
+            att.source_kind = SourceKind.ANONYMOUS.value
+        else:
+            att.source_kind = _role_kind(low_name, lang) or classify_source(name, "", proper=True)
 
 
 def _after_source(sent: str, ce: int, lang: str) -> tuple[int, int] | None:

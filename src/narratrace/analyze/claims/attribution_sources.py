@@ -110,36 +110,53 @@ def resolve_antecedents(analysis: Analysis, atts: list[Attribution]) -> None:
         words = text[att.source.start : att.source.end].split()
         if not words:
             continue
-        first, last = words[0].lower(), words[-1].lower().strip(".,")
-        if len(words) == 1 and first in FIRST_PERSON_PLURAL:
+        if len(words) == 1 and words[0].lower() in FIRST_PERSON_PLURAL:
             _resolve_first_person(analysis, att)
             continue
-        want = None
-        if len(words) == 1 and first in PRONOUN_KINDS:
-            want = PRONOUN_KINDS[first]
-        elif (first in ("the", "this", "that", "der", "die", "das", "эта", "это") and last in ANAPHOR_KINDS
-              and len(words) <= 3 and not any(w[:1].isupper() for w in words[1:])):
-            want = ANAPHOR_KINDS[last]
+        want = _wanted_kind(words)
         if want is None:
             continue
-        best = None
-        for prev in atts:
-            if prev is att or prev.source is None or prev.source.start >= att.source.start:
-                continue
-            if att.source.start - prev.source.start > ANTECEDENT_WINDOW or not prev.source_name or not prev.source_kind:
-                continue
-            if _compatible(want, prev.source_kind, prev.source_name):
-                if best is None or prev.source.start > best[0]:
-                    best = (prev.source.start, prev.source_name, prev.source_kind)
-        if best is None:  # earlier sources first; entity mentions only when none fits
-            for s, _e, name, kind in mentions:
-                if s >= att.source.start or att.source.start - s > ANTECEDENT_WINDOW:
-                    continue
-                if _compatible(want, kind, name) and (best is None or s > best[0]):
-                    best = (s, name, kind)
+        at = att.source.start
+        best = _antecedent_source(at, att, atts, want) or _antecedent_mention(at, mentions, want)
         if best is not None:
             att.source_name, att.source_kind = best[1], best[2]
             att.anonymous = False
+
+
+def _wanted_kind(words: list[str]) -> str | None:
+    """The kind a pronoun ("she") or a description ("the newspaper") refers to; ``None`` for a name."""
+    first, last = words[0].lower(), words[-1].lower().strip(".,")
+    if len(words) == 1 and first in PRONOUN_KINDS:
+        return PRONOUN_KINDS[first]
+    if (first in ("the", "this", "that", "der", "die", "das", "эта", "это") and last in ANAPHOR_KINDS
+            and len(words) <= 3 and not any(w[:1].isupper() for w in words[1:])):
+        return ANAPHOR_KINDS[last]
+    return None
+
+
+def _antecedent_source(at: int, att: Attribution, atts: list[Attribution], want: str) -> tuple[int, str, str] | None:
+    """The nearest source of another attribution of the wanted kind within the window before ``at``."""
+    best = None
+    for prev in atts:
+        if prev is att or prev.source is None or prev.source.start >= at:
+            continue
+        if at - prev.source.start > ANTECEDENT_WINDOW or not prev.source_name or not prev.source_kind:
+            continue
+        if _compatible(want, prev.source_kind, prev.source_name):
+            if best is None or prev.source.start > best[0]:
+                best = (prev.source.start, prev.source_name, prev.source_kind)
+    return best
+
+
+def _antecedent_mention(at: int, mentions: list[tuple[int, int, str, str]], want: str) -> tuple[int, str, str] | None:
+    """The nearest entity or source mention of the wanted kind before ``at`` (when no source fits)."""
+    best = None
+    for s, _e, name, kind in mentions:
+        if s >= at or at - s > ANTECEDENT_WINDOW:
+            continue
+        if _compatible(want, kind, name) and (best is None or s > best[0]):
+            best = (s, name, kind)
+    return best
 
 
 def _resolve_first_person(analysis: Analysis, att: Attribution) -> None:
