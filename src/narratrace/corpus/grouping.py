@@ -106,6 +106,7 @@ class _Similarity:
             for k in ks:
                 rows.append(i)
                 cols.append(vocab.setdefault(k, len(vocab)))
+        self.names = [set(k) for k in keys]
         self.keys = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(keys), max(1, len(vocab))))
         self.sizes = np.asarray(self.keys.sum(axis=1)).ravel()
 
@@ -235,7 +236,7 @@ class NarrativeGrouper:
         affirm = [is_affirmative(m) for m in mentions]
         subs = self._subclaims(sim, [i for i in order if affirm[i]], rank)
         families = self._families(subs, mentions, sim)
-        rest = self._attach_reactions(families, [i for i in order if not affirm[i]], mentions, sim)
+        rest = self._attach_reactions(families, [i for i in order if not affirm[i]], mentions, sim, keys)
         families.extend([s] for sub in self._subclaims(sim, rest, rank) for s in _split_at_gaps(sub, mentions))
         families.sort(key=lambda fam: min(rank[i] for sub in fam for i in sub))
         self.narratives_ = [self._build(fam, mentions, vecs) for fam in families]
@@ -260,19 +261,28 @@ class NarrativeGrouper:
         earlier family it answers, as a reaction does.
         """
         families: list[list[list[int]]] = []
+        sums: list[np.ndarray] = []  # running vector sum of each family
+        names: list[set[str]] = []
         for s in subs:
+            s_sum = sim.vecs[s].sum(axis=0)
+            s_names = set().union(*(sim.names[i] for i in s))
             best, best_score = -1, self.family_threshold
             for f, fam in enumerate(families):
-                idx = [i for sub in fam for i in sub]
-                if not sim.shares_names(s, idx) or not (sim.keys[s].sum() and sim.keys[idx].sum()):
+                if not (s_names & names[f]):  # variants of one claim name a party or place in common
                     continue
-                score = float(sim.block(s, idx).mean())
+                n = len(s) * sum(len(sub) for sub in fam)
+                # mean pairwise cosine (exact, from the sums) + the name term against the family's names
+                score = float(s_sum @ sums[f]) / n + self.name_weight * _jaccard(s_names, names[f])
                 if score >= best_score:
                     best, best_score = f, score
             if best < 0:
                 families.append([s])
+                sums.append(s_sum)
+                names.append(s_names)
             else:
                 families[best].append(s)
+                sums[best] = sums[best] + s_sum
+                names[best] |= s_names
         out: list[list[list[int]]] = []
         for fam in families:
             idx = [i for sub in fam for i in sub]
@@ -304,16 +314,51 @@ class NarrativeGrouper:
         return best
 
     def _attach_reactions(self, families: list[list[list[int]]], rows: list[int], mentions: list[Mention],
-                          sim: _Similarity) -> list[int]:
-        """Attach each non-asserting mention to the family it answers; returns those that answer none."""
+                          sim: _Similarity, keys: list[set[str]]) -> list[int]:
+        """Attach each non-asserting mention to the family it answers; returns those that answer none.
+
+        The rules of :meth:`_answered`, computed against running sums of each sub-claim's
+        vectors (the mean cosine exactly; the name term against the sub-claim's names), so
+        that each mention costs one product with the sub-claim centroids.
+        """
+        subs = [(f, sub) for f, fam in enumerate(families) for sub in fam]
+        if not subs:
+            return list(rows)
+        sums = np.stack([sim.vecs[sub].sum(axis=0) for _, sub in subs])
+        counts = np.array([len(sub) for _, sub in subs], dtype=np.float64)
+        sub_keys = [set().union(*(keys[i] for i in sub)) for _, sub in subs]
+        fam_of = np.array([f for f, _ in subs])
+        members = [[i for sub in fam for i in sub] for fam in families]
+        first = [_first_date(mentions, m) for m in members]
+        last = [_last_date(mentions, m) for m in members]
+        fam_keys = [set().union(*(keys[i] for i in m)) for m in members]
         rest = []
         for i in rows:
-            fam = self._answered([i], families, mentions, sim)
-            if fam is None:
+            when = mentions[i].published
+            open_ = [f for f in range(len(families))
+                     if not (when and first[f] and first[f] > when)
+                     and not (when and last[f] and (when - last[f]).days > REACTION_WINDOW_DAYS)
+                     and (not keys[i] or not fam_keys[f] or keys[i] & fam_keys[f])]
+            if not open_:
                 rest.append(i)
                 continue
-            best = max(fam, key=lambda sub: float(sim.block([i], sub).mean()))
-            best.append(i)
+            cand = np.flatnonzero(np.isin(fam_of, open_))
+            score = sums[cand] @ sim.vecs[i] / counts[cand]
+            if self.name_weight:
+                score = score + self.name_weight * np.array([_jaccard(keys[i], sub_keys[j]) for j in cand])
+            k = int(np.argmax(score))
+            if score[k] < REACTION_ATTACH_THRESHOLD:
+                rest.append(i)
+                continue
+            j = int(cand[k])
+            f = int(fam_of[j])
+            subs[j][1].append(i)
+            sums[j] += sim.vecs[i]
+            counts[j] += 1
+            sub_keys[j] |= keys[i]
+            fam_keys[f] |= keys[i]
+            if when and (last[f] is None or when > last[f]):
+                last[f] = when
         return rest
 
     @staticmethod
@@ -336,6 +381,10 @@ class NarrativeGrouper:
             subs.append({"claim": claim_label(mentions[best].key_text), "affirmative": bool(aff),
                          "articles": list(dict.fromkeys(m.article for m in ms))})
         return Narrative(nid, claim_label(mentions[label_i].key_text), members, dedupe_events(e for m in members for e in events_of(m)), subs)
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def _split_at_gaps(sub: list[int], mentions: list[Mention]) -> list[list[int]]:
