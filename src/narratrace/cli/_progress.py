@@ -22,10 +22,10 @@ from rich.progress import (
 
 
 def format_duration(seconds: float) -> str:
-    """``95`` -> ``'1 min 35 s'``; ``4000`` -> ``'1 h 7 min'``.
+    """``95`` -> ``'1 min 35 s'``; ``4000`` -> ``'1 h 6 min'``.
 
     >>> format_duration(95), format_duration(4000), format_duration(3)
-    ('1 min 35 s', '1 h 7 min', '3 s')
+    ('1 min 35 s', '1 h 6 min', '3 s')
     """
     seconds = max(0, round(seconds))
     hours, rest = divmod(seconds, 3600)
