@@ -401,16 +401,19 @@ def reuse_suite(args) -> dict:
     keys = [k for k, _ in stored]
     original_keys = {k for k, _ in originals}
 
-    families = reuse_families()
+    all_families = reuse_families()
+    families = {f: fn for f, fn in all_families.items() if not args.families or f in args.families.split(",")}
     hits = {f: 0 for f in families}
     n_q = {f: 0 for f in families}
     natural_hits = {f: [0, 0] for f in families}
     false: list[dict] = []
+    misses: list[str] = []
     by_method = {"features": 0, "hashes": 0}
     q_times, scan_times = [], []
     for fam, fn in families.items():
+        frng = np.random.default_rng([args.seed + 21, list(all_families).index(fam)])  # the same queries in any subset
         for i, (key, im) in enumerate(originals):
-            query = _decode(fn(im, rng), 50 if fam == "reencode_q50" else 85)
+            query = _decode(fn(im, frng), 50 if fam == "reencode_q50" else 85)
             t = time.perf_counter()
             fp = fingerprint_image(query)
             qf = query_features(query)
@@ -424,6 +427,8 @@ def reuse_suite(args) -> dict:
             n_q[fam] += 1
             ok = any(m.key == key for m in found)
             hits[fam] += ok
+            if not ok:
+                misses.append(f"{fam}:{key}")
             if key.startswith("photo:"):
                 natural_hits[fam][0] += ok
                 natural_hits[fam][1] += 1
@@ -435,7 +440,7 @@ def reuse_suite(args) -> dict:
     neg_queries = 0
     for fam_name, items in (("other_angle", held_out), ("unrelated", unrelated)):
         for key, im in items:
-            query = _decode(families["reencode_q50"](im, rng), 85)
+            query = _decode(all_families["reencode_q50"](im, rng), 85)
             found = index.match(fingerprint_image(query), query_features=query_features(query))
             neg_queries += 1
             false += [{"query": f"{fam_name}:{key}", "matched": m.key, **m.to_dict()} for m in found]
@@ -447,7 +452,7 @@ def reuse_suite(args) -> dict:
         "queries": total_q, "negative_queries": neg_queries,
         "recall": {f: hits[f] / max(n_q[f], 1) for f in families},
         "recall_natural": {f: natural_hits[f][0] / max(natural_hits[f][1], 1) for f in families},
-        "false_matches": false, "false_per_10k": 1e4 * len(false) / max(total_q, 1),
+        "misses": misses, "false_matches": false, "false_per_10k": 1e4 * len(false) / max(total_q, 1),
         "true_matches_by_method": by_method,
         "indexing_images_per_s_cpu": len(stored) / index_s,
         "query_p50_ms": 1000 * med(q_times),
@@ -507,6 +512,8 @@ def _print_reuse(res: dict) -> None:
     print(f"{'min':<16}{min(res['recall'].values()):>8.3f}{min(res['recall_natural'].values()):>9.3f}")
     print(f"false matches: {len(res['false_matches'])} in {res['queries']} queries = {res['false_per_10k']:.1f} per 10,000 "
           f"(true matches by method: {res['true_matches_by_method']})")
+    if res["misses"]:
+        print(f"missed ({len(res['misses'])}): " + ", ".join(res["misses"][:20]))
     for fm in res["false_matches"][:10]:
         print(f"  {fm['query']} -> {fm['matched']} ({fm['method']}, {fm.get('verification') or fm.get('distance')})")
     scan = res["linear_scan_p50_ms"]
@@ -529,6 +536,7 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--leaves", type=int, default=20, help="dead-leaves originals in the reuse suite")
     p.add_argument("--random-stored", type=int, default=100, help="unrelated pictures stored as distractors")
     p.add_argument("--random-queries", type=int, default=40, help="unrelated pictures queried (must match nothing)")
+    p.add_argument("--families", default="", help="comma-separated reuse families to query (default: all)")
     p.add_argument("--scan-queries", type=int, default=15, help="queries also timed against verifying every picture")
     p.add_argument("--feature-index-size", type=int, default=10_000, help="synthetic pictures in the descriptor-LSH scaling")
     p.add_argument("--feature-queries", type=int, default=50)

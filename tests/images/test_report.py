@@ -54,7 +54,6 @@ def test_no_section_without_pictures() -> None:
 
 def test_stage_fills_summary(tmp_path, monkeypatch) -> None:
     from narratrace.analyze.images import ImagesStage
-
     from narratrace.store import open_store
 
     stage = ImagesStage()

@@ -28,6 +28,7 @@ from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from narratrace.ingest.html import is_tiny_image
 from narratrace.model import Article, ImageRef
 
 logger = logging.getLogger(__name__)
@@ -39,8 +40,6 @@ CREDIT_RE = re.compile(
     r"(?i)(?:^|[\s(|])(?:photo(?:graph)?|image|picture|credit|foto|фото|screenshot|source)\s*:\s*(?P<who>[^|()\n]{2,80})"
     r"|©\s*(?P<copy>[^|()\n]{2,80})"
 )
-# Width/height attributes below this mark icons, trackers and spacers, not pictures.
-MIN_SIDE = 50
 # Characters of the surrounding paragraphs kept as context (about two sentences each side).
 CONTEXT_CHARS = 400
 
@@ -92,14 +91,6 @@ def _credit_in(text: str) -> str | None:
     return _clean(m.group("who") or m.group("copy")).rstrip(".;,") or None
 
 
-def _tiny(el) -> bool:
-    for attr in ("width", "height"):
-        value = (el.get(attr) or "").strip().removesuffix("px")
-        if value.isdigit() and int(value) < MIN_SIDE:
-            return True
-    return False
-
-
 def _neighbour_text(el, direction: str) -> str:
     """Text of the nearest paragraph-like element before or after ``el``."""
     axis = "preceding" if direction == "before" else "following"
@@ -136,7 +127,7 @@ def images_from_html(html: str, *, base_url: str | None = None) -> list[ImageIte
                 best = best or _srcset_best(source.get("srcset"))
         if (not src or src.startswith("data:")) and best:
             src = best
-        if not src or src.startswith("data:") or _tiny(img):
+        if not src or src.startswith("data:") or is_tiny_image(img):
             continue
         if base_url:
             src = urljoin(base_url, src)

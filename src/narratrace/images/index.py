@@ -38,10 +38,13 @@ import numpy as np
 
 from narratrace.images.hashing import VIEW_SCALES, Fingerprint, hex_to_words
 from narratrace.images.local_features import (
+    MAX_CANDIDATES,
     MIN_INLIERS,
     FeatureIndex,
     LocalFeatures,
+    QueryFeatures,
     Verification,
+    in_query,
     verify_best,
 )
 
@@ -76,6 +79,9 @@ BRUTE_FORCE_BELOW = 20_000
 # verification costs ~2-5 ms, the LSH's recall loss is avoided where it buys nothing.
 FEATURE_BRUTE_FORCE_BELOW = 64
 CHUNK_BITS = 16
+# Descriptor candidates verified per picture embedded in the query (a screenshot's photo):
+# its descriptors are the picture's alone, so its original ranks near the top.
+REGION_CANDIDATES = 10
 
 # View pairs compared for two pictures: (query view, stored view) where one of them is the
 # full picture (a crop of one is the other's centre) or both have the same scale (a small
@@ -411,11 +417,28 @@ class ImageIndex:
                 found.append(t_ph[j].search_any(qh, _phash_radius(i, j)))
         return np.unique(np.concatenate(found))
 
-    def _feature_candidates(self, query: tuple[LocalFeatures, LocalFeatures | None]) -> list[int]:
+    def _feature_candidates(self, query: tuple[LocalFeatures, LocalFeatures | None], limit: int = MAX_CANDIDATES) -> list[int]:
         if len(self._features) <= FEATURE_BRUTE_FORCE_BELOW:
             return list(self._features)
-        sets = [f.descriptors for f in query if f is not None]
-        return [pic for pic, _ in self._feature_index.candidates(sets)]
+        sets = [f.descriptors for f in query[:2] if f is not None]
+        return [pic for pic, _ in self._feature_index.candidates(sets, limit=limit)]
+
+    def _verify(self, idx: int, query: QueryFeatures, hash_ids: set[int],
+                candidates: list[set[int]]) -> Verification | None:
+        """The whole query's verification against stored picture ``idx``, else that of an embedded picture."""
+        stored = self._features.get(idx)
+        if stored is None:
+            return None
+        if idx in hash_ids or idx in candidates[0]:
+            v = verify_best(query, stored)
+            if v is not None:
+                return v
+        for view, ids in zip(query.regions, candidates[1:], strict=True):
+            if idx in hash_ids or idx in ids:
+                v = verify_best(view, stored)
+                if v is not None:
+                    return in_query(v, view.box)
+        return None
 
     def match(
         self,
@@ -423,19 +446,22 @@ class ImageIndex:
         *,
         threshold: int | None = None,
         exclude: str | None = None,
-        query_features: tuple[LocalFeatures, LocalFeatures | None] | None = None,
+        query_features: QueryFeatures | tuple[LocalFeatures, LocalFeatures | None] | None = None,
     ) -> list[Match]:
         """Stored pictures that ``fp`` shows (whole or in part), verified first, then nearest.
 
-        ``query_features`` are the query's plain and mirrored ORB features
-        (:func:`~narratrace.images.local_features.query_features`); without them the
-        fingerprint's own features are used (no mirrored partial matches). ``threshold``
-        is the combined distance for pictures that have no local features.
+        ``query_features`` are the query's plain and mirrored ORB features and those of
+        the pictures embedded in it (:func:`~narratrace.images.local_features.query_features`);
+        without them the fingerprint's own features are used (no mirrored partial
+        matches). ``threshold`` is the combined distance for pictures that have no local
+        features.
         """
         q = fp if isinstance(fp, ViewCodes) else ViewCodes.from_fingerprint(fp)
         if query_features is None and isinstance(fp, Fingerprint) and fp.features is not None:
             query_features = (fp.features, None)
-        if query_features is not None and len(query_features[0]) < MIN_INLIERS:
+        if query_features is not None and not isinstance(query_features, QueryFeatures):
+            query_features = QueryFeatures(*query_features)
+        if query_features is not None and len(query_features.plain) < MIN_INLIERS and not query_features.regions:
             query_features = None
         limit = self.threshold if threshold is None else threshold
         pdq, ph, _ = self._build()
@@ -447,9 +473,14 @@ class ImageIndex:
                 combined_distances(q.pdq_mirror[None], q.phash_mirror[None], pdq[cand], ph[cand], weight=self.weight)[0],
             )
             dist = {int(i): int(x) for i, x in zip(cand, d, strict=True) if x <= limit}
+        hash_ids = set(dist)
         verify_ids = set(dist)
+        candidates: list[set[int]] = []
         if query_features is not None:
-            verify_ids.update(self._feature_candidates(query_features))
+            # the whole query's descriptor candidates, then each embedded picture's
+            candidates = [set(self._feature_candidates(query_features))]
+            candidates += [set(self._feature_candidates(r, REGION_CANDIDATES)) for r in query_features.regions]
+            verify_ids.update(*candidates)
         out = []
         for idx in sorted(verify_ids):
             key = self.keys[idx]
@@ -457,8 +488,8 @@ class ImageIndex:
                 continue
             stored_features = self._features.get(idx)
             v = None
-            if query_features is not None and stored_features is not None:
-                v = verify_best(query_features, stored_features)
+            if query_features is not None:
+                v = self._verify(idx, query_features, hash_ids, candidates)
             d_hash = dist.get(idx)
             hash_limit = limit if (query_features is None or stored_features is None) else min(limit, self.hash_only_threshold)
             if v is None and (d_hash is None or d_hash > hash_limit):

@@ -41,10 +41,13 @@ from __future__ import annotations
 import math
 import struct
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import cv2
 import numpy as np
 from PIL import Image
+
+from narratrace.images.regions import embedded_regions
 
 cv2.setNumThreads(1)
 
@@ -62,6 +65,10 @@ STORED_FEATURES = 400
 # inliers of text overlays). Queries use the stored pictures' frame and pyramid: a 2x
 # upsampled query grid moved keypoints by a pyramid step and lost more than it found.
 QUERY_FEATURES = 8000
+# Pictures embedded in a query (see narratrace.images.regions) are cut out and enlarged so
+# that their longest side is REGION_SIDE px before their keypoints are extracted: a picture
+# shown at half size inside a screenshot is then seen at the scale it was stored at.
+REGION_SIDE = 512
 # Keypoints are spread over a GRID x GRID grid: each cell keeps its strongest
 # ``n / GRID**2`` first, the remainder goes to the strongest keypoints anywhere.
 GRID = 6
@@ -281,15 +288,67 @@ def extract_features(img: Image.Image, *, n: int = STORED_FEATURES) -> LocalFeat
     return LocalFeatures(xy[keep], np.ascontiguousarray(desc[keep]), w, h, k, octave[keep], thumb)
 
 
-def query_features(img: Image.Image) -> tuple[LocalFeatures, LocalFeatures]:
-    """ORB keypoints of a query, plain and mirrored left-right (see :data:`QUERY_FEATURES`)."""
-    grey, k = _grey(img, FEATURE_SIDE)
+class QueryView(NamedTuple):
+    """A rectangle of the query looked up on its own (the picture inside a screenshot).
+
+    ``box`` is ``(x0, y0, x1, y1)`` in fractions of the query; the features are the
+    rectangle's, enlarged to the feature frame, plain and mirrored.
+    """
+
+    plain: LocalFeatures
+    mirrored: LocalFeatures
+    box: tuple[float, float, float, float]
+
+
+class QueryFeatures(NamedTuple):
+    """A query's ORB keypoints, plain and mirrored, and those of the pictures embedded in it."""
+
+    plain: LocalFeatures
+    mirrored: LocalFeatures | None
+    regions: tuple[QueryView, ...] = ()
+
+
+def _query_pair(img: Image.Image, side: int) -> tuple[LocalFeatures, LocalFeatures]:
+    grey, k = _grey(img, side)
     h, w = grey.shape
     out = []
     for g in (grey, np.ascontiguousarray(grey[:, ::-1])):
         xy, _, octave, desc = _orb(g, QUERY_FEATURES, 8)
         out.append(LocalFeatures(xy, np.ascontiguousarray(desc), w, h, k, octave, g))
     return out[0], out[1]
+
+
+def query_features(img: Image.Image, *, regions: bool = True) -> QueryFeatures:
+    """ORB keypoints of a query, plain and mirrored left-right (see :data:`QUERY_FEATURES`),
+    and, with ``regions``, of each picture embedded in it
+    (:func:`~narratrace.images.regions.embedded_regions`), enlarged to :data:`REGION_SIDE`."""
+    plain, mirrored = _query_pair(img, FEATURE_SIDE)
+    views = []
+    if regions:
+        rgb = np.asarray(img.convert("RGB"))
+        for x0, y0, x1, y1 in embedded_regions(rgb):
+            crop = img.crop((x0, y0, x1, y1))
+            grown = crop.resize(_grown(crop.size, REGION_SIDE), Image.Resampling.BICUBIC)
+            rp, rm = _query_pair(grown, REGION_SIDE)
+            scale = grown.width / crop.width  # region frame px per query working-copy px
+            rp.pixel, rm.pixel = rp.pixel * scale, rm.pixel * scale
+            views.append(QueryView(rp, rm, (x0 / img.width, y0 / img.height, x1 / img.width, y1 / img.height)))
+    return QueryFeatures(plain, mirrored, tuple(views))
+
+
+def _grown(size: tuple[int, int], side: int) -> tuple[int, int]:
+    """``size`` enlarged so that its longest side is at least ``side`` (never shrunk)."""
+    k = max(1.0, side / max(size))
+    return max(1, round(size[0] * k)), max(1, round(size[1] * k))
+
+
+def in_query(v: Verification, box: tuple[float, float, float, float]) -> Verification:
+    """``v`` measured on a rectangle ``box`` of the query, with its query region and area in the whole query."""
+    bw, bh = box[2] - box[0], box[3] - box[1]
+    r = v.query_region
+    v.query_region = (box[0] + r[0] * bw, box[1] + r[1] * bh, box[0] + r[2] * bw, box[1] + r[3] * bh)
+    v.query_area = v.query_area * bw * bh
+    return v
 
 
 def _polygon_area(poly: np.ndarray) -> float:
