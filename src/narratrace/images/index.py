@@ -38,14 +38,13 @@ import numpy as np
 
 from narratrace.images.hashing import VIEW_SCALES, Fingerprint, hex_to_words
 from narratrace.images.local_features import (
-    MAX_CANDIDATES,
     MIN_INLIERS,
     FeatureIndex,
     LocalFeatures,
     QueryFeatures,
     Verification,
     in_query,
-    verify_best,
+    verify,
 )
 
 # Weight of a pHash bit against a PDQ bit in the combined distance
@@ -79,9 +78,13 @@ BRUTE_FORCE_BELOW = 20_000
 # verification costs ~2-5 ms, the LSH's recall loss is avoided where it buys nothing.
 FEATURE_BRUTE_FORCE_BELOW = 64
 CHUNK_BITS = 16
-# Descriptor candidates verified per picture embedded in the query (a screenshot's photo):
-# its descriptors are the picture's alone, so its original ranks near the top.
+# Descriptor candidates verified per feature set of the query (each ~20-100 ms on a loaded
+# core): the whole query plain and mirrored, and each picture embedded in it (a screenshot's
+# photo), whose descriptors are the picture's alone, so its original ranks near the top.
+MAX_CANDIDATES = 20
+MIRROR_CANDIDATES = 10
 REGION_CANDIDATES = 10
+REGION_MIRROR_CANDIDATES = 5
 
 # View pairs compared for two pictures: (query view, stored view) where one of them is the
 # full picture (a crop of one is the other's centre) or both have the same scale (a small
@@ -303,6 +306,16 @@ def candidate_rule(q: ViewCodes, s: ViewCodes) -> bool:
 
 
 @dataclass(slots=True)
+class _View:
+    """One feature set of a query (whole or embedded picture, plain or mirrored) and its candidates."""
+
+    features: LocalFeatures
+    mirrored: bool
+    box: tuple[float, float, float, float] | None
+    candidates: set[int]
+
+
+@dataclass(slots=True)
 class Match:
     """A stored picture that matches a query, with the evidence.
 
@@ -417,27 +430,36 @@ class ImageIndex:
                 found.append(t_ph[j].search_any(qh, _phash_radius(i, j)))
         return np.unique(np.concatenate(found))
 
-    def _feature_candidates(self, query: tuple[LocalFeatures, LocalFeatures | None], limit: int = MAX_CANDIDATES) -> list[int]:
-        if len(self._features) <= FEATURE_BRUTE_FORCE_BELOW:
-            return list(self._features)
-        sets = [f.descriptors for f in query[:2] if f is not None]
-        return [pic for pic, _ in self._feature_index.candidates(sets, limit=limit)]
+    def _views(self, query: QueryFeatures) -> list[_View]:
+        """The query's feature sets to verify, each with its descriptor candidates.
 
-    def _verify(self, idx: int, query: QueryFeatures, hash_ids: set[int],
-                candidates: list[set[int]]) -> Verification | None:
-        """The whole query's verification against stored picture ``idx``, else that of an embedded picture."""
+        Plain and mirrored features get candidates of their own (a mirrored copy's
+        descriptors vote for the original only through the mirrored set), so a candidate
+        costs one verification per orientation it was proposed for, not two.
+        """
+        brute = len(self._features) <= FEATURE_BRUTE_FORCE_BELOW
+        everything = set(self._features)
+        sets = [(query.plain, False, None, MAX_CANDIDATES), (query.mirrored, True, None, MIRROR_CANDIDATES)]
+        for r in query.regions:
+            sets += [(r.plain, False, r.box, REGION_CANDIDATES), (r.mirrored, True, r.box, REGION_MIRROR_CANDIDATES)]
+        views = []
+        for features, mirrored, box, limit in sets:
+            if features is None or len(features) < MIN_INLIERS:
+                continue
+            ids = everything if brute else {pic for pic, _ in self._feature_index.candidates([features.descriptors], limit=limit)}
+            views.append(_View(features, mirrored, box, ids))
+        return views
+
+    def _verify(self, idx: int, views: list[_View], hash_ids: set[int]) -> Verification | None:
+        """The first view (whole query, plain then mirrored, then embedded pictures) that verifies ``idx``."""
         stored = self._features.get(idx)
         if stored is None:
             return None
-        if idx in hash_ids or idx in candidates[0]:
-            v = verify_best(query, stored)
-            if v is not None:
-                return v
-        for view, ids in zip(query.regions, candidates[1:], strict=True):
-            if idx in hash_ids or idx in ids:
-                v = verify_best(view, stored)
+        for view in views:
+            if idx in hash_ids or idx in view.candidates:
+                v = verify(view.features, stored, mirrored=view.mirrored)
                 if v is not None:
-                    return in_query(v, view.box)
+                    return v if view.box is None else in_query(v, view.box)
         return None
 
     def match(
@@ -475,12 +497,9 @@ class ImageIndex:
             dist = {int(i): int(x) for i, x in zip(cand, d, strict=True) if x <= limit}
         hash_ids = set(dist)
         verify_ids = set(dist)
-        candidates: list[set[int]] = []
-        if query_features is not None:
-            # the whole query's descriptor candidates, then each embedded picture's
-            candidates = [set(self._feature_candidates(query_features))]
-            candidates += [set(self._feature_candidates(r, REGION_CANDIDATES)) for r in query_features.regions]
-            verify_ids.update(*candidates)
+        views = self._views(query_features) if query_features is not None else []
+        for view in views:
+            verify_ids.update(view.candidates)
         out = []
         for idx in sorted(verify_ids):
             key = self.keys[idx]
@@ -489,7 +508,7 @@ class ImageIndex:
             stored_features = self._features.get(idx)
             v = None
             if query_features is not None:
-                v = self._verify(idx, query_features, hash_ids, candidates)
+                v = self._verify(idx, views, hash_ids)
             d_hash = dist.get(idx)
             hash_limit = limit if (query_features is None or stored_features is None) else min(limit, self.hash_only_threshold)
             if v is None and (d_hash is None or d_hash > hash_limit):

@@ -84,8 +84,8 @@ LSH_SEED = 14
 # Buckets holding more than this multiple of the mean bucket size (descriptors of flat or
 # repetitive patches that every picture has) are skipped, like stop words.
 MAX_BUCKET_FACTOR = 40
-# Candidates verified per query (best-scored first; ~10-20 ms each) and the votes a
-# candidate needs. 10 candidates found .56 of screenshots in the benchmark (docs/images.md).
+# Candidates proposed per query descriptor set by default (best-scored first; ImageIndex
+# sets its own limits per set) and the votes a candidate needs.
 MAX_CANDIDATES = 30
 MIN_VOTES = 3
 # Descriptor matching: Lowe's ratio test and an absolute Hamming cap (of 256 bits).
@@ -201,6 +201,7 @@ class Verification:
     rotation: float
     mirrored: bool
     confidence: float
+    embedded: bool = False  # verified on a picture found embedded in the query (regions.embedded_regions)
 
     def accepted(self) -> bool:
         """Whether the evidence is a reuse: enough tight inliers over the overlap, and either a
@@ -229,6 +230,7 @@ class Verification:
             "rotation": round(self.rotation, 1),
             "mirrored": self.mirrored,
             "confidence": round(self.confidence, 3),
+            "embedded": self.embedded,
         }
 
 
@@ -348,6 +350,7 @@ def in_query(v: Verification, box: tuple[float, float, float, float]) -> Verific
     r = v.query_region
     v.query_region = (box[0] + r[0] * bw, box[1] + r[1] * bh, box[0] + r[2] * bw, box[1] + r[3] * bh)
     v.query_area = v.query_area * bw * bh
+    v.embedded = True
     return v
 
 

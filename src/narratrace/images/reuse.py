@@ -250,7 +250,8 @@ def describe_evidence(edge: dict[str, Any]) -> str:
     r, q = v["stored_region"], v["query_region"]
     pixels = f"pixels agree in {v['photometric']:.0%} of blocks, " if v.get("photometric") is not None else ""
     return (f"shows x {r[0]:.0%}-{r[2]:.0%}, y {r[1]:.0%}-{r[3]:.0%} of the stored picture ({v['stored_area']:.0%} of it), "
-            f"at x {q[0]:.0%}-{q[2]:.0%}, y {q[1]:.0%}-{q[3]:.0%} of the query ({v['query_area']:.0%} of it); "
+            f"at x {q[0]:.0%}-{q[2]:.0%}, y {q[1]:.0%}-{q[3]:.0%} of the query ({v['query_area']:.0%} of it"
+            f"{', a picture embedded in it' if v.get('embedded') else ''}); "
             f"verified: {v['inliers']} inliers of {v['matches']} matches, coverage {v['coverage']:.0%}, {pixels}"
             f"scale {v['scale']:.2f}, rotation {v['rotation']:+.1f} deg{', mirrored' if v['mirrored'] else ''}; "
             f"confidence {v['confidence']:.2f}" + (f"; {hashes}" if hashes else ""))
