@@ -373,23 +373,53 @@ def ingest(
     return report
 
 
+def _read_file(path: Path, report: IngestReport) -> tuple[bytes, tuple[str, int, int, str]] | None:
+    """The file's bytes and journal key, or ``None`` (the failure named in ``report``)."""
+    name = path_text(path)
+    try:
+        data = read_file_bytes(path)
+        return data, _file_key(path, data)
+    except NarratraceError as exc:
+        report.failures.append(IngestFailure(name, exc.args[0], exc.code))
+    except OSError as exc:
+        report.failures.append(IngestFailure(name, f"{exc.__class__.__name__}: {exc.strerror or exc}", "E100"))
+    return None
+
+
+def _journalled(engine: Engine, key: str, analyzer: Analyzer | None) -> bool:
+    """True when the journal shows the file done (stored only counts when no analysis is asked for)."""
+    with engine.connect() as conn:
+        done = conn.execute(select(corpus_files.c.status).where(corpus_files.c.file_key == key)).first()
+    # a file ingested with --no-analyze is done again (cheaply) when analysis is asked for
+    return done is not None and (done.status == "done" or analyzer is None)
+
+
+def _journal(conn: Connection, path: Path, file_key: tuple[str, int, int, str], n_articles: int, read_failures: list[IngestFailure],
+             totals: BatchResult, complete: bool) -> None:
+    """Write the file's journal row (in the transaction of its last batch)."""
+    key, size, mtime_ns, file_hash = file_key
+    # re-read inside the transaction: a concurrent ingest of the same file may have journalled it
+    conn.execute(corpus_files.delete().where(corpus_files.c.file_key == key))
+    if n_articles or not read_failures:
+        conn.execute(
+            corpus_files.insert().values(
+                file_key=key, path=path_text(path.resolve()), size=size, mtime_ns=mtime_ns, file_hash=file_hash,
+                status="done" if complete else "stored", n_articles=n_articles, n_new=totals.new,
+                n_duplicate=totals.duplicate, failures=[str(f) for f in read_failures + totals.failures],
+                finished_at=datetime.now(UTC),
+            )
+        )
+
+
 def _ingest_file(path: Path, engine: Engine, analyzer: Analyzer | None, report: IngestReport,
                  progress: ProgressFn | None, batch_size: int) -> bool:
     """Ingest one file; return True when the journal shows it done already."""
     name = path_text(path)
-    try:
-        data = read_file_bytes(path)
-        key, size, mtime_ns, file_hash = _file_key(path, data)
-    except NarratraceError as exc:
-        report.failures.append(IngestFailure(name, exc.args[0], exc.code))
+    read = _read_file(path, report)
+    if read is None:
         return False
-    except OSError as exc:
-        report.failures.append(IngestFailure(name, f"{exc.__class__.__name__}: {exc.strerror or exc}", "E100"))
-        return False
-    with engine.connect() as conn:
-        done = conn.execute(select(corpus_files.c.pk, corpus_files.c.status).where(corpus_files.c.file_key == key)).first()
-    # a file ingested with --no-analyze is done again (cheaply) when analysis is asked for
-    if done and (done.status == "done" or analyzer is None):
+    data, file_key = read
+    if _journalled(engine, file_key[0], analyzer):
         report.skipped_files += 1
         return True
     failures: list[IngestFailure] = []
@@ -399,12 +429,11 @@ def _ingest_file(path: Path, engine: Engine, analyzer: Analyzer | None, report: 
 
     def flush(journal: Callable[[Connection, BatchResult], None] | None = None) -> None:
         result = _commit_batch(engine, batch, name, analyzer, report, journal)
-        for attr in ("new", "duplicate", "analyzed"):
-            setattr(totals, attr, getattr(totals, attr) + getattr(result, attr))
+        totals.new, totals.duplicate, totals.analyzed = (
+            totals.new + result.new, totals.duplicate + result.duplicate, totals.analyzed + result.analyzed)
         totals.failures.extend(result.failures)
-        if progress:
-            for _ in batch:
-                progress("article", {"path": name})
+        for _ in batch if progress else ():
+            progress("article", {"path": name})
         batch.clear()
 
     for item in iter_file_items(path, data=data):
@@ -419,19 +448,10 @@ def _ingest_file(path: Path, engine: Engine, analyzer: Analyzer | None, report: 
     del data
 
     def journal(conn: Connection, last: BatchResult) -> None:
-        n_new, n_dup = totals.new + last.new, totals.duplicate + last.duplicate
-        all_failures = failures + totals.failures + last.failures
-        complete = analyzer is not None and not any(f.code == "E109" for f in all_failures)
-        # re-read inside the transaction: a concurrent ingest of the same file may have journalled it
-        conn.execute(corpus_files.delete().where(corpus_files.c.file_key == key))
-        if n_articles or not failures:
-            conn.execute(
-                corpus_files.insert().values(
-                    file_key=key, path=path_text(path.resolve()), size=size, mtime_ns=mtime_ns, file_hash=file_hash,
-                    status="done" if complete else "stored", n_articles=n_articles, n_new=n_new, n_duplicate=n_dup,
-                    failures=[str(f) for f in all_failures], finished_at=datetime.now(UTC),
-                )
-            )
+        whole = BatchResult(new=totals.new + last.new, duplicate=totals.duplicate + last.duplicate,
+                            failures=totals.failures + last.failures)
+        complete = analyzer is not None and not any(f.code == "E109" for f in failures + whole.failures)
+        _journal(conn, path, file_key, n_articles, failures, whole, complete)
 
     flush(journal)
     report.failures.extend(failures)
