@@ -19,7 +19,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = ["Corpus"]
 
@@ -29,20 +32,28 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 class Corpus:
     """A corpus in a store (SQLite or PostgreSQL URL).
 
+    Its ingest analyses articles with this store attached to the pipeline, so fact-check
+    matching and picture reuse read this store, never another one (see ``docs/storage.md``).
+
     Parameters
     ----------
     url:
-        SQLAlchemy URL, e.g. ``sqlite:///corpus.db``.
+        SQLAlchemy URL, e.g. ``sqlite:///corpus.db``, or an engine from
+        :func:`narratrace.store.open_store`.
     """
 
-    def __init__(self, url: str) -> None:
-        from narratrace.store import open_store
+    def __init__(self, url: str | Engine) -> None:
+        from narratrace.store.engine import as_engine, store_url
 
-        self.url = url
-        self.engine = open_store(url)
+        self.engine = as_engine(url)
+        self.url = url if isinstance(url, str) else store_url(self.engine)
 
     def ingest(self, paths: Sequence[Path | str], *, analyze: bool = True, build: bool = True, **kwargs: Any):
-        """Ingest files/folders (resumable) and, by default, rebuild; returns the IngestReport."""
+        """Ingest files/folders (resumable) and, by default, rebuild; returns the IngestReport.
+
+        Keyword arguments go to :func:`~narratrace.corpus.ingest_corpus.ingest`, e.g.
+        ``stages=CORPUS_PROFILE`` for the faster profile without persuasion techniques.
+        """
         from narratrace.corpus.build import build as build_corpus
         from narratrace.corpus.ingest_corpus import ingest
 
