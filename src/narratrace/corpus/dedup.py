@@ -254,35 +254,24 @@ class Deduplicator:
         self._validate()
         docs = list(docs)
         by_id = {d.id: d for d in docs}
-        links: list[DuplicateLink] = []
-        seen_pairs: set[tuple[str, str]] = set()
+        links = _Links()
+        _exact_links(docs, links)
+        passages = bool(self.wire_min_words or self.containment)
+        postings = self._near_links(docs, links, keep_postings=passages)
+        if passages:
+            self._passage_links(by_id, postings, links)
+        self.links_ = links.links
+        self.groups_ = _group(links.links, by_id)
+        return self
 
-        def add(a: str, b: str, kind: str, score: float) -> None:
-            key = (min(a, b), max(a, b))
-            if a == b or key in seen_pairs:
-                return
-            seen_pairs.add(key)
-            links.append(DuplicateLink(key[0], key[1], kind, score))
-
-        # exact: URL and content hash
-        for attr, kind in (("url", "exact_url"), ("content_hash", "exact_text")):
-            buckets: dict[str, list[str]] = defaultdict(list)
-            for d in docs:
-                key = normalize_url(d.url) if attr == "url" else d.content_hash
-                if key:
-                    buckets[key].append(d.id)
-            for ids in buckets.values():
-                for other in ids[1:]:
-                    add(ids[0], other, kind, 1.0)
-
-        # near-duplicates: MinHash LSH
+    def _near_links(self, docs: list[DocRef], links: _Links, *, keep_postings: bool) -> dict[int, list[str]]:
+        """Near-duplicates through MinHash LSH; returns the passage postings when asked for them."""
         lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
         hashes: dict[str, MinHash] = {}
-        passages = bool(self.wire_min_words or self.containment)
         postings: dict[int, list[str]] = defaultdict(list)
         for d in docs:
             toks = words(d.text)
-            if passages:  # tokens are not kept: candidates are re-read from their text
+            if keep_postings:  # tokens are not kept: candidates are re-read from their text
                 _add_postings(d.id, toks, postings)
             m = MinHash(num_perm=self.num_perm, seed=1)
             m.update_batch([s.encode("utf-8") for s in _shingles(toks, SHINGLE_WORDS)])
@@ -296,36 +285,61 @@ class Deduplicator:
                     continue
                 est = hashes[d.id].jaccard(hashes[other])
                 if est >= self.threshold:
-                    add(d.id, other, "near", est)
+                    links.add(d.id, other, "near", est)
+        return postings
 
-        # wire copies (a long shared passage) and contained copies (trimmed or edited)
-        if passages:
-            tokens: dict[str, list[str]] = {}
-            shingle_sets: dict[str, set[str]] = {}
+    def _passage_links(self, by_id: dict[str, DocRef], postings: dict[int, list[str]], links: _Links) -> None:
+        """Wire copies (a long shared passage) and contained copies (trimmed or edited)."""
+        tokens: dict[str, list[str]] = {}
+        shingle_sets: dict[str, set[str]] = {}
 
-            def shingles_of(doc_id: str) -> set[str]:
-                if doc_id not in shingle_sets:
-                    tokens[doc_id] = words(by_id[doc_id].text)
-                    shingle_sets[doc_id] = _shingles(tokens[doc_id], SHINGLE_WORDS)
-                return shingle_sets[doc_id]
+        def shingles_of(doc_id: str) -> set[str]:
+            if doc_id not in shingle_sets:
+                tokens[doc_id] = words(by_id[doc_id].text)
+                shingle_sets[doc_id] = _shingles(tokens[doc_id], SHINGLE_WORDS)
+            return shingle_sets[doc_id]
 
-            for a, b in sorted(_passage_candidates(postings) - seen_pairs):
-                sa, sb = shingles_of(a), shingles_of(b)
-                shared_shingles = len(sa & sb)
-                # a shared passage of n words holds n - 4 shared 5-shingles: cheap to rule out
-                if self.wire_min_words and shared_shingles > self.wire_min_words - SHINGLE_WORDS:
-                    shared = longest_shared_passage(tokens[a], tokens[b])
-                    if shared >= self.wire_min_words:
-                        add(a, b, "wire", float(shared))
-                        continue
-                if self.containment:
-                    score = containment(sa, sb)
-                    if score is not None and score >= self.containment:
-                        add(a, b, "contained", score)
+        for a, b in sorted(_passage_candidates(postings) - links.seen_pairs):
+            sa, sb = shingles_of(a), shingles_of(b)
+            shared_shingles = len(sa & sb)
+            # a shared passage of n words holds n - 4 shared 5-shingles: cheap to rule out
+            if self.wire_min_words and shared_shingles > self.wire_min_words - SHINGLE_WORDS:
+                shared = longest_shared_passage(tokens[a], tokens[b])
+                if shared >= self.wire_min_words:
+                    links.add(a, b, "wire", float(shared))
+                    continue
+            if self.containment:
+                score = containment(sa, sb)
+                if score is not None and score >= self.containment:
+                    links.add(a, b, "contained", score)
 
-        self.links_ = links
-        self.groups_ = _group(links, by_id)
-        return self
+
+class _Links:
+    """The links found so far; a pair of documents is linked once, by the first test that links it."""
+
+    def __init__(self) -> None:
+        self.links: list[DuplicateLink] = []
+        self.seen_pairs: set[tuple[str, str]] = set()
+
+    def add(self, a: str, b: str, kind: str, score: float) -> None:
+        key = (min(a, b), max(a, b))
+        if a == b or key in self.seen_pairs:
+            return
+        self.seen_pairs.add(key)
+        self.links.append(DuplicateLink(key[0], key[1], kind, score))
+
+
+def _exact_links(docs: list[DocRef], links: _Links) -> None:
+    """Exact copies: the same normalised URL, or the same text."""
+    for attr, kind in (("url", "exact_url"), ("content_hash", "exact_text")):
+        buckets: dict[str, list[str]] = defaultdict(list)
+        for d in docs:
+            key = normalize_url(d.url) if attr == "url" else d.content_hash
+            if key:
+                buckets[key].append(d.id)
+        for ids in buckets.values():
+            for other in ids[1:]:
+                links.add(ids[0], other, kind, 1.0)
 
 
 def _sort_key(doc: DocRef | None, doc_id: str) -> tuple:
