@@ -79,3 +79,29 @@ def test_json_record_contract(story):
     assert {"id", "claim", "state", "state_events", "first_article", "articles", "events", "parties"} <= set(troops)
     assert troops["first_article"] == "nordwire-1014"
     assert {"type", "article", "date", "actor", "span"} <= set(troops["events"][0])
+
+
+def test_incremental_build_places_new_articles_into_the_stored_narratives(tmp_path):
+    """The 2030 articles built, then the 2031 ones added: placed, not regrouped, and the story holds."""
+    from narratrace.corpus.build import build
+    from narratrace.corpus.ingest_corpus import ingest
+    from narratrace.store import engine as store_engine
+    from narratrace.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'inc.db'}"
+    engine = open_store(url)
+    files = sorted(STORY.glob("*.jsonl"))
+    ingest([f for f in files if f.name.startswith("2030")], engine)
+    first = build(engine)
+    assert not first.incremental
+    before = best_match(set(load_gold(STORY)["narratives"]["troops"]["articles"]), list_narratives(engine))
+    assert before["state"] == "contested"
+    ingest([f for f in files if f.name.startswith("2031")], engine)
+    second = build(engine)
+    assert second.incremental
+    metrics, lines = evaluate_built(engine, load_gold(STORY))
+    assert metrics["grouping_share"] >= 0.9 and metrics["event_accuracy"] >= 0.8, lines  # placement is order-dependent
+    after = {r["id"]: r for r in list_narratives(engine)}[before["id"]]  # the same narrative, extended
+    assert after["state"] == "confirmed" and set(before["articles"]) < set(after["articles"])
+    assert not build(engine).incremental  # nothing new: an exact regroup
+    store_engine._ENGINES.pop(url, None)

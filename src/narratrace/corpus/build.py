@@ -32,7 +32,15 @@ from sqlalchemy import Engine, delete, select
 
 from narratrace.corpus.dedup import DocRef, DuplicateGroup, copy_map, find_duplicates
 from narratrace.corpus.event_stance import type_events
-from narratrace.corpus.grouping import group_mentions
+from narratrace.corpus.grouping import NarrativeGrouper
+from narratrace.corpus.incremental import (
+    INDEX_ROW,
+    as_narrative,
+    index_payload,
+    people_from_payload,
+    people_payload,
+    place,
+)
 from narratrace.corpus.lifecycle import Lifecycle, assess, independent_outlets
 from narratrace.corpus.mentions import mark_copies, mentions_from_analysis
 from narratrace.corpus.parties import PartyResolver, party_positions
@@ -79,6 +87,7 @@ class BuildResult:
     groups: list[DuplicateGroup] = field(default_factory=list)
     stories: dict[str, str] = field(default_factory=dict)
     narratives: list[dict[str, Any]] = field(default_factory=list)
+    incremental: bool = False
 
 
 
@@ -114,6 +123,7 @@ def narrative_record(n: Narrative, lc: Lifecycle, timeline: dict[str, Any], stor
                      about: set[str] | None = None) -> dict[str, Any]:
     """The machine-readable form of a narrative (``narratrace corpus narratives --json``)."""
     first = timeline["first_appearance"] or {}
+    articles = list(dict.fromkeys([*n.articles, *(e.article for e in n.events)]))
     outlets = []
     for e in n.events:
         if e.outlet and e.outlet not in outlets:
@@ -134,11 +144,11 @@ def narrative_record(n: Narrative, lc: Lifecycle, timeline: dict[str, Any], stor
         "first_source": first.get("source"),
         "first_date": first.get("date"),
         "last_date": (timeline["last_appearance"] or {}).get("date"),
-        "articles": n.articles,
+        "articles": articles,
         "outlets": outlets,
         "independent_outlets": independent_outlets(n.events, ("asserted", "denied", "questioned", "confirmed", "retracted", "corrected", "fact_checked")),
-        "languages": sorted({m.lang for m in n.mentions if m.lang}),
-        "stories": sorted({stories[a] for a in n.articles if a in stories}),
+        "languages": sorted({e.lang for e in n.events if e.lang}),
+        "stories": sorted({stories[a] for a in articles if a in stories}),
         "events": [e.to_dict() for e in n.events],
         "timeline": timeline,
     }
@@ -151,6 +161,7 @@ def build(
     embed_articles: Callable[[list[Publication]], list[StoryItem]] | None = None,
     embed_claims: Callable[[list[Mention]], np.ndarray] | None = None,
     stance_model: Any = None,
+    incremental: bool = True,
 ) -> BuildResult:
     """Rebuild duplicates and narratives, and extend stories, from what the store holds.
 
@@ -162,6 +173,10 @@ def build(
         Replace the e5 embeddings (tests).
     stance_model:
         Replace the shipped claim-stance model (tests).
+    incremental:
+        When the store only gained publications since the last full build, place their
+        mentions into the stored narratives (:mod:`narratrace.corpus.incremental`) instead
+        of regrouping everything; a build that finds nothing new regroups exactly.
     """
     pubs = load_publications(engine)
     result = BuildResult(publications=len(pubs))
@@ -200,23 +215,25 @@ def build(
                 conn.execute(corpus_stories.insert(), rows)
     result.stories = dict(clusterer.labels_)
 
-    # 3. narratives
-    stored = load_analyses(engine, sorted({p.content_hash for p in pubs}))
-    mentions: list[Mention] = []
-    for p in pubs:
-        analysis = stored.get(p.content_hash)
-        if analysis is not None:  # one analysis per text, read for each publication of it
-            mentions.extend(mentions_from_analysis(replace(analysis, article=p.article)))
-    mark_copies(mentions, copies)
+    # 3. narratives: incremental when only new publications came since a full build
     resolver = PartyResolver.from_texts((p.article.text for p in pubs), {p.article.outlet for p in pubs if p.article.outlet})
-    resolver.learn_people([(m.source, m.source_text) for m in mentions])
-    for m in mentions:
-        m.story = result.stories.get(m.article)
-        party = resolver.resolve(m.source, m.source_text, m.outlet)
-        m.actor, m.actor_kind = party.name, party.kind
+    index = _load_index(engine) if incremental else None
+    seen = set(index["publications"]) if index else set()
+    new_pubs = [p for p in pubs if p.name not in seen]
+    incremental = bool(index) and bool(new_pubs) and seen <= {p.name for p in pubs}
+    if incremental:
+        resolver.people.update(people_from_payload(index.get("people") or {}))
+    mentions = _mentions(engine, new_pubs if incremental else pubs, copies, result.stories, resolver)
     vectors = embed_claims(mentions) if embed_claims else None
-    narratives = group_mentions(mentions, vectors=vectors)
-    type_events(narratives, model=stance_model)
+    if incremental:
+        narratives, lang_means = _place_new(engine, mentions, vectors, index, stance_model)
+        publications = [*index["publications"], *(p.name for p in new_pubs)]
+    else:
+        grouper = NarrativeGrouper().fit(mentions, vectors)
+        narratives, lang_means = grouper.narratives_, index_payload(grouper.lang_means_, [])["lang_means"]
+        type_events(narratives, model=stance_model)
+        publications = [p.name for p in pubs]
+    result.incremental = incremental
     if as_of is None:
         dates = [p.article.published for p in pubs if p.article.published]
         as_of = max(dates) if dates else None
@@ -229,6 +246,10 @@ def build(
     with engine.begin() as conn:
         conn.execute(delete(corpus_narratives))
         rows = [
+            {"narrative_id": INDEX_ROW, "claim": "", "state": "emerging", "n_articles": 0, "n_outlets": 0, "score": 0.0,
+             "payload": {"lang_means": lang_means, "publications": publications, "people": people_payload(resolver.people)},
+             "updated_at": now},
+        ] + [
             {"narrative_id": r["id"], "claim": r["claim"], "state": r["state"],
              "first": _aware(datetime.fromisoformat(r["first_date"])) if r["first_date"] else None,
              "last": _aware(datetime.fromisoformat(r["last_date"])) if r["last_date"] else None,
@@ -289,6 +310,57 @@ def record_as_of(record: dict[str, Any], as_of: datetime, volume: dict[str, int]
     }
 
 
+def _mentions(engine: Engine, pubs: Sequence[Publication], copies: dict[str, str], stories: dict[str, str],
+              resolver: PartyResolver) -> list[Mention]:
+    """The claim mentions of ``pubs``, with copies marked, stories and parties set."""
+    stored = load_analyses(engine, sorted({p.content_hash for p in pubs}))
+    mentions: list[Mention] = []
+    for p in pubs:
+        analysis = stored.get(p.content_hash)
+        if analysis is not None:  # one analysis per text, read for each publication of it
+            mentions.extend(mentions_from_analysis(replace(analysis, article=p.article)))
+    mark_copies(mentions, copies)
+    resolver.learn_people([(m.source, m.source_text) for m in mentions])
+    for m in mentions:
+        m.story = stories.get(m.article)
+        party = resolver.resolve(m.source, m.source_text, m.outlet)
+        m.actor, m.actor_kind = party.name, party.kind
+    return mentions
+
+
+def _load_index(engine: Engine) -> dict[str, Any] | None:
+    """The stored build index, when the stored narratives can be extended (see :mod:`~narratrace.corpus.incremental`)."""
+    with engine.connect() as conn:
+        row = conn.execute(select(corpus_narratives.c.payload).where(corpus_narratives.c.narrative_id == INDEX_ROW)).first()
+    return row.payload if row is not None and row.payload.get("lang_means") else None
+
+
+def _stored_records(engine: Engine) -> list[dict[str, Any]]:
+    with engine.connect() as conn:
+        q = select(corpus_narratives.c.payload).where(corpus_narratives.c.narrative_id != INDEX_ROW)
+        return [r.payload for r in conn.execute(q.order_by(corpus_narratives.c.narrative_id))]
+
+
+def _place_new(engine: Engine, mentions: list[Mention], vectors: np.ndarray | None, index: dict[str, Any],
+               stance_model: Any) -> tuple[list[Narrative], dict[str, Any]]:
+    """Stored narratives with the new mentions placed into them, only new events typed."""
+    if vectors is None:
+        from narratrace.text.embeddings import embed_queries
+
+        vectors = embed_queries([m.key_text for m in mentions]) if mentions else np.zeros((0, 384), np.float32)
+    records = _stored_records(engine)
+    touched, created = place(records, mentions, vectors, index["lang_means"])
+    families = touched + created
+    fresh = [Narrative(f.record["id"], f.record["claim"], [], f.new_events, f.subs) for f in families]
+    type_events(fresh, model=stance_model)
+    for f, n in zip(families, fresh, strict=True):
+        f.new_events = n.events
+    done = {f.record["id"] for f in families}
+    untouched = [Narrative(r["id"], r["claim"], [], [Event.from_dict(e) for e in r["events"]], r["sub_claims"])
+                 for r in records if r["id"] not in done]
+    return [as_narrative(f) for f in families] + untouched, index["lang_means"]
+
+
 def list_narratives(engine: Engine, *, state: str | None = None, sort: str = "first", min_articles: int = 1,
                     as_of: date | datetime | None = None) -> list[dict[str, Any]]:
     """Stored narratives, filtered by lifecycle state and sorted.
@@ -304,7 +376,7 @@ def list_narratives(engine: Engine, *, state: str | None = None, sort: str = "fi
         raise ConfigError(f"state must be one of {', '.join(STATES)}, got {state!r}")
     if sort not in SORT_KEYS:
         raise ConfigError(f"sort must be one of {', '.join(SORT_KEYS)}, got {sort!r}")
-    q = select(corpus_narratives.c.payload, corpus_narratives.c.narrative_id)
+    q = select(corpus_narratives.c.payload, corpus_narratives.c.narrative_id).where(corpus_narratives.c.narrative_id != INDEX_ROW)
     if state and as_of is None:
         q = q.where(corpus_narratives.c.state == state)
     with engine.connect() as conn:
@@ -333,6 +405,7 @@ def get_narrative(engine: Engine, narrative_id: str, *, as_of: date | datetime |
     with engine.connect() as conn:
         rows = conn.execute(
             select(corpus_narratives.c.payload).where(corpus_narratives.c.narrative_id.startswith(narrative_id, autoescape=True))
+            .where(corpus_narratives.c.narrative_id != INDEX_ROW)
         ).all()
     if len(rows) != 1:
         what = "no narrative" if not rows else f"{len(rows)} narratives"

@@ -65,7 +65,35 @@ BLOCK_ROWS = 1024
 # A label is a clause of at least this many words and at most this many characters.
 LABEL_MIN_WORDS = 4
 LABEL_MAX_CHARS = 200
-_LEADING_THAT = re.compile(r"^(?:that|dass|daß|что|чтобы)\s+", re.I)
+_LEADING_THAT = re.compile(r"^(?:(?:reports?|claims?|allegations?|rumou?rs?|berichte\w*|meldung\w*|behauptung\w*|сообщени\w*|"
+                           r"утверждени\w*|слух\w*),?\s+(?:that|of|dass|daß|о том,?\s+что|что)\s+|(?:that|dass|daß|что|чтобы)\s+)", re.I)
+
+
+def language_means(vectors: np.ndarray, langs: Sequence[str | None]) -> dict[str, np.ndarray]:
+    """The mean vector of each language with enough mentions, and the global mean under ``"*"``.
+
+    Empty when there are fewer than :data:`MIN_LANG_MENTIONS` vectors in all.
+    """
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if len(vectors) < MIN_LANG_MENTIONS:
+        return {}
+    by_lang: dict[str, list[int]] = {}
+    for i, lang in enumerate(langs):
+        by_lang.setdefault(lang or "?", []).append(i)
+    means = {lang: vectors[idx].mean(axis=0) for lang, idx in by_lang.items() if len(idx) >= MIN_LANG_MENTIONS}
+    means["*"] = vectors.mean(axis=0)
+    return means
+
+
+def center_with(vectors: np.ndarray, langs: Sequence[str | None], means: dict[str, np.ndarray]) -> np.ndarray:
+    """Subtract each vector's language mean (else the global ``"*"`` one) and re-normalise."""
+    out = np.array(vectors, dtype=np.float32, copy=True)
+    if means:
+        for i, lang in enumerate(langs):
+            out[i] -= np.asarray(means.get(lang or "?", means["*"]), dtype=np.float32)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return out / norms
 
 
 def center_by_language(vectors: np.ndarray, langs: Sequence[str | None]) -> np.ndarray:
@@ -75,21 +103,7 @@ def center_by_language(vectors: np.ndarray, langs: Sequence[str | None]) -> np.n
     >>> [round(float(x), 2) for x in v[0]]
     [0.0, 1.0]
     """
-    out = np.array(vectors, dtype=np.float32, copy=True)
-    if len(out) < MIN_LANG_MENTIONS:  # too few to estimate any mean: only normalise
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return out / norms
-    global_mean = out.mean(axis=0)
-    by_lang: dict[str, list[int]] = {}
-    for i, lang in enumerate(langs):
-        by_lang.setdefault(lang or "?", []).append(i)
-    for idx in by_lang.values():
-        mean = out[idx].mean(axis=0) if len(idx) >= MIN_LANG_MENTIONS else global_mean
-        out[idx] = out[idx] - mean
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return out / norms
+    return center_with(vectors, langs, language_means(vectors, langs))
 
 
 class _Similarity:
@@ -179,14 +193,20 @@ def claim_label(text: str) -> str:
 
     >>> claim_label("that Dravian troops had arrived in Velm.")
     'Dravian troops had arrived in Velm'
+    >>> claim_label("reports that Dravian soldiers are fighting in Velm")
+    'Dravian soldiers are fighting in Velm'
     """
     t = _LEADING_THAT.sub("", " ".join(text.split())).rstrip(" .;:,")
     return t[:1].upper() + t[1:]
 
 
 def _well_formed(m: Mention) -> bool:
+    """A label the stance model can read a claim from: a clause without hedges or negation."""
+    from narratrace.stance import cue_counts
+
     t = claim_label(m.key_text)
-    return len(t.split()) >= LABEL_MIN_WORDS and len(t) <= LABEL_MAX_CHARS
+    cues = cue_counts(t)
+    return LABEL_MIN_WORDS <= len(t.split()) and len(t) <= LABEL_MAX_CHARS and not (cues["hedge"] or cues["neg"] or cues["refute"])
 
 
 class NarrativeGrouper:
@@ -225,9 +245,11 @@ class NarrativeGrouper:
         if len(vectors) != len(mentions):
             raise ConfigError(f"vectors has {len(vectors)} rows for {len(mentions)} mentions")
         self.narratives_ = []
+        self.lang_means_: dict[str, np.ndarray] = {}
         if not mentions:
             return self
-        vecs = center_by_language(np.asarray(vectors, dtype=np.float32), [m.lang for m in mentions])
+        self.lang_means_ = language_means(vectors, [m.lang for m in mentions])
+        vecs = center_with(np.asarray(vectors, dtype=np.float32), [m.lang for m in mentions], self.lang_means_)
         keys = [name_keys(" x " + m.key_text) | {k for e in m.entities for k in name_keys(" x " + e)} for m in mentions]
         sim = _Similarity(vecs, keys, self.name_weight)
         far = datetime.max.replace(tzinfo=UTC)
@@ -239,7 +261,7 @@ class NarrativeGrouper:
         rest = self._attach_reactions(families, [i for i in order if not affirm[i]], mentions, sim, keys)
         families.extend([s] for sub in self._subclaims(sim, rest, rank) for s in _split_at_gaps(sub, mentions))
         families.sort(key=lambda fam: min(rank[i] for sub in fam for i in sub))
-        self.narratives_ = [self._build(fam, mentions, vecs) for fam in families]
+        self.narratives_ = [self._build(fam, mentions, vecs, sim.names) for fam in families]
         return self
 
     def _subclaims(self, sim: _Similarity, rows: list[int], rank: dict[int, int]) -> list[list[int]]:
@@ -362,7 +384,7 @@ class NarrativeGrouper:
         return rest
 
     @staticmethod
-    def _build(family: list[list[int]], mentions: list[Mention], vecs: np.ndarray) -> Narrative:
+    def _build(family: list[list[int]], mentions: list[Mention], vecs: np.ndarray, names: list[set[str]]) -> Narrative:
         idx = sorted((i for s in family for i in s), key=lambda i: (mentions[i].published or datetime.max.replace(tzinfo=UTC), mentions[i].article, mentions[i].start))
         members = [mentions[i] for i in idx]
         first = members[0]
@@ -379,8 +401,16 @@ class NarrativeGrouper:
             aff = [i for i in s if is_affirmative(mentions[i])]
             best = max(aff or s, key=lambda i: float(vecs[i] @ vecs[s].mean(axis=0)))
             subs.append({"claim": claim_label(mentions[best].key_text), "affirmative": bool(aff),
-                         "articles": list(dict.fromkeys(m.article for m in ms))})
+                         "articles": list(dict.fromkeys(m.article for m in ms)),
+                         "index": sub_index(vecs[s], set().union(*(names[i] for i in s)), [m.published for m in ms])})
         return Narrative(nid, claim_label(mentions[label_i].key_text), members, dedupe_events(e for m in members for e in events_of(m)), subs)
+
+
+def sub_index(vecs: np.ndarray, names: set[str], dates: Sequence[datetime | None]) -> dict:
+    """What incremental building keeps of a sub-claim: its centred vector sum, size, names, dates."""
+    known = [d for d in dates if d]
+    return {"sum": [round(float(x), 5) for x in np.asarray(vecs).sum(axis=0)], "n": len(vecs), "names": sorted(names),
+            "first": min(known).isoformat() if known else None, "last": max(known).isoformat() if known else None}
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
