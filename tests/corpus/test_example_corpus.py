@@ -52,6 +52,10 @@ def test_main_narrative_first_source_denial_retraction_confirmation(velora):
     ev = n["events"][0]
     assert ev["span"][1] > ev["span"][0]
     assert get_narrative(engine, n["id"][:6])["id"] == n["id"]
+    # the ministry's denials in three languages and its confirmation are one party's positions
+    parties = {p["party"]: p["summary"] for p in n["parties"]}
+    assert parties["Dravia"] == "Dravia: denied 2031-03-04 → acknowledged 2031-03-20"
+    assert {e["actor"] for e in n["state_events"] if e["type"] == "confirmed"} == {"Dravia"}
 
 
 def test_fact_checked_claim_is_refuted_and_quiet_one_flagged(velora):
