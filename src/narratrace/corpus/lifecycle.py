@@ -253,7 +253,15 @@ def assess(events: Sequence[Event], *, as_of: datetime | None = None, claim: str
             return e.actor in about_actors
         return bool(about_keys & _source_keys(e.source or ""))
 
-    resolving = []
+    resolving, corroborations = _classify(events, asserted, is_about)
+    if resolving:
+        return _resolved(events, resolving, quiet)
+    return _unresolved(events, corroborations, as_of, quiet, volume)
+
+
+def _classify(events: Sequence[Event], asserted: Sequence[Event], is_about) -> tuple[list[tuple[Event, str]], list[Event]]:
+    """The resolving events (with the state each one resolves to) and the mere corroborations."""
+    resolving: list[tuple[Event, str]] = []
     corroborations = []
     database: dict[str, dict[str, Event]] = {}
     for e in events:
@@ -277,43 +285,50 @@ def assess(events: Sequence[Event], *, as_of: datetime | None = None, claim: str
                 if len(agreeing) < MIN_DATABASE_VERDICTS:
                     continue
             resolving.append((e, "refuted" if cls == "refutes" else "confirmed"))
-    if resolving:
-        state = resolving[-1][1]
-        run_start = len(resolving) - 1
-        while run_start > 0 and resolving[run_start - 1][1] == state:
-            run_start -= 1
-        run = [e for e, _ in resolving[run_start:]]
-        ev = run[0]  # the first event of the final, uninterrupted run of one resolution
-        deniers = [d for d in events if d.type == "denied" and d.date and ev.date and d.date <= run[-1].date]
-        turned = [(d, c) for c in run for d in deniers if state == "confirmed" and c.type == "confirmed" and _same_party(d, c)]
-        denier_confirmed = bool(turned)
-        if state == "confirmed":
-            how = f"fact-check verdict {ev.verdict!r}" if ev.type == "fact_checked" else "a party the claim is about"
-            reason = f"confirmed by {_party(ev)} on {_day(ev.date)}"
-            if turned:
-                d, c = turned[0]
-                reason += f"; {_party(c)} had denied it on {_day(d.date)} and acknowledged it on {_day(c.date)}"
-            else:
-                reason += f" ({how})"
-        elif state == "refuted":
-            reason = f"fact-checked as {ev.verdict!r} by {ev.source or ev.outlet} on {_day(ev.date)}"
-        else:
-            reason = f"{ev.type} by {ev.source or ev.outlet} on {_day(ev.date)}"
-        earlier = [e for e, _ in resolving[:run_start]]
-        if earlier:
-            reason += f" (after {len(earlier)} earlier resolving event(s): " + ", ".join(f"{e.type} {_day(e.date)}" for e in earlier) + ")"
-        later_asserts = [e for e in events if e.type == "asserted" and e.date and ev.date and e.date > ev.date and e.copy_of is None]
-        if later_asserts and state in ("refuted", "retracted"):
-            reason += f"; still asserted {len(later_asserts)} time(s) afterwards"
-        just = [e for e in events if e.type == "asserted"][:1] + [d for d, _ in turned[:3]] + deniers[:3] + earlier + run[:3]
-        return Lifecycle(state, reason, _uniq(just), False, denier_confirmed, True, quiet)
+    return resolving, corroborations
 
+
+def _resolved(events: Sequence[Event], resolving: list[tuple[Event, str]], quiet: float | None) -> Lifecycle:
+    """The state of a resolved narrative: the latest uninterrupted run of one resolution decides."""
+    state = resolving[-1][1]
+    run_start = len(resolving) - 1
+    while run_start > 0 and resolving[run_start - 1][1] == state:
+        run_start -= 1
+    run = [e for e, _ in resolving[run_start:]]
+    ev = run[0]  # the first event of the final, uninterrupted run of one resolution
+    deniers = [d for d in events if d.type == "denied" and d.date and ev.date and d.date <= run[-1].date]
+    turned = [(d, c) for c in run for d in deniers if state == "confirmed" and c.type == "confirmed" and _same_party(d, c)]
+    if state == "confirmed":
+        how = f"fact-check verdict {ev.verdict!r}" if ev.type == "fact_checked" else "a party the claim is about"
+        reason = f"confirmed by {_party(ev)} on {_day(ev.date)}"
+        if turned:
+            d, c = turned[0]
+            reason += f"; {_party(c)} had denied it on {_day(d.date)} and acknowledged it on {_day(c.date)}"
+        else:
+            reason += f" ({how})"
+    elif state == "refuted":
+        reason = f"fact-checked as {ev.verdict!r} by {ev.source or ev.outlet} on {_day(ev.date)}"
+    else:
+        reason = f"{ev.type} by {ev.source or ev.outlet} on {_day(ev.date)}"
+    earlier = [e for e, _ in resolving[:run_start]]
+    if earlier:
+        reason += f" (after {len(earlier)} earlier resolving event(s): " + ", ".join(f"{e.type} {_day(e.date)}" for e in earlier) + ")"
+    later_asserts = [e for e in events if e.type == "asserted" and e.date and ev.date and e.date > ev.date and e.copy_of is None]
+    if later_asserts and state in ("refuted", "retracted"):
+        reason += f"; still asserted {len(later_asserts)} time(s) afterwards"
+    just = [e for e in events if e.type == "asserted"][:1] + [d for d, _ in turned[:3]] + deniers[:3] + earlier + run[:3]
+    return Lifecycle(state, reason, _uniq(just), False, bool(turned), True, quiet)
+
+
+def _unresolved(events: Sequence[Event], corroborations: list[Event], as_of: datetime | None, quiet: float | None,
+                volume: Mapping[str, int] | None) -> Lifecycle:
+    """The state of an unresolved narrative: quiet, dormant, contested, corroborated, spreading or emerging."""
     first = events[0]
+    dated = [e for e in events if e.date is not None]
+    last = dated[-1].date if dated else None
     disputes = [e for e in events if e.type in ("denied", "questioned")]
-    asserters = {e.source for e in events if e.type == "asserted"}
     asserting = [e for e in events if e.type == "asserted"]
-    disputes_other = [e for e in disputes if not any(_same_party(e, a) for a in asserting)] if asserting else \
-        [e for e in disputes if not any(_same_source(e.source, a) for a in asserters)]
+    disputes_other = [e for e in disputes if not any(_same_party(e, a) for a in asserting)]
     expected = _expected_since(events, last, as_of, volume) if volume is not None and last and as_of else None
     volume_note = f", {expected:.1f} mention(s) expected at its share of the corpus" if expected is not None else ""
     if quiet is not None and quiet >= QUIET_DAYS and (expected is None or expected >= QUIET_MIN_EXPECTED):
@@ -339,7 +354,8 @@ def assess(events: Sequence[Event], *, as_of: datetime | None = None, claim: str
     outlets = independent_outlets(events)
     langs = sorted({e.lang for e in events if e.type == "asserted" and e.lang})
     if len(outlets) >= SPREAD_MIN_OUTLETS or len(langs) >= 2:
-        return Lifecycle("spreading", f"asserted by {len(outlets)} independent outlet(s) in {len(langs)} language(s)", _uniq([e for e in events if e.type == "asserted"][:5]), False, False, False, quiet)
+        return Lifecycle("spreading", f"asserted by {len(outlets)} independent outlet(s) in {len(langs)} language(s)",
+                         _uniq(asserting[:5]), False, False, False, quiet)
     return Lifecycle("emerging", f"asserted by {len(outlets)} independent outlet(s) (< {SPREAD_MIN_OUTLETS})", _uniq([first]), False, False, False, quiet)
 
 
