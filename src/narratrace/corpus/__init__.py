@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,18 +74,19 @@ class Corpus:
         if needs_build(self.engine):
             build(self.engine)
 
-    def narratives(self, *, state: str | None = None, sort: str = "first") -> list[dict[str, Any]]:
-        """Narratives as dictionaries (the ``narratrace corpus narratives --json`` records)."""
+    def narratives(self, *, state: str | None = None, sort: str = "first", as_of: date | None = None) -> list[dict[str, Any]]:
+        """Narratives as dictionaries (the ``narratrace corpus narratives --json`` records), as of a date when given."""
         from narratrace.corpus.build import list_narratives
 
         self._ensure()
-        return list_narratives(self.engine, state=state, sort=sort)
+        return list_narratives(self.engine, state=state, sort=sort, as_of=as_of)
 
-    def timeline(self, narrative_id: str) -> dict[str, Any]:
+    def timeline(self, narrative_id: str, *, as_of: date | None = None) -> dict[str, Any]:
+        """One narrative with its events, parties and timeline, as of a date when given."""
         from narratrace.corpus.build import get_narrative
 
         self._ensure()
-        return get_narrative(self.engine, narrative_id)
+        return get_narrative(self.engine, narrative_id, as_of=as_of)
 
     def duplicates(self) -> list[dict[str, Any]]:
         from narratrace.corpus.build import list_duplicates
