@@ -81,7 +81,7 @@ def _built_store(rebuild: bool = False) -> Any:
         raise CorpusEmptyError("the store holds no articles yet: run `narratrace corpus ingest PATH` first")
     if rebuild or needs_build(engine):
         with _state.err_console().status("building duplicates, stories and narratives..."):
-            build(engine)
+            build(engine, incremental=not rebuild)  # --rebuild regroups every narrative exactly
     return engine
 
 
