@@ -117,46 +117,60 @@ def restore_names(analysis: Analysis) -> Analysis:
         return analysis
     neutral_text = analysis.article.text
     analysis.article = analysis._cache.pop(_ORIGINAL)
-    original_text = analysis.article.text
-
-    def restore(value: Any) -> Any:
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            changes = {}
-            for f in dataclasses.fields(value):
-                if f.name.startswith("_"):
-                    continue
-                old = getattr(value, f.name)
-                new = _mapped(f.name, old, mask.to_original) if isinstance(old, int) else restore(old)
-                if new is not old:
-                    changes[f.name] = new
-            if isinstance(getattr(value, "text", None), str) and isinstance(getattr(value, "start", None), int):
-                start, end = value.start, value.end
-                if value.text == neutral_text[start:end]:  # a slice of the text: slice the original
-                    changes["text"] = original_text[mask.to_original(start) : mask.to_original(end, end=True)]
-            if not changes:
-                return value
-            restored = dataclasses.replace(value, **changes)
-            if isinstance(restored, Entity):
-                kind = mask.kind_at(restored.start, restored.end)
-                if kind in _ENTITY_LABELS:
-                    restored.label = _ENTITY_LABELS[kind]
-            return restored
-        if isinstance(value, str):
-            return mask.restore_string(value)
-        if isinstance(value, list):
-            return [restore(v) for v in value]
-        if isinstance(value, tuple):
-            return tuple(restore(v) for v in value)
-        if isinstance(value, dict):
-            return {k: (_mapped(k, v, mask.to_original) if isinstance(v, int) else restore(v)) for k, v in value.items()}
-        return value
-
+    restorer = _Restorer(mask, neutral_text, analysis.article.text)
     for f in dataclasses.fields(analysis):
         if f.name in ("article", "_cache", "stages", "errors", "language", "language_confidence"):
             continue
-        setattr(analysis, f.name, restore(getattr(analysis, f.name)))
+        setattr(analysis, f.name, restorer.restore(getattr(analysis, f.name)))
     analysis.sources = _merge_sources(analysis.sources)
     return analysis
+
+
+class _Restorer:
+    """Rewrites values read on the neutral text into values of the original text."""
+
+    def __init__(self, mask: NameMask, neutral_text: str, original_text: str) -> None:
+        self.mask = mask
+        self.neutral_text = neutral_text
+        self.original_text = original_text
+
+    def restore(self, value: Any) -> Any:
+        """``value`` with offsets mapped back and names put back; unchanged values are returned as they are."""
+        mask = self.mask
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return self._restore_dataclass(value)
+        if isinstance(value, str):
+            return mask.restore_string(value)
+        if isinstance(value, list):
+            return [self.restore(v) for v in value]
+        if isinstance(value, tuple):
+            return tuple(self.restore(v) for v in value)
+        if isinstance(value, dict):
+            return {k: (_mapped(k, v, mask.to_original) if isinstance(v, int) else self.restore(v)) for k, v in value.items()}
+        return value
+
+    def _restore_dataclass(self, value: Any) -> Any:
+        mask = self.mask
+        changes = {}
+        for f in dataclasses.fields(value):
+            if f.name.startswith("_"):
+                continue
+            old = getattr(value, f.name)
+            new = _mapped(f.name, old, mask.to_original) if isinstance(old, int) else self.restore(old)
+            if new is not old:
+                changes[f.name] = new
+        if isinstance(getattr(value, "text", None), str) and isinstance(getattr(value, "start", None), int):
+            start, end = value.start, value.end
+            if value.text == self.neutral_text[start:end]:  # a slice of the text: slice the original
+                changes["text"] = self.original_text[mask.to_original(start) : mask.to_original(end, end=True)]
+        if not changes:
+            return value
+        restored = dataclasses.replace(value, **changes)
+        if isinstance(restored, Entity):
+            kind = mask.kind_at(restored.start, restored.end)
+            if kind in _ENTITY_LABELS:
+                restored.label = _ENTITY_LABELS[kind]
+        return restored
 
 
 def _merge_sources(sources: list[Source]) -> list[Source]:

@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from narratrace.analyze.registry import Stage, register_stage
 from narratrace.model import Analysis, Source, SourceKind, Span
 from narratrace.text.lexicons import load_lexicon
 from narratrace.text.nlp import spacy_doc
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 _QUOTE_OPEN = "\"“„«'"
 _QUOTE_CLOSE = "\"”“»'"
@@ -220,35 +224,16 @@ class SourceStage(Stage):
         text = analysis.text
         collector = _Collector(text)
         doc = spacy_doc(analysis)
-        verbs = set(load_lexicon("sources")["reporting_verbs_en"])
         if doc is not None:
-            for head, verb in _reporting_subjects(doc, verbs):
-                phrase = _source_phrase(head, doc)
-                if phrase is not None and phrase[2] not in _NOT_SOURCES:
-                    start, end, label = phrase
-                    collector.add(text[start:end], start, end, f"subject of '{verb.text}'", label=label)
+            _add_reporting_subjects(collector, doc, text)
         for pattern, why in _CITING_RE:
             for m in pattern.finditer(text):
                 collector.add(m.group("name"), m.start("name"), m.end("name"), why)
         if doc is None:
-            for para in analysis.paragraphs:
-                if para.lang not in ("de", "ru"):
-                    continue
-                for pattern in (_SUBJECT_BEFORE, _SUBJECT_AFTER):
-                    for m in pattern.finditer(text, para.start, para.end):
-                        name = _strip_leading_common_nouns(m.group("name"))
-                        start = m.end("name") - len(name)
-                        collector.add(name, start, m.end("name"), "next to a reporting verb")
+            _add_pattern_subjects(collector, analysis)
         for m in _ANONYMOUS.finditer(text):
             collector.add(m.group(0), m.start(), m.end(), "anonymous sourcing", kind=SourceKind.ANONYMOUS.value)
-        first = analysis.article.metadata.get("first_published_on")
-        if isinstance(first, dict):
-            collector.add(first["value"], first["start"], first["end"], "first published there", kind=SourceKind.OUTLET.value)
-        for image in analysis.article.images:
-            if image.credit and image.start is not None:
-                offset = text.find(image.credit, image.start, image.end)
-                if offset >= 0:
-                    collector.add(image.credit, offset, offset + len(image.credit), f"{image.kind} credit", kind=SourceKind.OUTLET.value)
+        _add_article_credits(collector, analysis)
         authors = {normalize_name(a) for a in analysis.article.authors}
         for key in [k for k in collector.by_key if k in authors]:
             del collector.by_key[key]  # the author citing their own earlier work is not a source
@@ -259,6 +244,42 @@ class SourceStage(Stage):
             if c.cited
         ]
         return analysis
+
+
+def _add_reporting_subjects(collector: _Collector, doc: Doc, text: str) -> None:
+    """English: the subjects of reporting verbs ("the ministry said")."""
+    verbs = set(load_lexicon("sources")["reporting_verbs_en"])
+    for head, verb in _reporting_subjects(doc, verbs):
+        phrase = _source_phrase(head, doc)
+        if phrase is not None and phrase[2] not in _NOT_SOURCES:
+            start, end, label = phrase
+            collector.add(text[start:end], start, end, f"subject of '{verb.text}'", label=label)
+
+
+def _add_pattern_subjects(collector: _Collector, analysis: Analysis) -> None:
+    """German and Russian paragraphs: names next to a reporting verb."""
+    text = analysis.text
+    for para in analysis.paragraphs:
+        if para.lang not in ("de", "ru"):
+            continue
+        for pattern in (_SUBJECT_BEFORE, _SUBJECT_AFTER):
+            for m in pattern.finditer(text, para.start, para.end):
+                name = _strip_leading_common_nouns(m.group("name"))
+                start = m.end("name") - len(name)
+                collector.add(name, start, m.end("name"), "next to a reporting verb")
+
+
+def _add_article_credits(collector: _Collector, analysis: Analysis) -> None:
+    """Where the article says it was first published, and the credits of its pictures."""
+    text = analysis.text
+    first = analysis.article.metadata.get("first_published_on")
+    if isinstance(first, dict):
+        collector.add(first["value"], first["start"], first["end"], "first published there", kind=SourceKind.OUTLET.value)
+    for image in analysis.article.images:
+        if image.credit and image.start is not None:
+            offset = text.find(image.credit, image.start, image.end)
+            if offset >= 0:
+                collector.add(image.credit, offset, offset + len(image.credit), f"{image.kind} credit", kind=SourceKind.OUTLET.value)
 
 
 _DE_ARTICLES = {"Der", "Die", "Das", "Den", "Dem", "Des", "Ein", "Eine", "Einen", "Nach", "Laut", "Wie"}

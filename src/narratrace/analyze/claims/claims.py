@@ -161,21 +161,49 @@ def clause_bounds_en(tok: Any) -> tuple[int, int]:
 
 
 def build_claims(analysis: Analysis) -> list[Claim]:
-    lang = article_lang(analysis)
-    text = analysis.text
-    doc = english_doc(analysis) if lang == "en" else None
-    claims: list[Claim] = []
+    """Claim records of an analysed article: attributed contents, then the author's own statements."""
+    builder = _ClaimBuilder(analysis)
     attributed_sents: set[int] = set()
+    for att in analysis.attributions:
+        if att.content is None or att.content.end - att.content.start < 3:
+            continue
+        builder.add(att.content.start, att.content.end, att)
+        if att.sentence is not None:
+            attributed_sents.add(att.sentence)
+    for i, s in enumerate(analysis.sentences):
+        if builder.doc is not None and i in attributed_sents:
+            builder.add_author_clauses(builder.doc, s.start, s.end)
+        elif i not in attributed_sents and builder.is_own_claim(s.start, s.end):
+            start, end = s.start, s.end
+            while end > start and builder.text[end - 1].isspace():
+                end -= 1
+            builder.add(start, end, None)
+    builder.claims.sort(key=lambda c: c.start)
+    return builder.claims
 
-    def norm(start: int, end: int) -> dict[str, Any]:
-        if doc is not None:
-            span = doc.char_span(start, end, alignment_mode="expand")
+
+class _ClaimBuilder:
+    """Collects the claims of one analysis, normalised by the English parse or the DE/RU patterns."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self.lang = article_lang(analysis)
+        self.text = analysis.text
+        self.doc = english_doc(analysis) if self.lang == "en" else None
+        self.claims: list[Claim] = []
+        self.covered = [(a.cue.start, a.cue.end) for a in analysis.attributions]
+        self.contents = [(a.content.start, a.content.end) for a in analysis.attributions if a.content is not None]
+
+    def norm(self, start: int, end: int) -> dict[str, Any]:
+        if self.doc is not None:
+            span = self.doc.char_span(start, end, alignment_mode="expand")
             if span is not None and len(span):
                 return normalize_en(span)
-        return normalize_pattern(text[start:end], lang)
+        return normalize_pattern(self.text[start:end], self.lang)
 
-    def add(start: int, end: int, att: Attribution | None, subject_from: Any = None) -> None:
-        n = norm(start, end)
+    def add(self, start: int, end: int, att: Attribution | None, subject_from: Any = None) -> None:
+        analysis, text = self.analysis, self.text
+        n = self.norm(start, end)
         if subject_from is not None and subject_from.dep_ == "conj" and not n["who"]:
             subj = [c for c in subject_from.head.children if c.dep_ in ("nsubj", "nsubjpass")]
             n["who"] = _phrase(subj[0]) if subj else None
@@ -185,53 +213,36 @@ def build_claims(analysis: Analysis) -> list[Claim]:
         if att is not None:
             normalized["said_by"] = att.source_name or (text[att.source.start : att.source.end] if att.source else None)
             normalized["stance"] = att.stance
-        claims.append(
+        self.claims.append(
             Claim(start=start, end=end, text=text[start:end], sentence=sent, attribution=att,
-                  evidence=list(att.evidence) if att is not None else [], hedges=_hedges(analysis, s_start, s_end, lang),
+                  evidence=list(att.evidence) if att is not None else [], hedges=_hedges(analysis, s_start, s_end, self.lang),
                   normalized=normalized, entities=n["entities"], dates=n["dates"], quantities=n["quantities"])
         )
 
-    for att in analysis.attributions:
-        if att.content is None or att.content.end - att.content.start < 3:
-            continue
-        add(att.content.start, att.content.end, att)
-        if att.sentence is not None:
-            attributed_sents.add(att.sentence)
-    covered = [(a.cue.start, a.cue.end) for a in analysis.attributions]
-    contents = [(a.content.start, a.content.end) for a in analysis.attributions if a.content is not None]
+    def duplicate(self, cs: int, ce: int) -> bool:
+        """A clause that is (nearly) an attributed content is already a claim."""
+        return any(a <= cs and ce <= b and (b - a) < DUPLICATE_RATIO * (ce - cs) for a, b in self.contents)
 
-    def duplicate(cs: int, ce: int) -> bool:
-        # a clause that is (nearly) an attributed content is already a claim
-        return any(a <= cs and ce <= b and (b - a) < DUPLICATE_RATIO * (ce - cs) for a, b in contents)
-    for i, s in enumerate(analysis.sentences):
-        if doc is not None and i in attributed_sents:
-            # the author's own assertions next to a reported one ("X announced A and authorized B")
-            for head in clause_heads_en(doc, s.start, s.end):
-                if any(a <= head.idx < b for a, b in covered):
-                    continue
-                cs, ce = clause_bounds_en(head)
-                if duplicate(cs, ce):
-                    continue
-                sub = doc.char_span(cs, ce, alignment_mode="expand")
-                if sub is None or len([t for t in sub if t.is_alpha]) < MIN_CLAUSE_WORDS:
-                    continue
-                add(cs, ce, None, subject_from=head)
-            continue
-        if i in attributed_sents:
-            continue
-        if doc is not None:
-            if not _is_declarative_en(doc, s.start, s.end):
+    def add_author_clauses(self, doc: Doc, start: int, end: int) -> None:
+        """The author's own assertions next to a reported one ("X announced A and authorized B"), in English."""
+        for head in clause_heads_en(doc, start, end):
+            if any(a <= head.idx < b for a, b in self.covered):
                 continue
-        else:
-            seg = text[s.start : s.end].strip()
-            if seg.endswith("?") or len(seg.split()) < MIN_CLAIM_WORDS or not (_NUMBER.search(seg) or _CAPS.search(seg)):
+            cs, ce = clause_bounds_en(head)
+            if self.duplicate(cs, ce):
                 continue
-        start, end = s.start, s.end
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        add(start, end, None)
-    claims.sort(key=lambda c: c.start)
-    return claims
+            sub = doc.char_span(cs, ce, alignment_mode="expand")
+            if sub is None or len([t for t in sub if t.is_alpha]) < MIN_CLAUSE_WORDS:
+                continue
+            self.add(cs, ce, None, subject_from=head)
+
+    def is_own_claim(self, start: int, end: int) -> bool:
+        """An unattributed sentence that states something: declarative (English), or long enough
+        with a number or a name (German, Russian)."""
+        if self.doc is not None:
+            return _is_declarative_en(self.doc, start, end)
+        seg = self.text[start:end].strip()
+        return not (seg.endswith("?") or len(seg.split()) < MIN_CLAIM_WORDS or not (_NUMBER.search(seg) or _CAPS.search(seg)))
 
 
 @register_stage("claims.v1", requires=("attributions", "sentences"), assigns=("claims",), order=150)
