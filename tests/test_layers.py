@@ -69,13 +69,6 @@ def test_import_reader_resolves_relative_imports(tmp_path):
     assert {"narratrace.ingest", "narratrace.ingest.files", "os", "narratrace.store.y"} <= names
 
 
-# Known faults owned by other modules' authors, listed so the test can be tightened
-# once they are gone (issue 13): the corpus layer runs the pipeline through the API.
-KNOWN = {"corpus": "corpus/ingest_corpus.py imports narratrace.api.analyze_article (issue 13, store engineer)"}
-
-
-@pytest.mark.parametrize(
-    "layer", [pytest.param(x, marks=pytest.mark.xfail(reason=KNOWN[x], strict=False)) if x in KNOWN else x for x in RUNTIME]
-)
+@pytest.mark.parametrize("layer", RUNTIME)
 def test_runtime_layer_imports_no_higher_layer(layer):
     assert violations(layer) == []
