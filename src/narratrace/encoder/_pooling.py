@@ -35,12 +35,6 @@ def padded_batches(
         yield idx, ids, mask
 
 
-def masked_mean(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Mean of ``hidden[b, t, :]`` over the tokens where ``mask[b, t]`` is 1."""
-    m = mask.astype(hidden.dtype)[:, :, None]
-    return (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1.0)
-
-
 def pool_windows(windows: Sequence[Window], means: np.ndarray, n_texts: int) -> np.ndarray:
     """Combine per-window mean vectors into one L2-normalised float32 vector per text."""
     out = np.zeros((n_texts, means.shape[1]), dtype=np.float64)

@@ -34,10 +34,11 @@ _LAYER_NAMES = {
 _LAYER_NORMS = {"aln": "attention.output.LayerNorm", "oln": "output.LayerNorm"}
 
 
-def bert_config(f: E5File) -> BertConfig:
+def bert_config(f: E5File, *, attn_implementation: str = "eager") -> BertConfig:
     """The ``transformers`` configuration matching the file header."""
     c = f.config
     return BertConfig(
+        attn_implementation=attn_implementation,
         vocab_size=c.vocab_rows,
         hidden_size=c.hidden,
         num_hidden_layers=c.layers,
@@ -78,8 +79,8 @@ def state_dict(f: E5File) -> dict[str, torch.Tensor]:
 def load_bert(f: E5File | None = None, *, attn_implementation: str = "eager") -> BertModel:
     """A ``BertModel`` (no pooler) holding the dequantised e5 weights, in eval mode."""
     f = f or E5File()
-    model = BertModel(bert_config(f), add_pooling_layer=False,
-                      attn_implementation=attn_implementation)
+    config = bert_config(f, attn_implementation=attn_implementation)
+    model = BertModel(config, add_pooling_layer=False)
     missing, unexpected = model.load_state_dict(state_dict(f), strict=False)
     missing = [k for k in missing if not k.endswith("position_ids")]
     if missing or unexpected:
