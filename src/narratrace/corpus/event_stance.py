@@ -8,7 +8,9 @@ agree with the claim whatever the cue said) is read against the narrative's clai
 :class:`~narratrace.stance.ClaimStanceModel`, and the label is mapped to an event type by
 :func:`narratrace.stance.events.event_type`.
 
-Two kinds of event keep their type: ``fact_checked`` (a verdict, not a stance), and a
+A narrative made only of denials or negated mentions (none attached to a claim) keeps
+the claims stage's types: its label is itself a denial, and reading its events against it
+would turn every denial into agreement. Two kinds of event keep their type: ``fact_checked`` (a verdict, not a stance), and a
 ``retracted``/``corrected`` event in the publisher's own voice (an outlet withdrawing its
 own report). A "withdrawal" said by anyone else -- troops pulled back from a front -- is
 read like any other sentence: news about the claim, not a retraction of it.
@@ -44,6 +46,8 @@ def type_events(narratives: Sequence[Narrative], *, model=None) -> None:
 
     todo: list[tuple[Narrative, int]] = []
     for n in narratives:
+        if n.sub_claims and not any(sub.get("affirmative") for sub in n.sub_claims):
+            continue  # a narrative of denials only has no claim to read them against: its label is a denial
         for k, e in enumerate(n.events):
             if e.type == "fact_checked" or (e.type in WITHDRAWAL_TYPES and publisher_voice(e)):
                 continue
