@@ -14,6 +14,7 @@ from narratrace.images.index import ImageIndex
 from narratrace.images.local_features import (
     FeatureIndex,
     LocalFeatures,
+    Verification,
     extract_features,
     query_features,
     verify,
@@ -142,3 +143,24 @@ def test_hash_only_near_duplicates_still_match_without_features() -> None:
     im.save(buf, "PNG")
     found = idx.match(fingerprint_image(open_image(buf.getvalue())[0], features=False))
     assert [m.key for m in found] == ["a"] and found[0].method == "hashes"
+
+
+def _evidence(residual: float, photometric: float, inliers: int, matches: int) -> Verification:
+    return Verification(inliers=inliers, matches=matches, coverage=0.8, residual=residual, photometric=photometric,
+                        stored_region=(0, 0, 1, 1), query_region=(0, 0, 1, 1), stored_area=1.0, query_area=1.0,
+                        scale=1.0, rotation=0.0, mirrored=False, confidence=0.9)
+
+
+@pytest.mark.parametrize(
+    ("case", "residual", "photometric", "inliers", "matches", "expected"),
+    [
+        ("copy, exact fit", 0.2, 1.0, 60, 500, True),  # repetitive texture: few matches are inliers
+        ("copy, loose fit (rotation)", 0.66, 0.95, 400, 900, True),
+        ("copy under a text overlay", 0.1, 0.78, 300, 600, True),
+        ("stereo twin: loose fit, few matches explained", 0.73, 0.90, 150, 635, False),
+        ("a step aside: close fit, pixels differ", 0.26, 0.79, 40, 160, False),
+        ("look-alike: close fit, pixels differ", 0.45, 0.61, 40, 365, False),
+    ],
+)
+def test_acceptance_needs_pixels_and_explained_matches(case, residual, photometric, inliers, matches, expected) -> None:
+    assert _evidence(residual, photometric, inliers, matches).accepted() is expected, case
