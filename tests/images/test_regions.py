@@ -11,6 +11,7 @@ from narratrace.images.hashing import fingerprint_image
 from narratrace.images.index import ImageIndex
 from narratrace.images.local_features import query_features
 from narratrace.images.regions import embedded_regions
+from narratrace.images.reuse import describe_evidence
 from narratrace.images.safety import open_image
 
 SIZE = (480, 360)
@@ -78,3 +79,4 @@ def test_index_finds_a_screenshot_through_its_embedded_picture(monkeypatch) -> N
     assert np.allclose(v.query_region, (120 / 420, 80 / 330, 360 / 420, 260 / 330), atol=0.04), v.query_region
     assert v.scale == pytest.approx(0.5, abs=0.06)
     assert v.stored_area > 0.9
+    assert "a picture embedded in it" in describe_evidence(found[0].to_dict())  # what match/reuse print
