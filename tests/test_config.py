@@ -61,3 +61,18 @@ def test_helpers_follow_the_environment(monkeypatch, tmp_path):
     assert models_dir() == tmp_path
     monkeypatch.delenv("NARRATRACE_MODELS")
     assert (models_dir() / "persuasion").is_dir()
+
+
+def test_only_the_settings_module_reads_the_environment():
+    import ast
+
+    import narratrace
+
+    package = Path(narratrace.__file__).parent
+    readers = []
+    for path in package.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv") and getattr(node.value, "id", None) == "os":
+                readers.append(str(path.relative_to(package)))
+    assert sorted(set(readers)) == ["config.py"]
