@@ -157,6 +157,7 @@ def _evidence(residual: float, photometric: float, inliers: int, matches: int) -
         ("copy, exact fit", 0.2, 1.0, 60, 500, True),  # repetitive texture: few matches are inliers
         ("copy, loose fit (rotation)", 0.66, 0.95, 400, 900, True),
         ("copy under a text overlay", 0.1, 0.78, 300, 600, True),
+        ("crop of a scanned page: loose fit, ambiguous matches, same pixels", 0.6, 1.0, 254, 1037, True),
         ("stereo twin: loose fit, few matches explained", 0.73, 0.90, 150, 635, False),
         ("a step aside: close fit, pixels differ", 0.26, 0.79, 40, 160, False),
         ("look-alike: close fit, pixels differ", 0.45, 0.61, 40, 365, False),

@@ -105,6 +105,9 @@ TIGHT_PX = 2.0
 # - a close fit (<= MAX_RESIDUAL) whose pixels agree almost everywhere and that explains
 #   MIN_INLIER_RATIO of the descriptor matches: another photo from nearly the same spot (a
 #   stereo pair, a step sideways) fits the far scene loosely and leaves the near one out;
+# - a close fit whose pixels agree in MIN_PHOTOMETRIC_EXACT of the blocks, whatever the
+#   ratio (documents and repetitive textures match many descriptors ambiguously: a crop of
+#   a scanned page explains 0.15-0.25 of its matches; look-alikes agreed in <= 90 %);
 # - a very close fit whose pixels agree outside an overlay (MIN_PHOTOMETRIC_OVERLAID: text
 #   overlays leave 76-92 % of the blocks) and that explains MIN_INLIER_RATIO_OVERLAID.
 # Chosen on calibration runs (the 23 natural photos and 42 procedural streets with seeds
@@ -136,6 +139,7 @@ PHOTO_NCC = 0.6
 PHOTO_MIN_BLOCKS = 4
 MIN_PHOTOMETRIC = 0.85
 MIN_PHOTOMETRIC_OVERLAID = 0.75
+MIN_PHOTOMETRIC_EXACT = 0.97
 # Region sides within this fraction of the projected frame snap to it (see _region).
 REGION_SNAP = 0.15
 
@@ -229,6 +233,7 @@ class Verification:
         close, very_close = self.residual <= MAX_RESIDUAL, self.residual <= STRICT_RESIDUAL
         agree, agree_outside = self.photometric >= MIN_PHOTOMETRIC, self.photometric >= MIN_PHOTOMETRIC_OVERLAID
         return ((very_close and agree) or (close and agree and ratio >= MIN_INLIER_RATIO)
+                or (close and self.photometric >= MIN_PHOTOMETRIC_EXACT)
                 or (very_close and agree_outside and ratio >= MIN_INLIER_RATIO_OVERLAID))
 
     def to_dict(self) -> dict:
