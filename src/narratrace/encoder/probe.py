@@ -19,8 +19,6 @@ from typing import Any
 
 import numpy as np
 
-from narratrace.encoder.layer_cache import LayerCache
-
 # Candidate layer sets (0 = embeddings, 12 = last layer), mean states concatenated.
 LAYER_SETS: dict[str, tuple[int, ...]] = {
     "last": (12,),
@@ -29,7 +27,7 @@ LAYER_SETS: dict[str, tuple[int, ...]] = {
     "4+8+12": (4, 8, 12),
     "all-mean": tuple(range(13)),
 }
-C_GRID = (0.1, 0.3, 1.0, 3.0)
+C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
 THRESHOLDS = np.arange(0.2, 0.85, 0.05)
 
 
@@ -51,6 +49,7 @@ def probe(data: Path, cache: Path, *, train_size: int = 3000, seed: int = 7) -> 
     from sklearn.preprocessing import StandardScaler
 
     from narratrace.analyze.claims._cw_model import read_tsv
+    from narratrace.encoder.layer_cache import LayerCache
     from narratrace.text.names import NameMask
 
     splits = {}
