@@ -50,6 +50,9 @@ def _german_np_end(sent: str, start: int) -> int:
     >>> s = "Laut der Agentur ist die Lage ruhig."
     >>> s[5:_german_np_end(s, 5)]
     'der Agentur'
+    >>> s = "Das dravische Ministerium bestreitet das."
+    >>> s[:_german_np_end(s, 0)]
+    'Das dravische Ministerium'
     """
     end = start
     words = list(_WORD.finditer(sent, start))
@@ -61,7 +64,7 @@ def _german_np_end(sent: str, start: int) -> int:
             break
         nxt_cap = i + 1 < len(words) and words[i + 1].group()[:1].isupper()
         if w.lower() in _DE_ARTICLES or w[:1].isupper():
-            seen_noun = seen_noun or w[:1].isupper()
+            seen_noun = seen_noun or (w[:1].isupper() and w.lower() not in _DE_ARTICLES)  # "Das" opening a sentence
             end = m.end()
             continue
         if not seen_noun and w.endswith(("e", "en", "er", "es", "em")) and nxt_cap:
