@@ -26,6 +26,8 @@ Examples
 Party(key='country:dravi', name='Dravia', kind='military')
 >>> r.resolve("Marsk").name, r.resolve(None, outlet="Nordwire").kind
 ('Dravia', 'outlet')
+>>> r.resolve("Sources", outlet="Nordwire").name, r.resolve("photo", outlet="Nordwire").name
+('unnamed sources (Nordwire)', 'Nordwire')
 """
 
 from __future__ import annotations
@@ -72,6 +74,10 @@ _KIND_WORDS = (
 _OUTLET_KINDS = frozenset({"outlet"})
 # A "source" that is only hearsay ("reports", "Berichten") is the publisher speaking.
 _HEARSAY = re.compile(r"^(?:reports?|media reports|berichte\w*|medienberichte\w*|angaben|сообщени\w*|данны\w*)$", re.I)
+# "Sources told …": unnamed people, a party of their own per publisher, not a party named "Sources".
+_UNNAMED = re.compile(r"^(?:(?:anonymous|unnamed|informed|several|some)\s+)?(?:sources?|insiders?|quellen|insidern?|источник\w*|инсайдер\w*)$", re.I)
+# "A photo … shows": a thing the publisher shows, so the publisher's voice.
+_THINGS = re.compile(r"^(?:(?:a|an|the|ein|eine|das|die)\s+)?(?:photo\w*|picture|image|video|footage|document|foto|bild|aufnahme\w*|фото\w*|видео\w*|снимок|документ\w*)$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +176,10 @@ class PartyResolver:
         """The party of a source (its name and fuller span), or of the publisher when it has none."""
         text = " ".join(x for x in (source_text, source) if x).strip()
         said = (source_text or source or "").strip()
-        if not text or _HEARSAY.match(said) or said.islower():  # "die", "Berichten zufolge": the outlet's own voice
+        if not text or _HEARSAY.match(said) or _THINGS.match(said) or said.islower():  # "die", "Berichten zufolge": the outlet's own voice
             return Party(f"outlet:{outlet or '?'}", outlet or "?", "outlet")
+        if _UNNAMED.match(said):
+            return Party(f"anonymous:{outlet or '?'}", f"unnamed sources ({outlet or '?'})", "anonymous")
         for o in self.outlets:
             if o and (o.casefold() == text.casefold() or o.casefold() in text.casefold()):
                 return Party(f"outlet:{o}", o, "outlet")
