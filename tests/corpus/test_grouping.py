@@ -78,3 +78,16 @@ def test_events_typed_on_their_sentence_and_withdrawals_read_by_voice():
     n = Narrative("N1", "Troops blew up the dam", [], events)
     type_events([n], model=_FakeModel())
     assert {e.article: e.type for e in n.events} == {"a1": "denied", "a2": "asserted", "a3": "retracted", "a4": "fact_checked"}
+
+
+def test_a_published_fact_check_does_not_assert_the_claim_it_rates():
+    day = datetime(2031, 3, 9, tzinfo=UTC)
+    events = [
+        Event(day, "asserted", "check-1", None, "CheckDesk"),
+        Event(day, "fact_checked", "check-1", "CheckDesk", "CheckDesk", stance="published_review", verdict="False"),
+        Event(day, "asserted", "check-1", "the Dravian army", "CheckDesk"),  # a quoted party still asserts
+        Event(day, "asserted", "wire-2", None, "Nordwire"),
+    ]
+    kept = {(e.article, e.type, e.source) for e in grouping.dedupe_events(events)}
+    assert ("check-1", "asserted", None) not in kept
+    assert ("check-1", "asserted", "the Dravian army") in kept and ("wire-2", "asserted", None) in kept

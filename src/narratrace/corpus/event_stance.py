@@ -22,22 +22,9 @@ import dataclasses
 from collections.abc import Sequence
 
 from narratrace.corpus.grouping import dedupe_events
-from narratrace.corpus.records import Event, Narrative
+from narratrace.corpus.records import Narrative, publisher_voice
 
 WITHDRAWAL_TYPES = frozenset({"retracted", "corrected"})
-
-
-def publisher_voice(e: Event) -> bool:
-    """True when the event speaks as its own outlet (no other source, or the outlet named).
-
-    >>> publisher_voice(Event(None, "retracted", "a", "Morning Ledger", "Morning Ledger"))
-    True
-    >>> publisher_voice(Event(None, "retracted", "a", "the Sarnian army", "Nordwire"))
-    False
-    """
-    if not e.source:
-        return True
-    return bool(e.outlet) and (e.outlet.casefold() in e.source.casefold() or e.source.casefold() in e.outlet.casefold())
 
 
 def type_events(narratives: Sequence[Narrative], *, model=None) -> None:

@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from narratrace.corpus.mentions import events_of
-from narratrace.corpus.records import Event, Mention, Narrative, event_order
+from narratrace.corpus.records import Event, Mention, Narrative, event_order, publisher_voice
 from narratrace.corpus.similarity import name_keys
 from narratrace.errors import ConfigError
 
@@ -441,11 +441,16 @@ def _last_date(mentions: list[Mention], idx: Sequence[int]) -> datetime | None:
 
 def dedupe_events(events) -> list[Event]:
     """Events in date order, one per (article, type, verdict): an article repeating a claim
-    in three sentences is one assertion, not three."""
+    in three sentences is one assertion, not three. A fact-check published in the corpus
+    restates the claim it rates: its own-voice assertion of that claim is not an event."""
+    events = list(events)
+    reviews = {e.article for e in events if e.type == "fact_checked" and e.stance == "published_review"}
     out = []
     seen: set[tuple] = set()
     for e in sorted(events, key=event_order):
         key = (e.article, e.type, e.verdict)
+        if e.type == "asserted" and e.article in reviews and publisher_voice(e):
+            continue
         if key not in seen:
             seen.add(key)
             out.append(e)

@@ -152,3 +152,16 @@ def article_stance(events: list[Event], article: str) -> str | None:
     """
     types = {e.type for e in events if e.article == article and e.type in DECISIVENESS}
     return next((t for t in DECISIVENESS if t in types), None)
+
+
+def publisher_voice(e: Event) -> bool:
+    """True when the event speaks as its own outlet (no other source, or the outlet named).
+
+    >>> publisher_voice(Event(None, "retracted", "a", "Morning Ledger", "Morning Ledger"))
+    True
+    >>> publisher_voice(Event(None, "retracted", "a", "the Sarnian army", "Nordwire"))
+    False
+    """
+    if not e.source:
+        return True
+    return bool(e.outlet) and (e.outlet.casefold() in e.source.casefold() or e.source.casefold() in e.outlet.casefold())
