@@ -171,3 +171,56 @@ def test_eval_list_option_and_old_spelling():
     old = CliRunner().invoke(app, ["eval", "list"])
     assert new.exit_code == old.exit_code == 0 and "claim-retrieval" in new.stdout
     assert old.stdout == new.stdout and "deprecated" in old.stderr and "deprecated" not in new.stderr
+
+
+def test_folder_is_analysed_in_batches_with_the_results_of_one_at_a_time(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import narratrace.cli.analyze as cli_analyze
+    from narratrace.analyze.pipeline import Pipeline
+    from narratrace.api import analyze_article
+    from narratrace.cli import app
+    from narratrace.ingest import read_path
+    from narratrace.report.json_report import analysis_to_dict
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    texts = {
+        "a.txt": "The Harbour Authority of Corvia said on Monday that 300 tonnes of grain had left the port.",
+        "b.txt": "Minister Alda Renk denied the report. \"No convoy was stopped,\" she told reporters in Tessin.",
+        "c.txt": "Die Behörde in Marlo teilte mit, dass der Damm am Dienstag beschädigt wurde.",
+    }
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    batches: list[int] = []
+    real_pipe = Pipeline.pipe
+
+    def counting_pipe(self, articles, *, batch_size=32):
+        articles = list(articles)
+        batches.append(len(articles))
+        return real_pipe(self, articles, batch_size=batch_size)
+
+    monkeypatch.setattr(cli_analyze, "BATCH_SIZE", 2)
+    monkeypatch.setattr(Pipeline, "pipe", counting_pipe)
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(app, ["--db", f"sqlite:///{tmp_path / 'nt.db'}", "analyze", str(folder), "--out", str(out),
+                                      "--no-store", "-q", "--stages", FOUNDATION])
+    assert result.exit_code == 0, result.output
+    assert batches == [2, 1]  # three articles, two Pipeline.pipe calls
+    monkeypatch.setattr(Pipeline, "pipe", real_pipe)
+    for name in texts:
+        (article,) = read_path(folder / name)
+        alone = _rounded(analysis_to_dict(analyze_article(article, stages=FOUNDATION.split(","))))
+        batched = _rounded(json.loads((out / f"{name[0]}.json").read_text(encoding="utf-8")))
+        assert batched == alone
+
+
+def _rounded(value):
+    """``value`` with floats to 9 digits: lingua's confidences differ in the last bit from call to call."""
+    if isinstance(value, float):
+        return round(value, 9)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value

@@ -143,3 +143,32 @@ def test_narratives_table_keeps_ids_and_dates_whole_at_80_columns():
     assert text.count("N0123456789abcdef") == 2 and "A very long claim" in text
     for whole in ("N0123456789abcdef", "went_quiet_unresolved", "2031-04-17", "2031-04-17T08:00", "velora-herald-0042"):
         assert whole in text, whole
+
+
+@pytest.mark.parametrize("args, expected", [([], None), (["--profile", "full"], None), (["--profile", "corpus"], "corpus")])
+def test_ingest_profile_chooses_the_stages(tmp_path, monkeypatch, example_corpus, gold_analyzer, args, expected):
+    import narratrace.corpus.ingest_corpus as ic
+
+    asked: list = []
+
+    def analyzer_for(_engine, stages=None):
+        asked.append(stages)
+        return gold_analyzer
+
+    monkeypatch.setattr(ic, "_default_analyzer", analyzer_for)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    first = sorted(example_corpus.iterdir())[0]
+    (folder / first.name).write_bytes(first.read_bytes())
+    result = CliRunner().invoke(app, ["--db", f"sqlite:///{tmp_path / 'p.db'}", "corpus", "ingest", "-q", "--no-build", *args, str(folder)])
+    assert result.exit_code == 0, result.output
+    assert asked == [ic.CORPUS_PROFILE if expected == "corpus" else None]
+    if expected == "corpus":
+        assert "techniques.v1" not in ic.CORPUS_PROFILE and "images.v1" not in ic.CORPUS_PROFILE
+
+
+def test_ingest_profile_is_checked_and_documented(tmp_path):
+    bad = CliRunner().invoke(app, ["--db", f"sqlite:///{tmp_path / 'p.db'}", "corpus", "ingest", "--profile", "fast", str(tmp_path)])
+    assert bad.exit_code == 2 and "fast" in bad.output
+    text = re.sub(r"\s+", " ", re.sub(r"[│╭╮╰╯─]", " ", CliRunner().invoke(app, ["corpus", "ingest", "--help"], terminal_width=200).stdout))
+    assert "--profile" in text and "techniques.v1" in text and "images.v1" in text

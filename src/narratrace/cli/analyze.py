@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
+from collections.abc import Iterator
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,6 +14,10 @@ import typer
 
 from narratrace.cli import _state
 from narratrace.cli._options import csv_option, html_option, is_stdout, json_option
+
+#: Articles of a folder analysed per :meth:`Pipeline.pipe` call (their parses stay in memory
+#: until their reports are written).
+BATCH_SIZE = 32
 
 
 def _slug(value: str) -> str:
@@ -82,8 +88,7 @@ def analyze_cli(
         names = _report_names(articles, out_dir)
     done = 0
     with TableFiles(csv_out, analysis_columns()) if csv_out else nullcontext() as tables:
-        for index, article in enumerate(articles):
-            analysis = _analyse_one(article, stage_list, lang, engine, failures, alone=len(articles) == 1)
+        for index, analysis in _analyse_all(articles, stage_list, lang, engine, failures):
             if analysis is None:
                 continue
             done += 1
@@ -143,22 +148,33 @@ def _read_inputs(paths: list[str]) -> tuple[list[Any], list[Any]]:
     return articles, failures
 
 
-def _analyse_one(article: Any, stages: list[str] | None, lang: str | None, engine: Any, failures: list, *, alone: bool) -> Any:
-    """The analysis of one article; a failure is added to ``failures`` (raised when ``alone``)."""
-    from narratrace.api import analyze_article
+def _analyse_all(articles: list[Any], stages: list[str] | None, lang: str | None, engine: Any,
+                 failures: list) -> Iterator[tuple[int, Any]]:
+    """``(index, analysis)`` of every article, analysed :data:`BATCH_SIZE` at a time with
+    :meth:`Pipeline.pipe <narratrace.analyze.pipeline.Pipeline.pipe>` (the same analyses as
+    one at a time); a failed article yields ``None`` and is added to ``failures`` (raised when
+    it is the only article)."""
+    from narratrace.analyze.pipeline import get_pipeline
+    from narratrace.corpus.ingest_corpus import run_analyzer
     from narratrace.errors import NarratraceError, safe_text
     from narratrace.ingest import IngestFailure
 
-    try:
-        return analyze_article(article, stages=stages, lang=lang, store=engine)
-    except Exception as exc:  # one article's failure must not stop a folder
-        known = isinstance(exc, NarratraceError)
-        if alone or (_state.DEBUG and not known):
-            raise
-        reason = exc.args[0] if known else f"analysis failed ({exc.__class__.__name__})"
-        failures.append(IngestFailure(article.source_path or "stdin", f"article {safe_text(article.id, limit=80)}: {reason}",
-                                      exc.code if known else "E109"))
-        return None
+    pipeline = get_pipeline(stages, store=engine)
+    if lang:  # forced on copies: the caller's articles are never changed
+        articles = [dataclasses.replace(a, metadata={**a.metadata, "lang_override": lang}) for a in articles]
+    for first in range(0, len(articles), BATCH_SIZE):
+        batch = articles[first : first + BATCH_SIZE]
+        for index, (article, outcome) in enumerate(zip(batch, run_analyzer(pipeline, batch), strict=True), start=first):
+            if not isinstance(outcome, Exception):
+                yield index, outcome
+                continue
+            known = isinstance(outcome, NarratraceError)
+            if len(articles) == 1 or (_state.DEBUG and not known):
+                raise outcome
+            reason = outcome.args[0] if known else f"analysis failed ({outcome.__class__.__name__})"
+            failures.append(IngestFailure(article.source_path or "stdin", f"article {safe_text(article.id, limit=80)}: {reason}",
+                                          outcome.code if known else "E109"))
+            yield index, None
 
 
 def _write_reports(analysis: Any, *, json_out: Path | None, html_out: Path | None, quiet: bool, stem: Path | None) -> None:

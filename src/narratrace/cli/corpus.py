@@ -59,6 +59,23 @@ def _check_as_of(value: str | None) -> str | None:
     return value
 
 
+#: ``corpus ingest --profile``: the analysis stages of each (``None``: the default pipeline).
+PROFILES = ("full", "corpus")
+
+
+def _check_profile(value: str) -> str:
+    if value not in PROFILES:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(PROFILES)}")
+    return value
+
+
+def _profile_stages(profile: str) -> tuple[str, ...] | None:
+    """The stage names of an ingest profile: ``None`` (the default pipeline) for ``full``."""
+    from narratrace.corpus.ingest_corpus import CORPUS_PROFILE
+
+    return CORPUS_PROFILE if profile == "corpus" else None
+
+
 AsOf = Annotated[str | None, typer.Option("--as-of", metavar="DATE", callback=_check_as_of,
                                           help="Show the state as it stood at the end of DATE (YYYY-MM-DD): later events ignored.")]
 
@@ -90,6 +107,11 @@ def ingest_cli(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders: text, HTML, JSON, JSONL, RSS/Atom feeds.")],
     analyze: Annotated[bool, typer.Option("--analyze/--no-analyze", help="Run the article pipeline on new texts.")] = True,
     do_build: Annotated[bool, typer.Option("--build/--no-build", help="Rebuild duplicates, stories and narratives afterwards.")] = True,
+    profile: Annotated[str, typer.Option(
+        "--profile", metavar="corpus|full", callback=_check_profile,
+        help="Analysis stages: 'full' (default) runs every default stage; 'corpus' runs only what narratives need "
+             "and skips persuasion techniques (techniques.v1) and picture reuse (images.v1), several times faster.",
+    )] = "full",
     json_out: IngestJson = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or progress lines.")] = False,
 ) -> None:
@@ -105,7 +127,7 @@ def ingest_cli(
     if missing:
         raise InputError(f"no such file or folder: {', '.join(missing)}")
     engine = _state.open_db()
-    report = _ingest_with_progress(paths, engine, analyze=analyze, quiet=quiet)
+    report = _ingest_with_progress(paths, engine, analyze=analyze, quiet=quiet, stages=_profile_stages(profile))
     built = None
     if do_build and (report.usable or report.skipped_files):
         with _state.err_console().status("building duplicates, stories and narratives..."):
@@ -121,7 +143,8 @@ def ingest_cli(
         raise typer.Exit(EXIT_SOME_REFUSED)
 
 
-def _ingest_with_progress(paths: list[Path], engine: Any, *, analyze: bool, quiet: bool) -> Any:
+def _ingest_with_progress(paths: list[Path], engine: Any, *, analyze: bool, quiet: bool,
+                          stages: tuple[str, ...] | None = None) -> Any:
     """Run the ingest with a bar (terminal) or progress lines (otherwise) on stderr."""
     from narratrace.cli._progress import ProgressReporter
     from narratrace.corpus.ingest_corpus import ingest
@@ -140,7 +163,7 @@ def _ingest_with_progress(paths: list[Path], engine: Any, *, analyze: bool, quie
             elif event == "file":
                 progress.advance()
 
-        return ingest(paths, engine, analyze=analyze, progress=on_progress)
+        return ingest(paths, engine, analyze=analyze, progress=on_progress, stages=stages)
 
 
 def _print_ingest_summary(report: Any, summary: dict[str, Any]) -> None:

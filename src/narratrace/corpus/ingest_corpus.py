@@ -169,7 +169,7 @@ def _article_label(article: Article) -> str:
     return safe_text(publication_name(article), limit=80)
 
 
-def _run_analyzer(analyzer: Analyzer, batch: list[Article]) -> list[Analysis | Exception]:
+def run_analyzer(analyzer: Analyzer, batch: list[Article]) -> list[Analysis | Exception]:
     """Each article's analysis (or the exception it raised), in order; a batch at a time when
     the analyzer can, else (or when the batch fails as a whole) one article at a time."""
     pipe = getattr(analyzer, "pipe", None)
@@ -198,7 +198,7 @@ def _analyze_batch(engine: Engine, batch: list[Article], analyzer: Analyzer, pat
     todo = list({a.content_hash: a for a in reversed(batch) if a.content_hash not in done}.values())[::-1]
     results: dict[str, Analysis] = {}
     failures: list[IngestFailure] = []
-    for article, outcome in zip(todo, _run_analyzer(analyzer, todo), strict=True):
+    for article, outcome in zip(todo, run_analyzer(analyzer, todo), strict=True):
         if isinstance(outcome, Analysis):
             results[article.content_hash] = outcome
             continue
