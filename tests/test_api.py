@@ -27,3 +27,9 @@ def test_analyze_article_leaves_the_callers_article_alone():
     analysis = analyze_article(article, stages=["language.v1"], lang="de")
     assert metadata == {"feed": "velmora-wire"} and article.metadata is metadata
     assert analysis.language == "de" and analysis.article.metadata["lang_override"] == "de"
+
+
+def test_analyze_takes_a_long_one_line_text_as_text():
+    text = "Officials said the dam held. " * 12  # one line, longer than a file name may be
+    analysis = narratrace.analyze(text.strip(), stages=["language.v1", "segment.v1"])
+    assert analysis.text == text.strip() and len(analysis.sentences) == 12

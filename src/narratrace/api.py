@@ -18,6 +18,14 @@ from narratrace.model import Analysis, Article
 _MAX_PATH_CHARS = 4096
 
 
+def _is_file(candidate: str) -> bool:
+    """True when ``candidate`` names an existing file; text that cannot be a path is not one."""
+    try:
+        return Path(candidate).is_file()
+    except (OSError, ValueError):  # a name part over the file system's limit, a NUL byte
+        return False
+
+
 def load_article(text_or_path: str | Path, *, lang: str | None = None) -> Article:
     """An :class:`Article` from a path (any supported format) or from the text itself.
 
@@ -28,7 +36,7 @@ def load_article(text_or_path: str | Path, *, lang: str | None = None) -> Articl
     """
     if isinstance(text_or_path, Path) or (
         isinstance(text_or_path, str) and "\n" not in text_or_path and len(text_or_path) < _MAX_PATH_CHARS
-        and Path(text_or_path).is_file()
+        and _is_file(text_or_path)
     ):
         articles = read_file(Path(text_or_path))
         if len(articles) > 1:
