@@ -35,14 +35,19 @@ def padded_batches(
         yield idx, ids, mask
 
 
-def pool_windows(windows: Sequence[Window], means: np.ndarray, n_texts: int) -> np.ndarray:
-    """Combine per-window mean vectors into one L2-normalised float32 vector per text."""
-    out = np.zeros((n_texts, means.shape[1]), dtype=np.float64)
+def combine_windows(windows: Sequence[Window], values: np.ndarray, n_texts: int) -> np.ndarray:
+    """Average per-window ``values[w, ...]`` per text, weighted by content-token counts."""
+    out = np.zeros((n_texts, *values.shape[1:]), dtype=np.float64)
     weight = np.zeros(n_texts, dtype=np.float64)
-    for w, vec in zip(windows, means, strict=True):
+    for w, vec in zip(windows, values, strict=True):
         k = max(len(w.ids) - 2, 1)
         out[w.text_index] += k * vec
         weight[w.text_index] += k
-    out /= np.maximum(weight, 1.0)[:, None]
+    return out / np.maximum(weight, 1.0).reshape(-1, *[1] * (values.ndim - 1))
+
+
+def pool_windows(windows: Sequence[Window], means: np.ndarray, n_texts: int) -> np.ndarray:
+    """Combine per-window mean vectors into one L2-normalised float32 vector per text."""
+    out = combine_windows(windows, means, n_texts)
     out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-6)
     return out.astype(np.float32)

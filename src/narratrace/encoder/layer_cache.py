@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from narratrace.encoder._e5file import E5File
-from narratrace.encoder._pooling import padded_batches
+from narratrace.encoder._pooling import combine_windows, padded_batches
 from narratrace.encoder._tokenizer import PASSAGE_PREFIX, E5Tokenizer
 from narratrace.encoder.torch_model import load_bert
 
@@ -82,10 +82,4 @@ class LayerCache:
             m = torch.from_numpy(mask).unsqueeze(-1).float()
             layer_means = [(h * m).sum(1) / m.sum(1) for h in out.hidden_states]
             means[idx] = torch.stack(layer_means, dim=1).numpy()
-        out_arr = np.zeros((len(texts), c.layers + 1, c.hidden), dtype=np.float64)
-        weight = np.zeros(len(texts))
-        for w, vec in zip(windows, means, strict=True):
-            k = max(len(w.ids) - 2, 1)
-            out_arr[w.text_index] += k * vec
-            weight[w.text_index] += k
-        return (out_arr / weight[:, None, None]).astype(np.float16)
+        return combine_windows(windows, means, len(texts)).astype(np.float16)
