@@ -59,6 +59,17 @@ def test_quote_with_speaker():
     assert quote.speaker is not None and "Tomas Berg" in quote.speaker
 
 
+def test_tabloid_single_quotes_and_quotations_running_on_are_quotes():
+    text = ("The harbour master's office said the pier was closed. 'We are very worried about the old crane,' "
+            "said Ilse Marrow, a docker.\n\nOne diver said: 'I was there when the crane fell into the water. "
+            "It was the worst day of my working life.\n\n'Nobody listened to us,' she added.")
+    quoted = [text[q.start : q.end] for q in run(text).quotes]
+    assert quoted[0] == "We are very worried about the old crane,"
+    assert quoted[1].startswith("I was there") and quoted[1].endswith("working life.")
+    assert quoted[2] == "Nobody listened to us,"
+    assert not any("harbour master" in q for q in quoted)  # a possessive is not a quotation mark
+
+
 def test_example_articles_have_their_sources(examples_dir):
     news = Pipeline(FOUNDATION)(read_file(examples_dir / "news_report.txt")[0])
     names = {s.name for s in news.sources}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from narratrace.analyze.registry import Stage, register_stage
 from narratrace.model import Analysis, Quote
 from narratrace.text.lexicons import load_lexicon
-from narratrace.text.nlp import spacy_doc
+from narratrace.text.nlp import doc_text, spacy_doc
 from narratrace.text.quotes import quote_spans
 
 # Quoted stretches shorter than this are titles, terms or scare quotes ("best troops"), not quotations.
@@ -23,7 +23,7 @@ class QuoteStage(Stage):
         verbs = set(load_lexicon("sources")["reporting_verbs_en"])
         quotes: list[Quote] = []
         for para in analysis.paragraphs:
-            for start, end in quote_spans(text, para.start, para.end):
+            for start, end in quote_spans(text, para.start, para.end, single=True, open_ended=True):
                 if len(text[start:end].split()) < MIN_QUOTE_WORDS:
                     continue
                 quote = Quote(start, end)
@@ -48,7 +48,7 @@ def _attach_speaker(quote: Quote, doc, verbs: set[str]) -> None:
             start, end = subtree[0].idx, subtree[-1].idx + len(subtree[-1])
             if quote.start <= start < quote.end:
                 continue
-            quote.speaker = doc.text[start:end]
+            quote.speaker = doc_text(doc)[start:end]
             quote.speaker_start, quote.speaker_end = start, end
             quote.cue = token.text
             return

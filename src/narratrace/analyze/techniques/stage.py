@@ -6,9 +6,10 @@ For each paragraph in a supported language (en, de, ru, fr, it, pl) the stage
    ``analysis.paragraphs``);
 2. finds technique spans with the token tagger and the span filter, and names each with
    the span classifier;
-3. for a paragraph technique with no span of its own and a probability of at least
-   :data:`FALLBACK_MIN_RATIO` times its threshold, marks the sentence that scores highest
-   for it, so that every confident paragraph label has a place in the text;
+3. for a paragraph technique of argument (not one of :data:`PHRASE_TECHNIQUES`) with no
+   span of its own and a probability of at least :data:`FALLBACK_MIN_RATIO` times its
+   threshold, marks the sentence that scores highest for it, so that every confident
+   paragraph label has a place in the text;
 
 and writes a per-article summary in ``analysis.summaries["techniques"]``. Every
 :class:`~narratrace.model.TechniqueSpan` carries a reason a person can read: the words
@@ -68,6 +69,11 @@ MIN_PARAGRAPH_PROBA = 0.1
 # above it 36-46% (`narratrace eval plain-reporting` shows what this removes on news). The
 # paragraph labels themselves (and the benchmark) keep the tuned thresholds.
 FALLBACK_MIN_RATIO = 1.5
+# Techniques that live in a word or phrase ("traitors", "catastrophic", a repeated slogan):
+# when the tagger found no such phrase, a whole sentence is no evidence of them, so the
+# sentence fallback marks only techniques of argument (Doubt, Causal oversimplification, …).
+# On news a sentence-long "Name calling" was nearly always wrong (hand check, docs/techniques.md).
+PHRASE_TECHNIQUES = frozenset({"Name_Calling-Labeling", "Loaded_Language", "Repetition", "Exaggeration-Minimisation", "Slogans"})
 # A span is inside a quotation, and credited to its speaker, when at least this share of
 # its characters lies inside it (a sentence-level span around a short quote stays the author's).
 QUOTED_SHARE = 0.5
@@ -172,7 +178,8 @@ class TechniquesStage(Stage):
                     continue
                 span.reason = span_reason(tech, model.span_triggers(text[s:e], j), text[s:e])
                 spans.append(span)
-        spans += self._sentence_spans(model, text, units, langs, para_tech, proba, spans, sentences)
+        names = [(ent.start, ent.end) for ent in analysis.entities if ent.label in NAME_LABELS | {"NAME"}]
+        spans += self._sentence_spans(model, text, units, langs, para_tech, proba, spans, sentences, names)
         spans, filtered = plain_reporting_filter(analysis, spans, model, lang)
         if weak:
             filtered["weak_loaded"] = weak
@@ -192,14 +199,15 @@ class TechniquesStage(Stage):
         return analysis
 
     @staticmethod
-    def _sentence_spans(model, text, units, langs, para_tech, proba, spans, sentences) -> list[TechniqueSpan]:
-        """Mark the best sentence for each paragraph technique that got no span."""
+    def _sentence_spans(model, text, units, langs, para_tech, proba, spans, sentences, names=()) -> list[TechniqueSpan]:
+        """Mark the best sentence for each paragraph technique that got no span; its reason cites
+        the sentence's words, never a name (``names``: spans blanked before the words are chosen)."""
         from narratrace.analyze.techniques.predict import paragraph_proba
 
         out = []
         for i, techs in enumerate(para_tech):
             covered = {t.technique for t in spans if t.paragraph == i}
-            missing = [t for t in techs if t not in covered]
+            missing = [t for t in techs if t not in covered and t not in PHRASE_TECHNIQUES]
             if not missing:
                 continue
             ps, pe, _ = units[i]
@@ -213,7 +221,7 @@ class TechniquesStage(Stage):
                     continue
                 k = int(np.argmax(sp[:, j]))
                 s, e = sents[k]
-                words = _paragraph_triggers(model, text[s:e], j)
+                words = _paragraph_triggers(model, _blanked(text, s, e, names), j)
                 name = readable(tech)
                 reason = (
                     f"the paragraph reads as {name} (score {proba[i, j]:.2f}); this sentence weighs most"
@@ -327,6 +335,19 @@ def credit_quotes(analysis: Analysis, spans: list[TechniqueSpan]) -> None:
         if k is not None:
             t.quoted_by = speakers[k]
             t.reason = f"quoted: used by {speakers[k] or 'the quoted speaker'}, not the author; " + t.reason
+
+
+def _blanked(text: str, start: int, end: int, spans) -> str:
+    """``text[start:end]`` with the parts inside ``spans`` replaced by spaces.
+
+    >>> _blanked("Aldoria lies again.", 0, 19, [(0, 7)])
+    '        lies again.'
+    """
+    chars = list(text[start:end])
+    for s, e in spans:
+        for i in range(max(s, start), min(e, end)):
+            chars[i - start] = " "
+    return "".join(chars)
 
 
 def _paragraph_triggers(model, sentence: str, j: int, k: int = 3) -> list[str]:
