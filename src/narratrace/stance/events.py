@@ -49,6 +49,10 @@ DOUBT = re.compile(
     r"\b(?:alleged\w*|unconfirmed|unverified|unclear|whether|purported\w*|if true|doubt\w*|questionable|"
     r"angeblich\w*|mutmaßlich\w*|unbestätigt\w*|unklar|ungeklärt|zweifel\w*|fraglich|ob\b|"
     r"якобы|неподтвержд\w*|неясно|не ясно|будто бы|сомн\w*)", re.I)
+# The part of DOUBT that no assertion carries ("it is unclear whether", "ob … ist unklar"):
+# it turns even an "agree" of the model, which reads the claim's own words, into a question.
+OPEN_QUESTION = re.compile(
+    r"\b(?:unclear|whether|unverified|unconfirmed|unklar|ungeklärt|fraglich|ob\b|unbestätigt\w*|неясно|не ясно|неподтвержд\w*)", re.I)
 # Verbs of acknowledgement: an agreeing sentence built on one is a confirmation, whatever
 # verb the claims stage saw ("hat eingeräumt, dass ...").
 ACKNOWLEDGE = re.compile(
@@ -71,6 +75,8 @@ def event_type(label: str, text: str, current: str) -> str:
     'confirmed'
     >>> event_type("discuss", "Marsk again rejected reports that its troops are in Velm.", "asserted")
     'denied'
+    >>> event_type("agree", "Ob Velmer Truppen in Ostland kämpfen, ist weiter unklar.", "asserted")
+    'questioned'
     """
     if current in KEPT_TYPES or label == "unrelated":
         return current
@@ -85,6 +91,8 @@ def event_type(label: str, text: str, current: str) -> str:
         return "confirmed" if current == "confirmed" and cues["confirm"] else "asserted"
     if current in AGREEING_TYPES:
         return current
+    if OPEN_QUESTION.search(text) or cue_counts(text)["neg_confirm"]:
+        return "questioned"
     ack = ACKNOWLEDGE.search(text)
     return "confirmed" if ack and not cue_counts(text)["neg_confirm"] else "asserted"
 
