@@ -3,7 +3,11 @@
 Both run on the same texts in the same process, so the printed ratio is stable on
 noisy machines even when absolute words per second drift.
 
-Usage: ``OMP_NUM_THREADS=1 python benchmarks/analyze_speed.py [--repeat N] [--stages a,b]``
+Usage: ``OMP_NUM_THREADS=1 python benchmarks/analyze_speed.py [--repeat N] [--stages a,b] [--db URL]``
+
+Without ``--db`` the pipeline has no store: fact-check matching and picture reuse record
+``{"database": "none"}`` and touch no database. ``--db URL`` passes that store (as
+``narratrace --db URL analyze`` does), so those stages read it.
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-os.environ.setdefault("NARRATRACE_DB", "sqlite:///:memory:")
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SEED = Path(__file__).resolve().parents[2] / "shared" / "data" / "seed" / "000_73c1a39f5d570c75.txt"
@@ -24,6 +27,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="passes over the example articles")
     parser.add_argument("--stages", default=None, help="comma-separated stages (default: the default pipeline)")
+    parser.add_argument("--db", default=None, metavar="URL", help="store the pipeline reads (default: none)")
     args = parser.parse_args()
 
     from narratrace.analyze.pipeline import Pipeline
@@ -38,7 +42,12 @@ def main() -> None:
     articles = [a for p in paths for a in read_file(p) if detect_language(a.text)[0] == "en"]
     english_texts = [a.text for a in articles]
     words = sum(len(t.split()) for t in english_texts)
-    pipeline = Pipeline(args.stages.split(",") if args.stages else None)
+    store = None
+    if args.db:
+        from narratrace.store import open_store
+
+        store = open_store(args.db)
+    pipeline = Pipeline(args.stages.split(",") if args.stages else None, store=store)
     nlp = english()
     # Warm-up: load every model once so that loading is not timed.
     nlp(english_texts[0])

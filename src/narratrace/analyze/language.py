@@ -10,6 +10,8 @@ from narratrace.text.furniture import furniture_rules
 from narratrace.text.language import MIN_CONFIDENCE, detect_language, letter_count
 from narratrace.text.segment import paragraph_spans
 
+_DETECTED = "language.detected"
+
 
 @register_stage("language.v1", assigns=("paragraphs", "language", "language_confidence"), order=10)
 class LanguageStage(Stage):
@@ -37,9 +39,15 @@ def assign_languages(analysis: Analysis, text: str) -> None:
     ``text`` (the article's text, or any text with the same offsets: the name-masking stage
     reads the neutral text with its stand-ins blanked, so that no name sways the language)."""
     weights: Counter[str] = Counter()
+    # paragraph text -> detection: the name-masking stage rereads the article, and the
+    # paragraphs without a name read the same as before
+    seen: dict[str, tuple[str | None, float]] = analysis._cache.setdefault(_DETECTED, {})
     for para in analysis.paragraphs:
         para.lang, para.lang_confidence = None, 0.0
-        lang, confidence = detect_language(text[para.start : para.end])
+        para_text = text[para.start : para.end]
+        if para_text not in seen:
+            seen[para_text] = detect_language(para_text)
+        lang, confidence = seen[para_text]
         if lang and confidence >= MIN_CONFIDENCE:
             para.lang, para.lang_confidence = lang, confidence
             if not para.furniture:

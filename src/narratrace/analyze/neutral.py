@@ -28,6 +28,7 @@ from narratrace.analyze.sources import normalize_name
 from narratrace.model import Analysis, Entity, Source, SourceKind
 from narratrace.text.furniture import furniture_rules
 from narratrace.text.names import NameMask
+from narratrace.text.nlp import forget_ents
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -100,6 +101,7 @@ def label_names(doc: Doc, analysis: Analysis) -> None:
     taken = {i for s in ours for i in range(s.start, s.end)}
     kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
     doc.ents = sorted(kept + ours, key=lambda s: s.start)
+    forget_ents(doc)
 
 
 def is_masked(analysis: Analysis) -> bool:

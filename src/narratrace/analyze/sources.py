@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from narratrace.analyze.registry import Stage, register_stage
 from narratrace.model import Analysis, Source, SourceKind, Span
 from narratrace.text.lexicons import load_lexicon
-from narratrace.text.nlp import spacy_doc
+from narratrace.text.nlp import doc_ents, spacy_doc
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -178,7 +178,7 @@ def _reporting_subjects(doc, verbs: set[str]):
 
 
 def _ent_of(token, doc):
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if ent.start <= token.i < ent.end:
             return ent
     return None

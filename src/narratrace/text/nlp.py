@@ -20,7 +20,7 @@ from narratrace.errors import ModelError
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
     from narratrace.model import Analysis
 
@@ -98,6 +98,64 @@ def pipe_english(texts: Sequence[str], *, batch_size: int = 32) -> list[Doc]:
     docs: dict[int, Doc] = dict(zip(short, nlp.pipe((texts[i] for i in short), batch_size=batch_size), strict=True))
     docs.update((i, parse_english(t)) for i, t in enumerate(texts) if i not in docs)
     return [docs[i] for i in range(len(texts))]
+
+
+_TEXT_KEY = "narratrace.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per ``Doc`` (spaCy joins every token's text on each access).
+
+    Cached in ``doc.user_data``; tokens are never re-split here, so the text cannot change.
+
+    >>> doc = english()("Kiev announced it.")
+    >>> doc_text(doc) == doc.text and doc_text(doc) is doc_text(doc)
+    True
+    """
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
+_ENTS_KEY = "narratrace.ents"
+
+
+def doc_ents(doc: Doc) -> tuple:
+    """``doc.ents``, built once per ``Doc`` (spaCy rebuilds the tuple from every token on each access).
+
+    Whoever assigns ``doc.ents`` must call :func:`forget_ents` afterwards (the name-masking
+    stage does), so that the next call reads the new entities.
+
+    >>> doc = english()("Alda Renk met Tomas Vell in Corvia.")
+    >>> doc_ents(doc) == doc.ents and doc_ents(doc) is doc_ents(doc)
+    True
+    """
+    ents = doc.user_data.get(_ENTS_KEY)
+    if ents is None:
+        ents = doc.user_data[_ENTS_KEY] = doc.ents
+    return ents
+
+
+def span_ents(span: Span) -> list[Span]:
+    """``span.ents`` read from :func:`doc_ents` (the same entities, in the same order, as spaCy's).
+
+    >>> doc = english()("Alda Renk met Tomas Vell in Corvia.")
+    >>> [e.text for e in span_ents(doc[3:7])] == [e.text for e in doc[3:7].ents]
+    True
+    """
+    out = []
+    for ent in doc_ents(span.doc):
+        if ent.start >= span.start:
+            if ent.end > span.end:
+                break  # as spaCy's Span.ents
+            out.append(ent)
+    return out
+
+
+def forget_ents(doc: Doc) -> None:
+    """Drop the entities :func:`doc_ents` remembered (call it after assigning ``doc.ents``)."""
+    doc.user_data.pop(_ENTS_KEY, None)
 
 
 def spacy_doc(analysis: Analysis) -> Doc | None:

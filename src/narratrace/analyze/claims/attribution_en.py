@@ -26,6 +26,7 @@ from narratrace.analyze.claims._common import (
 )
 from narratrace.analyze.claims.attribution_sources import ANONYMOUS_HEADS, classify_source
 from narratrace.model import Attribution, SourceKind, Span
+from narratrace.text.nlp import doc_ents, doc_text
 from narratrace.text.quotes import quote_spans
 
 if TYPE_CHECKING:
@@ -164,7 +165,7 @@ def _trim(doc: Doc, start_tok: int, end_tok: int, *, keep_final: bool) -> tuple[
         end_tok -= 1
     if end_tok <= start_tok:
         return None
-    return balance_quotes(doc.text, doc[start_tok].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1]))
+    return balance_quotes(doc_text(doc), doc[start_tok].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1]))
 
 
 def _subtree_bounds(tok: Token, exclude: Iterable[Token] = ()) -> tuple[int, int]:
@@ -194,10 +195,10 @@ def source_char_span(tok: Token, model: dict[str, Any]) -> tuple[int, int] | Non
     doc = tok.doc
     lo, hi = source_bounds(tok, model)
     # never let a source run across a paragraph break (scraped credits, headings)
-    while lo < tok.i and "\n\n" in doc.text[doc[lo].idx : tok.idx]:
+    while lo < tok.i and "\n\n" in doc_text(doc)[doc[lo].idx : tok.idx]:
         lo += 1
     span = _trim(doc, lo, hi, keep_final=False)
-    if span and "," in doc.text[span[0] : span[1]] and doc.text[span[1] : span[1] + 1] == ",":
+    if span and "," in doc_text(doc)[span[0] : span[1]] and doc_text(doc)[span[1] : span[1] + 1] == ",":
         span = (span[0], span[1] + 1)  # "Ban Ki-moon, the secretary general," keeps its closing comma (PolNeAR)
     return span
 
@@ -223,7 +224,7 @@ def attribute_doc(doc: Doc, model: dict[str, Any] | None = None) -> list[Attribu
     model = model or _model()
     out: list[Attribution] = []
     used_heads: set[int] = set()
-    quotes = quote_spans(doc.text, 0, len(doc.text))
+    quotes = quote_spans(doc_text(doc), 0, len(doc_text(doc)))
     for tok in doc:
         if tok.pos_ not in CANDIDATE_POS or tok.i in used_heads:
             continue
@@ -246,7 +247,7 @@ def attribute_doc(doc: Doc, model: dict[str, Any] | None = None) -> list[Attribu
             content = _content_span(tok, content_tok, source_tok, (clo, chi), model.get("content_keep_final_punct", False))
         source = _source_span(tok, source_tok, model, quotes) if source_tok is not None else None
         cue_span = Span(doc[clo].idx, doc[chi - 1].idx + len(doc[chi - 1]), "cue")
-        direct = content is not None and doc.text[content.start] in OPEN_QUOTES
+        direct = content is not None and doc_text(doc)[content.start] in OPEN_QUOTES
         att = Attribution(cue=cue_span, content=content, source=source, direct=direct,
                           confidence=round(prob, 4), cue_lemma=tok.lemma_.lower(), lang="en")
         if source_tok is not None and source is not None:
@@ -360,14 +361,17 @@ def headline_attributions(doc: Doc) -> list[Attribution]:
     of the line.
     """
     out: list[Attribution] = []
-    text = doc.text
+    text = doc_text(doc)
     for tok in doc:
         if tok.text != ":" or tok.i == 0:
             continue
         line_start = text.rfind("\n", 0, tok.idx) + 1
         line_end = text.find("\n", tok.idx)
         line_end = len(text) if line_end < 0 else line_end
-        head = [t for t in doc[: tok.i] if t.idx >= line_start and not t.is_space]
+        first = tok.i  # the tokens of the line before the colon
+        while first > 0 and doc[first - 1].idx >= line_start:
+            first -= 1
+        head = [t for t in doc[first : tok.i] if not t.is_space]
         if not head or len(head) > HEADLINE_SOURCE_TOKENS or text[line_start:head[0].idx].strip(" #*"):
             continue
         if not any(t.pos_ == "PROPN" for t in head) or any(t.pos_ in ("VERB", "AUX", "ADP", "PRON") for t in head):
@@ -390,10 +394,10 @@ def headline_attributions(doc: Doc) -> list[Attribution]:
 def _describe_source_en(att: Attribution, head: Token, doc: Doc) -> None:
     if att.source is None:
         return
-    name = doc.text[att.source.start : att.source.end]
+    name = doc_text(doc)[att.source.start : att.source.end]
     att.source_name = re.sub(r"^(the|a|an)\s+", "", name, flags=re.I) if head.pos_ != "PRON" else None
     has_proper = any(t.pos_ == "PROPN" for t in head.subtree)
-    ents = [e for e in doc.ents if e.start <= head.i < e.end]
+    ents = [e for e in doc_ents(doc) if e.start <= head.i < e.end]
     label = ents[0].label_ if ents else ""
     if head.lemma_.lower() in ANONYMOUS_HEADS and not has_proper:
         att.anonymous = True

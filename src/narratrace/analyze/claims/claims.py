@@ -26,6 +26,7 @@ from narratrace.analyze.claims._common import (
 from narratrace.analyze.claims.stance import sceptical_signals
 from narratrace.analyze.registry import Stage, register_stage
 from narratrace.model import Analysis, Attribution, Claim, Span
+from narratrace.text.nlp import doc_ents, doc_text, span_ents
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -52,7 +53,7 @@ _CAPS = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-ZÄÖÜА-ЯЁ][\w-]+(?:\s+[A-ZÄÖ
 
 
 def _phrase(tok: Any) -> str:
-    return tok.doc.text[tok.left_edge.idx : tok.right_edge.idx + len(tok.right_edge)].strip(" ,.;:\"“”")
+    return doc_text(tok.doc)[tok.left_edge.idx : tok.right_edge.idx + len(tok.right_edge)].strip(" ,.;:\"“”")
 
 
 def normalize_en(span: SpacySpan) -> dict[str, Any]:
@@ -77,7 +78,7 @@ def normalize_en(span: SpacySpan) -> dict[str, Any]:
                 if pobj:
                     target = f"{c.lower_} {_phrase(pobj[0])}"
                     break
-    ents = [e for e in span.doc.ents if e.start >= span.start and e.end <= span.end]
+    ents = [e for e in doc_ents(span.doc) if e.start >= span.start and e.end <= span.end]
     return {
         "who": who,
         "action": " ".join(parts),
@@ -126,7 +127,7 @@ def _is_declarative_en(doc: Doc, start: int, end: int) -> bool:
     if text.endswith("?") or text.startswith("#") or len([t for t in span if t.is_alpha]) < MIN_CLAIM_WORDS:
         return False
     has_verb = any(t.pos_ in ("VERB", "AUX") and t.dep_ in ("ROOT", "conj", "ccomp") for t in span)
-    has_anchor = any(e.label_ in ENTITY_LABELS + DATE_LABELS + QUANTITY_LABELS for e in span.ents) or any(t.like_num for t in span)
+    has_anchor = any(e.label_ in ENTITY_LABELS + DATE_LABELS + QUANTITY_LABELS for e in span_ents(span)) or any(t.like_num for t in span)
     return has_verb and has_anchor
 
 
