@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from narratrace.errors import ModelError
 
@@ -103,6 +103,14 @@ def pipe_english(texts: Sequence[str], *, batch_size: int = 32) -> list[Doc]:
 _TEXT_KEY = "narratrace.text"
 
 
+def _remembered(doc: Doc, key: str, attribute: str) -> Any:
+    """``getattr(doc, attribute)``, read once and kept in ``doc.user_data[key]``."""
+    value = doc.user_data.get(key)
+    if value is None:
+        value = doc.user_data[key] = getattr(doc, attribute)
+    return value
+
+
 def doc_text(doc: Doc) -> str:
     """``doc.text``, built once per ``Doc`` (spaCy joins every token's text on each access).
 
@@ -112,10 +120,7 @@ def doc_text(doc: Doc) -> str:
     >>> doc_text(doc) == doc.text and doc_text(doc) is doc_text(doc)
     True
     """
-    text = doc.user_data.get(_TEXT_KEY)
-    if text is None:
-        text = doc.user_data[_TEXT_KEY] = doc.text
-    return text
+    return _remembered(doc, _TEXT_KEY, "text")
 
 
 _ENTS_KEY = "narratrace.ents"
@@ -131,10 +136,7 @@ def doc_ents(doc: Doc) -> tuple:
     >>> doc_ents(doc) == doc.ents and doc_ents(doc) is doc_ents(doc)
     True
     """
-    ents = doc.user_data.get(_ENTS_KEY)
-    if ents is None:
-        ents = doc.user_data[_ENTS_KEY] = doc.ents
-    return ents
+    return _remembered(doc, _ENTS_KEY, "ents")
 
 
 def span_ents(span: Span) -> list[Span]:
