@@ -9,7 +9,8 @@
      every profile parses each English article once);
    - ``store_only``: ``narratrace.corpus.ingest(..., analyze=False)``;
    - ``corpus_profile``: ingest with :data:`narratrace.corpus.ingest_corpus.CORPUS_PROFILE`
-     (what ``narratives`` needs; no persuasion techniques, no picture reuse);
+     (what ``narratives`` needs; no persuasion techniques, no picture reuse): what
+     ``narratrace corpus ingest --profile corpus`` runs;
    - ``full_pipeline``: ingest with the default pipeline.
 
    Models load before the clock starts. Each line gives articles/s, the ratio to the spaCy
