@@ -78,3 +78,26 @@ def test_example_articles_have_their_sources(examples_dir):
     german = Pipeline(FOUNDATION)(read_file(examples_dir / "german_article.txt")[0])
     assert german.language == "de"
     assert {"Nordfrakt", "Halden Kurier"} <= {s.name for s in german.sources}
+
+
+def test_source_mentions_do_not_depend_on_the_hash_seed():
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import json; from narratrace.analyze.pipeline import Pipeline; from narratrace.model import Article\n"
+        "a = Pipeline(['language.v1', 'segment.v1', 'entities.v1', 'sources.v1'])(Article(text="
+        "'She said so in an interview with The Harbour Post on Monday. The Harbour Post later added a note.'))\n"
+        "print(json.dumps([[s.name, [[m.start, m.end] for m in s.mentions]] for s in a.sources]))"
+    )
+    runs = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout
+        runs.add(out.strip())
+    assert len(runs) == 1, runs
+    text = "She said so in an interview with The Harbour Post on Monday. The Harbour Post later added a note."
+    sources = dict((name, spans) for name, spans in json.loads(runs.pop()))
+    assert [text[s:e] for s, e in sources["Harbour Post"]] == ["The Harbour Post"] * 2  # not "Harbour Post" by chance

@@ -299,7 +299,7 @@ def _add_other_mentions(collector: _Collector, analysis: Analysis) -> None:
     text = analysis.text
     for cand in list(collector.by_key.values()):
         variants = {cand.name, re.sub(r"^(?:the|The)\s+", "", cand.name)}
-        for variant in variants:
+        for variant in sorted(variants, key=len, reverse=True):  # "The Herald" before "Herald", whatever the hash seed
             if len(variant) < 2:
                 continue
             for m in re.finditer(rf"(?<!\w){re.escape(variant)}(?!\w)", text):
