@@ -32,6 +32,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from narratrace.dates import MONTHS, find_date_mentions
+from narratrace.groups import connected_groups
 from narratrace.images.repository import Appearance, load_appearances, load_index
 
 logger = logging.getLogger(__name__)
@@ -44,18 +46,6 @@ DATE_GRACE_DAYS = 14
 REREAD_FILES_UP_TO = 5_000
 # Recency words: a caption using them claims the picture shows the news of the day.
 RECENT_RE = re.compile(r"(?i)\b(today|yesterday|this (?:morning|week|afternoon|evening)|last night|tonight|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b")
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}
-_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
-_MONTHS["sept"] = 9
-_MON = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-DATE_RES = [
-    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"),
-    re.compile(rf"(?i)\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+{_MON}\s*,?\s+(?P<y>(?:19|20)\d\d)\b"),
-    re.compile(rf"(?i)\b{_MON}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b"),
-    re.compile(rf"(?i)\b{_MON}\s+(?P<y>(?:19|20)\d\d)\b"),
-    re.compile(r"\b(?:in|since|from|of|during)\s+(?P<y>(?:19|20)\d\d)\b"),
-]
 # Military and police units: "47th Brigade", "3rd Separate Assault Brigade", "Azov Regiment".
 UNIT_RE = re.compile(
     r"(?i)\b((?:\d{1,3}(?:st|nd|rd|th)?|[A-Z][a-z]+)\s+(?:(?:separate|mechani[sz]ed|motori[sz]ed|assault|airborne|"
@@ -77,31 +67,7 @@ _LOWER_UNIT_WORDS = {"the", "a", "an", "this", "that", "his", "her", "their", "o
 
 def _date_intervals(text: str) -> dict[str, tuple[date, date]]:
     """Dates in ``text`` as labelled intervals (day, month or year precision)."""
-    out: dict[str, tuple[date, date]] = {}
-    taken: list[tuple[int, int]] = []
-    for rx in DATE_RES:
-        for m in rx.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in taken):
-                continue
-            gd = m.groupdict()
-            try:
-                y = int(gd["y"])
-                mon = int(gd["m"]) if gd.get("m") else (_MONTHS[gd["mon"].lower().rstrip(".")] if gd.get("mon") else None)
-                d = int(gd["d"]) if gd.get("d") else None
-                if mon and d:
-                    start = end = date(y, mon, d)
-                    label = start.isoformat()
-                elif mon:
-                    start = date(y, mon, 1)
-                    end = (date(y + (mon == 12), mon % 12 + 1, 1) - timedelta(days=1))
-                    label = f"{y:04d}-{mon:02d}"
-                else:
-                    start, end, label = date(y, 1, 1), date(y, 12, 31), f"{y:04d}"
-            except (ValueError, KeyError):
-                continue
-            taken.append((m.start(), m.end()))
-            out[label] = (start, end)
-    return out
+    return {m.label: (m.first, m.last) for m in find_date_mentions(text)}
 
 
 @cache
@@ -136,14 +102,14 @@ def facets(text: str) -> dict[str, list[str]]:
         out["sides"].add(_norm(m.group(1)))
     for m in PLACE_RE.finditer(text):
         place = _norm(m.group(1))
-        if place.split()[0] not in _MONTHS and not any(place in u for u in out["units"]):
+        if place.split()[0] not in MONTHS and not any(place in u for u in out["units"]):
             out["places"].add(place)
     nlp = _nlp()
     if nlp is not None:
         doc = nlp(text[:5000])
         for ent in doc.ents:
             value = _norm(ent.text)
-            if not value or any(value in u for u in out["units"]) or value.split()[0] in _MONTHS:
+            if not value or any(value in u for u in out["units"]) or value.split()[0] in MONTHS:
                 continue
             if ent.label_ == "NORP" or (ent.label_ == "GPE" and _ADJ_RE.search(value) and " " not in value):
                 out["sides"].add(value)
@@ -292,14 +258,6 @@ def clusters(engine: Engine, *, seeds: set[int] | None = None) -> tuple[list[lis
     queried from the seeds and from each picture they reach, never from every stored picture.
     """
     index, fps = load_index(engine)
-    parent = {pk: pk for pk in fps}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     files = _readable_files(engine) if len(fps) <= REREAD_FILES_UP_TO else {}
     edges: dict[tuple[int, int], dict] = {}
     # query each picture once: every stored one, or the seeds and the pictures they reach
@@ -320,11 +278,8 @@ def clusters(engine: Engine, *, seeds: set[int] | None = None) -> tuple[list[lis
             known = edges.get((a, b))
             if known is None or ("verification" not in known and m.verification is not None):
                 edges[(a, b)] = {"query": pk, "stored": other, **m.to_dict()}
-            parent[find(a)] = find(b)
-    groups: dict[int, list[int]] = {}
-    for pk in hits:
-        groups.setdefault(find(pk), []).append(pk)
-    return [sorted(g) for g in groups.values()], edges, fps
+    groups = connected_groups([(pk, pk) for pk in hits] + list(edges))
+    return [sorted(g) for g in groups], edges, fps
 
 
 def find_reuse(engine: Engine, *, article_id: str | None = None) -> list[Finding]:
