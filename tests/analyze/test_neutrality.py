@@ -99,3 +99,30 @@ def metamorphic_result():
 def test_metamorphic_suite_is_invariant(metamorphic_result):
     """The issue's gate: >= 0.99 of the sentences holding a name are unchanged by the swap."""
     assert metamorphic_result.metrics["invariance"] >= 0.99, "\n".join(metamorphic_result.lines[:20])
+
+
+def test_technique_reasons_never_cite_a_name(seed_path):
+    """Reasons cite the words that carry a technique; a word found only inside names is never one."""
+    import re
+
+    import narratrace
+
+    checked = 0
+    texts = [FIXTURE / "texts" / n for n in ("en_03_opinion.txt", "en_05_statemedia.txt", "de_05_statemedia.txt")] + [seed_path]
+    for path in texts:
+        analysis = narratrace.analyze(path.read_text(encoding="utf-8"))
+        text = analysis.text
+        mask = NameMask.build(text, [(p.start, p.end, p.lang) for p in analysis.paragraphs])
+
+        def only_in_names(word: str, text: str = text, mask: NameMask = mask) -> bool:
+            hits = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.I)]
+            return all(any(n.start <= h < n.end for n in mask.mentions) for h in hits)
+
+        for t in analysis.techniques:
+            cited = re.findall(r"'([^']+)'", t.reason.split(": ")[0])
+            words = [w for phrase in cited for w in re.findall(r"\w+", phrase)]
+            assert all(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.I) for w in words), (path.name, t.reason)
+            if not t.reason.startswith("'"):  # trigger words, not a snippet of the span itself
+                assert not [w for w in cited if only_in_names(w)], (path.name, t.reason)
+            checked += bool(cited)
+    assert checked, "no technique reason cited any word: the check checked nothing"

@@ -104,6 +104,12 @@ def label_names(doc: Doc, analysis: Analysis) -> None:
     forget_ents(doc)
 
 
+def masked_spans(analysis: Analysis) -> list[tuple[int, int]]:
+    """``(start, end)`` of every stand-in in the text the stages read (none when names are not masked)."""
+    mask: NameMask | None = analysis._cache.get(_MASK)
+    return [] if mask is None else [(start, end) for start, end, _ in mask.neutral_spans()]
+
+
 def is_masked(analysis: Analysis) -> bool:
     """True while ``analysis`` reads the neutral text."""
     return _MASK in analysis._cache

@@ -42,6 +42,7 @@ from functools import cache
 
 import numpy as np
 
+from narratrace.analyze.neutral import masked_spans
 from narratrace.analyze.registry import Stage, register_stage
 from narratrace.analyze.techniques.data import paragraph_offsets
 from narratrace.analyze.techniques.features import TOKEN_RE
@@ -100,7 +101,8 @@ def span_reason(technique: str, triggers: list[str], span_text: str) -> str:
     if triggers:
         verb = "triggers" if len(triggers) == 1 else "trigger"
         return f"words {_words(triggers)} {verb} {name}: {MEANING[technique]}"
-    snippet = span_text if len(span_text) <= 60 else span_text[:57] + "..."
+    # cut at a word boundary: half a stand-in ("Belmor...") could not be restored to its name
+    snippet = span_text if len(span_text) <= 60 else span_text[:57].rsplit(" ", 1)[0] + "..."
     return f"'{snippet}' reads as {name}: {MEANING[technique]}"
 
 
@@ -162,6 +164,7 @@ class TechniquesStage(Stage):
         spans: list[TechniqueSpan] = []
         cands, sp_proba = keep_spans(model, span_candidates(model, text, act_units, sentences, lang, proba[active]))
         weak = 0
+        names = masked_spans(analysis) or _name_spans(analysis)
         if cands:
             starts = [u[0] for u in units]
             import bisect
@@ -176,9 +179,8 @@ class TechniquesStage(Stage):
                 if loaded_without_evidence(span):
                     weak += 1
                     continue
-                span.reason = span_reason(tech, model.span_triggers(text[s:e], j), text[s:e])
+                span.reason = span_reason(tech, model.span_triggers(_blanked(text, s, e, names), j), text[s:e])
                 spans.append(span)
-        names = [(ent.start, ent.end) for ent in analysis.entities if ent.label in NAME_LABELS | {"NAME"}]
         spans += self._sentence_spans(model, text, units, langs, para_tech, proba, spans, sentences, names)
         spans, filtered = plain_reporting_filter(analysis, spans, model, lang)
         if weak:
