@@ -68,6 +68,16 @@ def test_initials_and_suffixes_stay_inside_the_name():
     assert not any("Then" in name for name in names)  # a sentence ending on a capital letter is not an initial
 
 
+def test_a_title_case_headline_is_not_a_name():
+    head = "Troops No Longer Seen Near The Border As Talks Begin"
+    body = "Jonas Keller, a spokesman, said the troops had moved."
+    tail = "Keller Says Army Will Not Return"
+    text = f"{head}\n\n{body}\n\n{tail}"
+    paragraphs = [(text.index(p), text.index(p) + len(p), "en") for p in (head, body, tail)]
+    names = [text[m.start : m.end] for m in find_names(text, paragraphs)]
+    assert names == ["Jonas Keller", "Keller"]  # the name the body writes is still masked in a headline
+
+
 def test_russian_case_forms_are_one_entity():
     text = "Россия заявила, что в России всё спокойно. Москва молчит, в Москве тихо."
     mentions = find_names(text, [(0, len(text), "ru")])

@@ -209,10 +209,12 @@ class _Finder:
         self.text = text
         self.found: list[tuple[int, int, str]] = []
         self.words = _context_words()
+        self.headline: tuple[int, int] | None = None
 
     def paragraph(self, start: int, end: int, lang: str | None) -> None:
         lang = (lang or "en").split("-")[0]
         capitalises_names_only = lang != "de"
+        self.headline = (start, end) if capitalises_names_only and self._title_case(start, end, lang) else None
         # German articles ("der", "von") join nouns, not names: "Angaben der Polizei"
         for run in _runs(self.text, start, end, _CONNECTORS if capitalises_names_only else set()):
             self._run(run, start, lang, capitalises_names_only)
@@ -319,8 +321,25 @@ class _Finder:
                 return i + len(span)
         elif not (acronym or titled or self._german_name_context(span[lead], tokens[lead:], span[lead:])):
             return i + len(span)
+        if self.headline and not self._written_outside(first_start, span[-1][1], *self.headline):
+            return i + len(span)  # "Troops No Longer Seen": a headline in title case, not a name
         self.found.append((first_start, span[-1][1], "name"))
         return i + len(span)
+
+    def _title_case(self, start: int, end: int, lang: str) -> bool:
+        """A one-line headline with (nearly) every word capitalised, stop words included."""
+        line = self.text[start:end].strip()
+        words = re.findall(r"[^\W\d_][\w'’-]*", line)
+        if "\n" in line or not 3 <= len(words) <= 20:
+            return False
+        capitalised = [w for w in words if w[:1].isupper()]
+        stop = _stop_words(lang)
+        return len(capitalised) >= 0.8 * len(words) and any(w.lower() in stop for w in capitalised[1:])
+
+    def _written_outside(self, start: int, end: int, floor: int, ceiling: int) -> bool:
+        """Is ``text[start:end]`` also written, capitalised, outside ``[floor, ceiling)``?"""
+        surface = self.text[start:end]
+        return any(not floor <= m.start() < ceiling for m in re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", self.text))
 
     def _never_determined(self, word: str) -> bool:
         """True when the article never puts an article (or article + adjective) before ``word``
