@@ -105,11 +105,7 @@ class IngestReport:
 
     @property
     def broken_files(self) -> list[str]:
-        out: list[str] = []
-        for f in self.failures:
-            if f.path not in out:
-                out.append(f.path)
-        return out
+        return list(dict.fromkeys(f.path for f in self.failures))
 
     def to_dict(self) -> dict[str, Any]:
         return {

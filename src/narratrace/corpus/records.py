@@ -126,11 +126,7 @@ class Narrative:
 
     @property
     def articles(self) -> list[str]:
-        seen: list[str] = []
-        for m in self.mentions:
-            if m.article not in seen:
-                seen.append(m.article)
-        return seen
+        return list(dict.fromkeys(m.article for m in self.mentions))
 
 
 def article_name(article: Article) -> str:

@@ -40,32 +40,34 @@ def quote_spans(
         if not m:
             break
         opener = m.group(0)
-        if opener == "'":
-            if not _opens_single(text, m.start()):
-                pos = m.end()
-                continue
-            close = next((i for i in range(m.end(), end) if text[i] == "'" and _closes_single(text, i)), None)
-            if close is None and open_ended and _opens_sentence(text, start, m.start()):
-                close = end
-            if close is None:
-                pos = m.end()
-                continue
-            spans.append((m.end(), close))
-            pos = close + 1
-            continue
-        closers = PAIRS.get(opener)
-        if not closers or (opener in "‘’" and _is_apostrophe(text, m.start())):
+        straight = opener == "'"
+        if not (_opens_single(text, m.start()) if straight else _opens_pair(text, m.start())):
             pos = m.end()
             continue
-        close = next((i for i in range(m.end(), end) if text[i] in closers and not _is_apostrophe(text, i)), None)
+        close = _closing(text, m.start(), end)
         if close is None and open_ended and _opens_sentence(text, start, m.start()):
             close = end
         if close is None:
+            if straight:  # an apostrophe after all: read on
+                pos = m.end()
+                continue
             break
         if close > m.end():
             spans.append((m.end(), close))
         pos = close + 1
     return spans
+
+
+def _opens_pair(text: str, i: int) -> bool:
+    return text[i] in PAIRS and not (text[i] in "‘’" and _is_apostrophe(text, i))
+
+
+def _closing(text: str, i: int, end: int) -> int | None:
+    """Position of the mark closing the quotation opened at ``i``, if it closes before ``end``."""
+    if text[i] == "'":
+        return next((k for k in range(i + 1, end) if text[k] == "'" and _closes_single(text, k)), None)
+    closers = PAIRS[text[i]]
+    return next((k for k in range(i + 1, end) if text[k] in closers and not _is_apostrophe(text, k)), None)
 
 
 def _is_apostrophe(text: str, i: int) -> bool:
