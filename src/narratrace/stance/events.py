@@ -43,16 +43,16 @@ if TYPE_CHECKING:
     from narratrace.corpus.narratives import Event
     from narratrace.stance._model import ClaimStanceModel
 
+# Open questions ("it is unclear whether", "ob … ist unklar"): no assertion carries them, so
+# they turn even an "agree" of the model, which reads the claim's own words, into a question.
+_OPEN_QUESTION_WORDS = (r"unclear|whether|unverified|unconfirmed|unklar|ungeklärt|fraglich|ob\b|unbestätigt\w*|"
+                        r"неясно|не ясно|неподтвержд\w*")
+OPEN_QUESTION = re.compile(rf"\b(?:{_OPEN_QUESTION_WORDS})", re.I)
 # Words of doubt, as opposed to plain hearsay ("according to", "reportedly", "claimed"),
 # which is how news reports any claim: a "discuss" with doubt is a question, without it a report.
 DOUBT = re.compile(
-    r"\b(?:alleged\w*|unconfirmed|unverified|unclear|whether|purported\w*|if true|doubt\w*|questionable|"
-    r"angeblich\w*|mutmaßlich\w*|unbestätigt\w*|unklar|ungeklärt|zweifel\w*|fraglich|ob\b|"
-    r"якобы|неподтвержд\w*|неясно|не ясно|будто бы|сомн\w*)", re.I)
-# The part of DOUBT that no assertion carries ("it is unclear whether", "ob … ist unklar"):
-# it turns even an "agree" of the model, which reads the claim's own words, into a question.
-OPEN_QUESTION = re.compile(
-    r"\b(?:unclear|whether|unverified|unconfirmed|unklar|ungeklärt|fraglich|ob\b|unbestätigt\w*|неясно|не ясно|неподтвержд\w*)", re.I)
+    rf"\b(?:{_OPEN_QUESTION_WORDS}|alleged\w*|purported\w*|if true|doubt\w*|questionable|"
+    r"angeblich\w*|mutmaßlich\w*|zweifel\w*|якобы|будто бы|сомн\w*)", re.I)
 # Verbs of acknowledgement: an agreeing sentence built on one is a confirmation, whatever
 # verb the claims stage saw ("hat eingeräumt, dass ...").
 ACKNOWLEDGE = re.compile(
