@@ -29,6 +29,7 @@ from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_GERMAN, STOPWORDS_RUSSIAN
 from scipy import sparse
 
 from narratrace.stance._cues import CUE_PATTERNS, cue_counts
+from narratrace.text.segment import paragraph_spans, rule_sentence_spans
 
 # Five characters keep "troops"/"troop", "denied"/"denies" apart from most unrelated
 # words, and meet inflected German and Russian forms often enough (the project's name
@@ -49,7 +50,6 @@ NEG_WINDOW = 4
 MIN_SENTENCE_CHARS = 4
 
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
-_SENT_SPLIT = re.compile(r"(?<=[.!?…»\"”])\s+(?=[\"“„«(\[]?[A-ZА-ЯЁÄÖÜ0-9])|\n+")
 _NEG_WORDS = frozenset(("not", "no", "never", "neither", "nor", "without", "cannot", "nicht", "kein", "keine",
                         "keinen", "keiner", "nie", "weder", "ohne", "не", "нет", "ни", "никогда", "без"))
 STOPWORDS = frozenset(STOPWORDS_EN) | frozenset(STOPWORDS_GERMAN) | frozenset(STOPWORDS_RUSSIAN)
@@ -110,8 +110,8 @@ def content_stems(text: str) -> list[str]:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split ``text`` into sentences (punctuation + capital, or a line break)."""
-    parts = [p.strip() for p in _SENT_SPLIT.split(text)]
+    """Sentences of ``text``: its paragraphs cut by :func:`~narratrace.text.segment.rule_sentence_spans`."""
+    parts = [text[s:e].strip() for ps, pe in paragraph_spans(text) for s, e in rule_sentence_spans(text, ps, pe)]
     out = [p for p in parts if len(p) >= MIN_SENTENCE_CHARS]
     return out or [text.strip() or " "]
 

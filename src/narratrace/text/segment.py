@@ -15,6 +15,9 @@ WRAPPED_LINE_CHARS = 100
 # lines are paragraphs, headings, navigation and share prompts, almost none are.
 WRAPPED_CONTINUATION = 0.25
 _CONTINUED = re.compile(r"[^\s.!?:;\"”»)]\n[ \t]*[a-zäöüа-яё]")
+# A candidate sentence end: end punctuation, any closing quotes or brackets, then space.
+_SENTENCE_END = re.compile(r"[.!?…][\"'»”’)\]]*(\s+)")
+_OPENERS = "\"'«„“‘(["
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -75,3 +78,36 @@ def clip_sentences(sentences: list[tuple[int, int]], paragraphs: list[tuple[int,
                 break
             q += 1
     return out
+
+
+def rule_sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentences of ``text[start:end]`` by punctuation and capitals alone, as offsets.
+
+    A sentence ends at ``.``, ``!``, ``?`` or ``…`` (with any closing quotes or brackets)
+    followed by space and an upper-case letter or digit, optionally behind an opening quote.
+    No parser and no language model: trained features split their training text with it,
+    so they split identically at training and at run time in every language. The pipeline's
+    own sentences come from the ``segment`` stage, which parses English.
+
+    >>> t = 'He said: "We left." Then 3 more came. «Да.» Nein'
+    >>> [t[s:e] for s, e in rule_sentence_spans(t)]
+    ['He said: "We left."', 'Then 3 more came.', '«Да.»', 'Nein']
+    >>> u = "The U.S. Army left. ok"
+    >>> [u[s:e] for s, e in rule_sentence_spans(u)]
+    ['The U.S.', 'Army left. ok']
+    """
+    end = len(text) if end is None else end
+    spans = []
+    pos = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        nxt = match.end()
+        while nxt < end and text[nxt] in _OPENERS:
+            nxt += 1
+        if nxt >= end or not (text[nxt].isupper() or text[nxt].isdigit()):
+            continue
+        if match.start(1) > pos:
+            spans.append((pos, match.start(1)))
+        pos = match.end()
+    if end > pos:
+        spans.append((pos, end))
+    return spans

@@ -51,10 +51,10 @@ from narratrace.analyze.techniques.model import (
     paragraph_inputs,
     span_embeddings,
     span_inputs,
-    split_sentences,
 )
 from narratrace.analyze.techniques.taxonomy import SUPPORTED_LANGS, TECHNIQUES
 from narratrace.errors import EvalDataError
+from narratrace.text.segment import rule_sentence_spans
 from narratrace.train.model_card import render_model_card
 
 logger = logging.getLogger(__name__)
@@ -204,7 +204,7 @@ def span_examples(articles: list[SemevalArticle]) -> tuple[list[str], list[str],
         keep = [(t, s, e) for t, s, e in art.spans if t in TECH_INDEX and e > s]
         if not keep:
             continue
-        sents = [x for _, s, e in art.paragraphs for x in split_sentences(art.text, s, e)]
+        sents = [x for _, s, e in art.paragraphs for x in rule_sentence_spans(art.text, s, e)]
         a, b, d = span_inputs(art.text, [(s, e) for _, s, e in keep], sents, art.lang)
         st += a
         ctx += b
@@ -412,7 +412,7 @@ def filter_examples(model: PersuasionModel, articles: list[SemevalArticle]):
         units = [(s, e, a.lang) for line, s, e in a.paragraphs if line in a.labels]
         if not units:
             continue
-        sents = [x for _, s, e in a.paragraphs for x in split_sentences(a.text, s, e)]
+        sents = [x for _, s, e in a.paragraphs for x in rule_sentence_spans(a.text, s, e)]
         para = paragraph_proba(model, a.text, units)
         cands = span_candidates(model, a.text, units, sents, a.lang, para, factor=CANDIDATE_FACTOR)
         if cands.features is None:

@@ -62,9 +62,6 @@ TOKEN_WORD_RE = re.compile(r"\w+")
 # Scale of the dense block next to the TF-IDF blocks (chosen on the tune split: 1.0 and 3.0
 # were within noise; 2.0 kept).
 DENSE_SCALE = 2.0
-# Sentence boundary inside a paragraph: end punctuation, space, then an upper-case letter,
-# digit or opening quote. Only used for span context, so a missed boundary is harmless.
-SENT_RE = re.compile(r"(?<=[.!?…])[\"'»”]?\s+(?=[\"«„“(]?[A-ZÀ-ÖØ-ÞА-ЯЁĄĆĘŁŃÓŚŹŻ0-9])")
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -77,19 +74,6 @@ def softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
-
-
-def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence offsets inside ``text[start:end]`` by :data:`SENT_RE`."""
-    out = []
-    pos = start
-    for m in SENT_RE.finditer(text, start, end):
-        if m.start() > pos:
-            out.append((pos, m.start()))
-        pos = m.end()
-    if end > pos:
-        out.append((pos, end))
-    return out
 
 
 # --------------------------------------------------------------------------- vectorizers

@@ -27,7 +27,6 @@ from narratrace.analyze.techniques.model import (
     paragraph_inputs,
     span_embeddings,
     span_inputs,
-    split_sentences,
     tag_units,
 )
 from narratrace.analyze.techniques.taxonomy import PTC_LABELS, TECHNIQUES, TO_PTC
@@ -36,6 +35,7 @@ from narratrace.errors import ModelError
 from narratrace.model import TechniqueSpan
 from narratrace.text.furniture import function_words
 from narratrace.text.lexicons import load_lexicon
+from narratrace.text.segment import rule_sentence_spans
 
 _lock = threading.Lock()
 _MODEL: PersuasionModel | None = None
@@ -104,7 +104,7 @@ def paragraph_labels(model: PersuasionModel, proba: np.ndarray, langs: list[str]
 
 
 def sentences_of(text: str, paragraphs: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
-    return [s for p_start, p_end, _ in paragraphs for s in split_sentences(text, p_start, p_end)]
+    return [s for p_start, p_end, _ in paragraphs for s in rule_sentence_spans(text, p_start, p_end)]
 
 
 @dataclass

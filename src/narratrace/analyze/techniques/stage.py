@@ -48,12 +48,12 @@ from narratrace.analyze.techniques.data import paragraph_offsets
 from narratrace.analyze.techniques.features import TOKEN_RE
 from narratrace.analyze.techniques.model import (
     MIN_TRIGGER_IDF_PARAGRAPHS,
-    split_sentences,
     top_terms,
 )
 from narratrace.analyze.techniques.taxonomy import FAMILY, MEANING, SUPPORTED_LANGS, TECHNIQUES
 from narratrace.model import Analysis, TechniqueSpan
 from narratrace.text.lexicons import load_lexicon
+from narratrace.text.segment import rule_sentence_spans
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def _units(analysis: Analysis) -> tuple[list[tuple[int, int, str | None]], bool]
 def _sentences(analysis: Analysis, units) -> list[tuple[int, int]]:
     if analysis.sentences:
         return [(s.start, s.end) for s in analysis.sentences]
-    return [x for s, e, _ in units for x in split_sentences(analysis.text, s, e)]
+    return [x for s, e, _ in units for x in rule_sentence_spans(analysis.text, s, e)]
 
 
 @register_stage(
