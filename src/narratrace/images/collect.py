@@ -104,6 +104,91 @@ def _neighbour_text(el, direction: str) -> str:
     return ""
 
 
+def _img_src(img) -> tuple[str | None, str | None]:
+    """The reference of an ``img`` (``src``, lazy-loading attributes, else its largest srcset
+    candidate or its ``picture``'s) and that largest candidate."""
+    parent = img.getparent()
+    picture = parent if parent is not None and parent.tag == "picture" else None
+    src = img.get("src") or img.get("data-src") or img.get("data-original")
+    best = _srcset_best(img.get("srcset") or img.get("data-srcset"))
+    if picture is not None and not best:
+        for source in picture.iter("source"):
+            best = best or _srcset_best(source.get("srcset"))
+    if (not src or src.startswith("data:")) and best:
+        src = best
+    return src, best
+
+
+def _node_credit(node) -> str | None:
+    """A credit read from an element marked as one: the credit pattern, else its whole text."""
+    return _credit_in(node.text_content()) or _clean(node.text_content()) or None
+
+
+def _figcaption_parts(cap) -> tuple[str | None, str | None]:
+    """Caption and credit of a ``figcaption`` (a credit element inside it, else a credit line)."""
+    credit_nodes = cap.xpath(".//*[contains(@class,'credit') or contains(@class,'copyright') or contains(@class,'byline')]")
+    if credit_nodes:
+        credit = _node_credit(credit_nodes[0])
+        full = _clean(cap.text_content())
+        return _clean(full.replace(_clean(credit_nodes[0].text_content()), "")) or None, credit
+    caption = _clean(cap.text_content()) or None
+    credit = _credit_in(caption or "")
+    if credit and caption:
+        m = CREDIT_RE.search(caption)
+        caption = _clean(caption[: m.start()]) or caption if m else caption
+    return caption, credit
+
+
+def _figure_caption_credit(figure) -> tuple[str | None, str | None]:
+    """Caption and credit of a ``figure``: its ``figcaption``, else any credit element in it."""
+    caption = credit = None
+    caps = figure.xpath(".//figcaption")
+    if caps:
+        caption, credit = _figcaption_parts(caps[0])
+    if credit is None:
+        other = figure.xpath(".//*[contains(@class,'credit') or contains(@class,'copyright')]")
+        if other:
+            credit = _node_credit(other[0])
+    return caption, credit
+
+
+def _web_url(src: str) -> str | None:
+    return src if urlsplit(src).scheme in ("http", "https") else None
+
+
+def _img_item(img, src: str, best: str | None) -> ImageItem:
+    """The item of one ``img``: caption and credit of its figure, alt, title, neighbouring text."""
+    figure = next((a for a in img.iterancestors() if a.tag == "figure"), None)
+    caption, credit = _figure_caption_credit(figure) if figure is not None else (None, None)
+    anchor = figure if figure is not None else img
+    alt = _clean(img.get("alt")) or None
+    title = _clean(img.get("title")) or None
+    before = _neighbour_text(anchor, "before")
+    after = _neighbour_text(anchor, "after")
+    context = " | ".join(x for x in (caption, alt, title, before, after) if x)
+    return ImageItem(
+        ref=ImageRef(src=src, alt=alt, caption=caption, credit=credit, kind="image"),
+        origin="html",
+        url=_web_url(src),
+        context=context,
+        extra={"srcset_best": best} if best and best != src else {},
+    )
+
+
+def _meta_images(tree, base_url: str | None, seen: set[str]) -> list[ImageItem]:
+    """``og:image`` / ``twitter:image`` pictures not already in ``seen`` (which is updated)."""
+    items: list[ImageItem] = []
+    for meta in tree.xpath("//meta[@property='og:image' or @name='twitter:image']"):
+        src = (meta.get("content") or "").strip()
+        if src and not src.startswith("data:"):
+            src = urljoin(base_url, src) if base_url else src
+            if src not in seen:
+                seen.add(src)
+                items.append(ImageItem(ref=ImageRef(src=src, kind="image"), origin="html",
+                                       url=_web_url(src), extra={"from": "og:image"}))
+    return items
+
+
 def images_from_html(html: str, *, base_url: str | None = None) -> list[ImageItem]:
     """Pictures in an HTML document: ``img``/``picture`` with srcset, figure captions, credits.
 
@@ -119,14 +204,7 @@ def images_from_html(html: str, *, base_url: str | None = None) -> list[ImageIte
     items: list[ImageItem] = []
     seen: set[str] = set()
     for img in tree.iter("img"):
-        picture = img.getparent() if img.getparent() is not None and img.getparent().tag == "picture" else None
-        src = img.get("src") or img.get("data-src") or img.get("data-original")
-        best = _srcset_best(img.get("srcset") or img.get("data-srcset"))
-        if picture is not None and not best:
-            for source in picture.iter("source"):
-                best = best or _srcset_best(source.get("srcset"))
-        if (not src or src.startswith("data:")) and best:
-            src = best
+        src, best = _img_src(img)
         if not src or src.startswith("data:") or is_tiny_image(img):
             continue
         if base_url:
@@ -134,52 +212,8 @@ def images_from_html(html: str, *, base_url: str | None = None) -> list[ImageIte
         if src in seen:
             continue
         seen.add(src)
-        figure = next((a for a in img.iterancestors() if a.tag == "figure"), None)
-        caption = credit = None
-        anchor = figure if figure is not None else img
-        if figure is not None:
-            caps = figure.xpath(".//figcaption")
-            if caps:
-                cap = caps[0]
-                credit_nodes = cap.xpath(".//*[contains(@class,'credit') or contains(@class,'copyright') or contains(@class,'byline')]")
-                if credit_nodes:
-                    credit = _credit_in(credit_nodes[0].text_content()) or _clean(credit_nodes[0].text_content()) or None
-                    full = _clean(cap.text_content())
-                    caption = _clean(full.replace(_clean(credit_nodes[0].text_content()), "")) or None
-                else:
-                    caption = _clean(cap.text_content()) or None
-                    credit = _credit_in(caption or "")
-                    if credit and caption:
-                        m = CREDIT_RE.search(caption)
-                        caption = _clean(caption[: m.start()]) or caption if m else caption
-            if credit is None:
-                other = figure.xpath(".//*[contains(@class,'credit') or contains(@class,'copyright')]")
-                if other:
-                    credit = _credit_in(other[0].text_content()) or _clean(other[0].text_content()) or None
-        alt = _clean(img.get("alt")) or None
-        title = _clean(img.get("title")) or None
-        before = _neighbour_text(anchor, "before")
-        after = _neighbour_text(anchor, "after")
-        context = " | ".join(x for x in (caption, alt, title, before, after) if x)
-        items.append(
-            ImageItem(
-                ref=ImageRef(src=src, alt=alt, caption=caption, credit=credit, kind="image"),
-                origin="html",
-                url=src if urlsplit(src).scheme in ("http", "https") else None,
-                context=context,
-                extra={"srcset_best": best} if best and best != src else {},
-            )
-        )
-    for meta in tree.xpath("//meta[@property='og:image' or @name='twitter:image']"):
-        src = (meta.get("content") or "").strip()
-        if src and not src.startswith("data:"):
-            src = urljoin(base_url, src) if base_url else src
-            if src not in seen:
-                seen.add(src)
-                items.append(ImageItem(ref=ImageRef(src=src, kind="image"), origin="html",
-                                       url=src if urlsplit(src).scheme in ("http", "https") else None,
-                                       extra={"from": "og:image"}))
-    return items
+        items.append(_img_item(img, src, best))
+    return items + _meta_images(tree, base_url, seen)
 
 
 def _local_file(root: Path, src: str) -> Path | None:

@@ -37,7 +37,7 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from narratrace.images._errors import FetchRefusedError
 
@@ -217,6 +217,89 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
+def _hop_target(current: str) -> tuple[SplitResult, int]:
+    """The parts and port of one URL to fetch; only http(s) with a host is allowed."""
+    parts = urlsplit(current)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise FetchRefusedError("scheme", f"{current}: invalid port") from exc
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchRefusedError("scheme", f"{current}: only http(s) URLs are fetched")
+    return parts, port
+
+
+def _image_content_type(resp: http.client.HTTPResponse, current: str, policy: FetchPolicy) -> str:
+    """The response's raster ``image/*`` content type; refuse others and announced oversizes."""
+    if resp.status != 200:
+        raise FetchRefusedError("http_status", f"{current}: HTTP {resp.status}")
+    ctype = (resp.getheader("Content-Type") or "").split(";")[0].strip().lower()
+    if not ctype.startswith("image/") or "svg" in ctype:
+        raise FetchRefusedError("content_type", f"{current}: content type {ctype or 'missing'!r} is not a raster image")
+    length = resp.getheader("Content-Length")
+    if length and length.isdigit() and int(length) > policy.max_bytes:
+        raise FetchRefusedError("too_large", f"{current}: {length} bytes is over the {policy.max_bytes}-byte cap")
+    return ctype
+
+
+def _read_body(resp: http.client.HTTPResponse, current: str, policy: FetchPolicy,
+               watchdog: _Watchdog, deadline: float, over: str) -> bytes:
+    """The body, read in chunks under the byte cap and the deadline."""
+    chunks, total = [], 0
+    while True:
+        if watchdog.expired or time.monotonic() > deadline:
+            raise FetchRefusedError("timeout", over)
+        chunk = resp.read1(64 * 1024)
+        if not chunk:
+            if watchdog.expired:  # the watchdog's shutdown looks like the end of the body
+                raise FetchRefusedError("timeout", over)
+            return b"".join(chunks)
+        total += len(chunk)
+        if total > policy.max_bytes:
+            raise FetchRefusedError("too_large", f"{current}: over the {policy.max_bytes}-byte cap")
+        chunks.append(chunk)
+
+
+def _fetch_hop(url: str, current: str, policy: FetchPolicy, deadline: float, over: str) -> Fetched | str:
+    """One request: the fetched picture, or the URL a redirect points to."""
+    parts, port = _hop_target(current)
+    ip = resolve_public(parts.hostname, port, policy, timeout=max(0.01, min(policy.timeout_s, deadline - time.monotonic())))
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise FetchRefusedError("timeout", over)
+    watchdog = _Watchdog(deadline)
+    cls = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
+    conn = cls(parts.hostname, ip, port, min(policy.timeout_s, remaining), watchdog)
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    try:
+        conn.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": "image/*", "Accept-Encoding": "identity"})
+        resp = conn.getresponse()
+        if watchdog.expired:  # the shutdown ended the headers early: what was parsed is not the response
+            raise FetchRefusedError("timeout", over)
+        if resp.status in (301, 302, 303, 307, 308):
+            location = resp.getheader("Location")
+            resp.close()
+            if not location:
+                raise FetchRefusedError("redirect", f"{current}: redirect without Location")
+            return urljoin(current, location)
+        ctype = _image_content_type(resp, current, policy)
+        data = _read_body(resp, current, policy, watchdog, deadline, over)
+        return Fetched(url=url, final_url=current, content_type=ctype, data=data)
+    except FetchRefusedError:
+        raise
+    except TimeoutError as exc:
+        raise FetchRefusedError("timeout", f"{current}: timed out ({exc})") from exc
+    except (OSError, http.client.HTTPException) as exc:
+        if watchdog.expired:
+            raise FetchRefusedError("timeout", over) from exc
+        raise FetchRefusedError("network", f"{current}: {exc.__class__.__name__}: {exc}") from exc
+    finally:
+        watchdog.cancel()
+        conn.close()
+
+
 def fetch_image(url: str, policy: FetchPolicy | None = None) -> Fetched:
     """Fetch one picture under ``policy``; raise :class:`FetchRefusedError` with a reason.
 
@@ -224,71 +307,12 @@ def fetch_image(url: str, policy: FetchPolicy | None = None) -> Fetched:
     ``content_type``, ``too_large``, ``timeout``, ``network``.
     """
     policy = policy or FetchPolicy()
-    start = time.monotonic()
-    deadline = start + policy.deadline_s
+    deadline = time.monotonic() + policy.deadline_s
     over = f"{url}: over the {policy.deadline_s}s deadline"
     current = url
     for _hop in range(policy.max_redirects + 1):
-        parts = urlsplit(current)
-        try:
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-        except ValueError as exc:
-            raise FetchRefusedError("scheme", f"{current}: invalid port") from exc
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise FetchRefusedError("scheme", f"{current}: only http(s) URLs are fetched")
-        ip = resolve_public(parts.hostname, port, policy, timeout=max(0.01, min(policy.timeout_s, deadline - time.monotonic())))
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise FetchRefusedError("timeout", over)
-        watchdog = _Watchdog(deadline)
-        cls = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
-        conn = cls(parts.hostname, ip, port, min(policy.timeout_s, remaining), watchdog)
-        path = parts.path or "/"
-        if parts.query:
-            path += "?" + parts.query
-        try:
-            conn.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": "image/*", "Accept-Encoding": "identity"})
-            resp = conn.getresponse()
-            if watchdog.expired:  # the shutdown ended the headers early: what was parsed is not the response
-                raise FetchRefusedError("timeout", over)
-            if resp.status in (301, 302, 303, 307, 308):
-                location = resp.getheader("Location")
-                resp.close()
-                if not location:
-                    raise FetchRefusedError("redirect", f"{current}: redirect without Location")
-                current = urljoin(current, location)
-                continue
-            if resp.status != 200:
-                raise FetchRefusedError("http_status", f"{current}: HTTP {resp.status}")
-            ctype = (resp.getheader("Content-Type") or "").split(";")[0].strip().lower()
-            if not ctype.startswith("image/") or "svg" in ctype:
-                raise FetchRefusedError("content_type", f"{current}: content type {ctype or 'missing'!r} is not a raster image")
-            length = resp.getheader("Content-Length")
-            if length and length.isdigit() and int(length) > policy.max_bytes:
-                raise FetchRefusedError("too_large", f"{current}: {length} bytes is over the {policy.max_bytes}-byte cap")
-            chunks, total = [], 0
-            while True:
-                if watchdog.expired or time.monotonic() > deadline:
-                    raise FetchRefusedError("timeout", over)
-                chunk = resp.read1(64 * 1024)
-                if not chunk:
-                    if watchdog.expired:  # the watchdog's shutdown looks like the end of the body
-                        raise FetchRefusedError("timeout", over)
-                    break
-                total += len(chunk)
-                if total > policy.max_bytes:
-                    raise FetchRefusedError("too_large", f"{current}: over the {policy.max_bytes}-byte cap")
-                chunks.append(chunk)
-            return Fetched(url=url, final_url=current, content_type=ctype, data=b"".join(chunks))
-        except FetchRefusedError:
-            raise
-        except TimeoutError as exc:
-            raise FetchRefusedError("timeout", f"{current}: timed out ({exc})") from exc
-        except (OSError, http.client.HTTPException) as exc:
-            if watchdog.expired:
-                raise FetchRefusedError("timeout", over) from exc
-            raise FetchRefusedError("network", f"{current}: {exc.__class__.__name__}: {exc}") from exc
-        finally:
-            watchdog.cancel()
-            conn.close()
+        result = _fetch_hop(url, current, policy, deadline, over)
+        if isinstance(result, Fetched):
+            return result
+        current = result
     raise FetchRefusedError("redirect", f"{url}: more than {policy.max_redirects} redirects")

@@ -282,6 +282,96 @@ def clusters(engine: Engine, *, seeds: set[int] | None = None) -> tuple[list[lis
     return [sorted(g) for g in groups], edges, fps
 
 
+def _app(a: Appearance) -> dict:
+    return dict(a.to_dict(), image=a.image_pk)
+
+
+def _reuse_finding(group: list[int], members: list[Appearance], edges: dict) -> Finding | None:
+    """The ``reuse`` finding of a group whose pictures appear in two or more articles or files."""
+    keys = {a.article_id or f"file:{a.src}" for a in members}
+    if len(keys) < 2:
+        return None
+    group_edges = [dict(pair=list(k), **v) for k, v in edges.items() if k[0] in group]
+    ordered = [_app(a) for a in members]
+    ev = [f"{len(keys)} articles or files show the same picture"]
+    ev += [f"image {e['query']} / image {e['stored']}: {describe_evidence(e)}" for e in group_edges]
+    return Finding(
+        kind="reuse",
+        summary=f"same picture in {len(keys)} articles; earliest known appearance: {_label(members[0])}",
+        appearances=ordered,
+        evidence=ev,
+        details={"images": group, "earliest": ordered[0], "edges": group_edges},
+    )
+
+
+def _caption_conflicts(members: list[Appearance]) -> list[Finding]:
+    """Caption conflicts between appearances in different articles."""
+    findings: list[Finding] = []
+    for i, a in enumerate(members):
+        for b in members[i + 1 :]:
+            if (a.article_id or a.src) == (b.article_id or b.src):
+                continue
+            ta, tb = _caption_text(a), _caption_text(b)
+            found = conflicts(ta, tb)
+            if not found:
+                continue
+            ev = [f"{k}: {', '.join(va)} vs {', '.join(vb)}" for k, (va, vb) in found.items()]
+            findings.append(Finding(
+                kind="caption_conflict",
+                summary=f"captions disagree on {', '.join(found)}: {_label(a)} vs {_label(b)}",
+                appearances=[_app(a), _app(b)],
+                evidence=[f"earlier caption: {ta!r}", f"later caption: {tb!r}", *ev],
+                details={"conflicts": {k: {"earlier": va, "later": vb} for k, (va, vb) in found.items()},
+                         "earlier_date": a.published.isoformat() if a.published else None},
+            ))
+    return findings
+
+
+def _capture_precedes(a: Appearance, fp, start, why: str) -> Finding | None:
+    """``capture_precedes_event`` when the EXIF capture date is before the claimed event."""
+    cap = fp.metadata.capture_date if fp else None
+    if cap is None or cap.date() >= start - timedelta(days=DATE_GRACE_DAYS):
+        return None
+    return Finding(
+        kind="capture_precedes_event",
+        summary=f"picture taken {cap.date()} but {_label(a)} presents it as {why}",
+        appearances=[_app(a)],
+        evidence=[f"EXIF capture date {cap.isoformat()}" + (f" ({fp.metadata.camera})" if fp and fp.metadata.camera else ""),
+                  why],
+        details={"capture_date": cap.isoformat(), "claimed_start": start.isoformat()},
+    )
+
+
+def _earlier_appearance(a: Appearance, members: list[Appearance], start, why: str) -> Finding | None:
+    """``earlier_appearance`` when another article published the picture before the claimed event."""
+    earlier = [b for b in members if b.published and b is not a and (b.article_id or b.src) != (a.article_id or a.src)
+               and b.published.date() < start - timedelta(days=DATE_GRACE_DAYS)]
+    if not earlier:
+        return None
+    b = earlier[0]
+    return Finding(
+        kind="earlier_appearance",
+        summary=f"{_label(a)} presents the picture as {why}, but it was already published in {_label(b)}",
+        appearances=[_app(b), _app(a)],
+        evidence=[f"earlier publication {b.published.date()}", why],
+        details={"earlier_date": b.published.isoformat(), "claimed_start": start.isoformat()},
+    )
+
+
+def _date_findings(members: list[Appearance], fps: dict) -> list[Finding]:
+    """Capture dates or earlier publications preceding the event a caption claims."""
+    findings: list[Finding] = []
+    for a in members:
+        claimed = _claimed_interval(a)
+        if claimed is None:
+            continue
+        start, _end, why = claimed
+        fp = fps.get(a.image_pk) if a.image_pk is not None else None
+        found = (_capture_precedes(a, fp, start, why), _earlier_appearance(a, members, start, why))
+        findings += [f for f in found if f is not None]
+    return findings
+
+
 def find_reuse(engine: Engine, *, article_id: str | None = None) -> list[Finding]:
     """All reuse findings in the store (or only those naming ``article_id``).
 
@@ -294,9 +384,8 @@ def find_reuse(engine: Engine, *, article_id: str | None = None) -> list[Finding
         if not seeds:
             return []
     groups, edges, fps = clusters(engine, seeds=seeds)
-    apps = load_appearances(engine)
     by_image: dict[int, list[Appearance]] = {}
-    for a in apps:
+    for a in load_appearances(engine):
         if a.image_pk is not None:
             by_image.setdefault(a.image_pk, []).append(a)
     findings: list[Finding] = []
@@ -304,66 +393,10 @@ def find_reuse(engine: Engine, *, article_id: str | None = None) -> list[Finding
         members = sorted((a for pk in group for a in by_image.get(pk, [])), key=_date_key)
         if not members:
             continue
-        keys = {a.article_id or f"file:{a.src}" for a in members}
-        group_edges = [dict(pair=list(k), **v) for k, v in edges.items() if k[0] in group]
-        ordered = [dict(a.to_dict(), image=a.image_pk) for a in members]
-        if len(keys) >= 2:
-            first = members[0]
-            ev = [f"{len(keys)} articles or files show the same picture"]
-            ev += [f"image {e['query']} / image {e['stored']}: {describe_evidence(e)}" for e in group_edges]
-            findings.append(Finding(
-                kind="reuse",
-                summary=f"same picture in {len(keys)} articles; earliest known appearance: {_label(first)}",
-                appearances=ordered,
-                evidence=ev,
-                details={"images": group, "earliest": ordered[0], "edges": group_edges},
-            ))
-        # caption conflicts between appearances in different articles
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                if (a.article_id or a.src) == (b.article_id or b.src):
-                    continue
-                ta, tb = _caption_text(a), _caption_text(b)
-                found = conflicts(ta, tb)
-                if not found:
-                    continue
-                ev = [f"{k}: {', '.join(va)} vs {', '.join(vb)}" for k, (va, vb) in found.items()]
-                findings.append(Finding(
-                    kind="caption_conflict",
-                    summary=f"captions disagree on {', '.join(found)}: {_label(a)} vs {_label(b)}",
-                    appearances=[dict(a.to_dict(), image=a.image_pk), dict(b.to_dict(), image=b.image_pk)],
-                    evidence=[f"earlier caption: {ta!r}", f"later caption: {tb!r}", *ev],
-                    details={"conflicts": {k: {"earlier": va, "later": vb} for k, (va, vb) in found.items()},
-                             "earlier_date": a.published.isoformat() if a.published else None},
-                ))
-        # capture date or an earlier publication preceding the claimed event
-        for a in members:
-            claimed = _claimed_interval(a)
-            if claimed is None:
-                continue
-            start, _end, why = claimed
-            fp = fps.get(a.image_pk) if a.image_pk is not None else None
-            cap = fp.metadata.capture_date if fp else None
-            if cap is not None and cap.date() < start - timedelta(days=DATE_GRACE_DAYS):
-                findings.append(Finding(
-                    kind="capture_precedes_event",
-                    summary=f"picture taken {cap.date()} but {_label(a)} presents it as {why}",
-                    appearances=[dict(a.to_dict(), image=a.image_pk)],
-                    evidence=[f"EXIF capture date {cap.isoformat()}" + (f" ({fp.metadata.camera})" if fp and fp.metadata.camera else ""),
-                              why],
-                    details={"capture_date": cap.isoformat(), "claimed_start": start.isoformat()},
-                ))
-            earlier = [b for b in members if b.published and b is not a and (b.article_id or b.src) != (a.article_id or a.src)
-                       and b.published.date() < start - timedelta(days=DATE_GRACE_DAYS)]
-            if earlier:
-                b = earlier[0]
-                findings.append(Finding(
-                    kind="earlier_appearance",
-                    summary=f"{_label(a)} presents the picture as {why}, but it was already published in {_label(b)}",
-                    appearances=[dict(b.to_dict(), image=b.image_pk), dict(a.to_dict(), image=a.image_pk)],
-                    evidence=[f"earlier publication {b.published.date()}", why],
-                    details={"earlier_date": b.published.isoformat(), "claimed_start": start.isoformat()},
-                ))
+        reuse = _reuse_finding(group, members, edges)
+        findings += [reuse] if reuse is not None else []
+        findings += _caption_conflicts(members)
+        findings += _date_findings(members, fps)
     if article_id is not None:
         findings = [f for f in findings if any(x.get("article_id") == article_id for x in f.appearances)]
     order = {"caption_conflict": 0, "earlier_appearance": 1, "capture_precedes_event": 2, "reuse": 3}

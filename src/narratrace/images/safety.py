@@ -72,6 +72,95 @@ def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         raise ImageRefusedError("too_large", exc.args[0]) from None
 
 
+def _checked_bytes(source: bytes | Path | str, name: str | None) -> tuple[bytes, str]:
+    """The file's bytes and its display name; refuse empty, oversized and SVG files."""
+    if isinstance(source, str | Path):
+        path = Path(source)
+        name = name or path.name
+        data = read_bounded(path)
+    else:
+        data = source
+        name = name or "image"
+        if len(data) > MAX_FILE_BYTES:
+            raise ImageRefusedError("too_large", f"{name}: {len(data)} bytes is over the {MAX_FILE_BYTES}-byte limit")
+    if not data:
+        raise ImageRefusedError("empty", f"{name}: empty file")
+    if _looks_like_svg(data):
+        raise ImageRefusedError("svg_not_rendered", f"{name}: SVG is never rendered (it can carry scripts and external references)")
+    if ImageFile.LOAD_TRUNCATED_IMAGES:  # someone switched Pillow to accept truncated files
+        raise ImageRefusedError("corrupt", "Pillow's LOAD_TRUNCATED_IMAGES is on; refusing to decode")
+    return data, name
+
+
+def _open_checked(
+    data: bytes, name: str, max_pixels: int, work_side: int
+) -> tuple[Image.Image, str, Image.Exif, tuple[int, int]]:
+    """Open and load the picture, refusing empty and oversized (bomb) canvases before decoding.
+
+    Returns the loaded image, its format, its EXIF block and its declared (original) size.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        im = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
+        fmt = im.format or "?"
+        width, height = im.size
+        if width <= 0 or height <= 0:
+            raise ImageRefusedError("corrupt", f"{name}: image has no pixels")
+        if width * height > max_pixels:
+            raise ImageRefusedError(
+                "decompression_bomb",
+                f"{name}: {width}x{height} = {width * height} pixels is over the {max_pixels}-pixel limit",
+            )
+        exif = im.getexif()
+        if fmt == "JPEG":
+            im.draft("RGB", (work_side, work_side))  # decode at reduced scale: fast
+        im.load()
+    return im, fmt, exif, (width, height)
+
+
+def _decode(
+    data: bytes, name: str, max_pixels: int, work_side: int
+) -> tuple[Image.Image, str, Image.Exif, tuple[int, int]]:
+    """:func:`_open_checked`, with every decoder failure turned into a refusal with a reason."""
+    try:
+        return _open_checked(data, name, max_pixels, work_side)
+    except ImageRefusedError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageRefusedError("decompression_bomb", f"{name}: {exc}") from exc
+    except UnidentifiedImageError as exc:
+        kind = "text or markup" if _looks_like_text(data) else "an unknown or unsupported format"
+        raise ImageRefusedError(
+            "unsupported_format",
+            f"{name}: not a {'/'.join(ALLOWED_FORMATS)} image ({kind})",
+        ) from exc
+    except OSError as exc:
+        msg = str(exc)
+        reason = "truncated" if "truncated" in msg.lower() or "broken data stream" in msg.lower() else "corrupt"
+        raise ImageRefusedError(reason, f"{name}: {reason} image file ({msg})") from exc
+    except (ValueError, SyntaxError, IndexError, struct.error) as exc:
+        raise ImageRefusedError("corrupt", f"{name}: corrupt image file ({exc.__class__.__name__}: {exc})") from exc
+
+
+def _rgb_working_copy(im: Image.Image, name: str, work_side: int) -> Image.Image:
+    """First frame, transparency flattened on white, RGB, at most ``work_side`` px."""
+    try:
+        if getattr(im, "n_frames", 1) > 1:
+            im.seek(0)
+        if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+            rgba = im.convert("RGBA")
+            flat = Image.new("RGB", rgba.size, (255, 255, 255))
+            flat.paste(rgba, mask=rgba.getchannel("A"))
+            rgb = flat
+        else:
+            rgb = im.convert("RGB")
+        if max(rgb.size) > work_side:
+            rgb.thumbnail((work_side, work_side), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    except OSError as exc:
+        raise ImageRefusedError("truncated", f"{name}: truncated image file ({exc})") from exc
+    return rgb
+
+
 def open_image(
     source: bytes | Path | str,
     *,
@@ -105,69 +194,10 @@ def open_image(
         With ``reason`` one of ``empty``, ``too_large``, ``not_regular_file``, ``svg_not_rendered``,
         ``unsupported_format``, ``decompression_bomb``, ``truncated``, ``corrupt``.
     """
-    if isinstance(source, str | Path):
-        path = Path(source)
-        name = name or path.name
-        data = read_bounded(path)
-    else:
-        data = source
-        name = name or "image"
-        if len(data) > MAX_FILE_BYTES:
-            raise ImageRefusedError("too_large", f"{name}: {len(data)} bytes is over the {MAX_FILE_BYTES}-byte limit")
-    if not data:
-        raise ImageRefusedError("empty", f"{name}: empty file")
-    if _looks_like_svg(data):
-        raise ImageRefusedError("svg_not_rendered", f"{name}: SVG is never rendered (it can carry scripts and external references)")
-    if ImageFile.LOAD_TRUNCATED_IMAGES:  # someone switched Pillow to accept truncated files
-        raise ImageRefusedError("corrupt", "Pillow's LOAD_TRUNCATED_IMAGES is on; refusing to decode")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            im = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
-            fmt = im.format or "?"
-            width, height = im.size
-            if width <= 0 or height <= 0:
-                raise ImageRefusedError("corrupt", f"{name}: image has no pixels")
-            if width * height > max_pixels:
-                raise ImageRefusedError(
-                    "decompression_bomb",
-                    f"{name}: {width}x{height} = {width * height} pixels is over the {max_pixels}-pixel limit",
-                )
-            exif = im.getexif()
-            if fmt == "JPEG":
-                im.draft("RGB", (work_side, work_side))  # decode at reduced scale: fast
-            im.load()
-    except ImageRefusedError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageRefusedError("decompression_bomb", f"{name}: {exc}") from exc
-    except UnidentifiedImageError as exc:
-        kind = "text or markup" if _looks_like_text(data) else "an unknown or unsupported format"
-        raise ImageRefusedError(
-            "unsupported_format",
-            f"{name}: not a {'/'.join(ALLOWED_FORMATS)} image ({kind})",
-        ) from exc
-    except OSError as exc:
-        msg = str(exc)
-        reason = "truncated" if "truncated" in msg.lower() or "broken data stream" in msg.lower() else "corrupt"
-        raise ImageRefusedError(reason, f"{name}: {reason} image file ({msg})") from exc
-    except (ValueError, SyntaxError, IndexError, struct.error) as exc:
-        raise ImageRefusedError("corrupt", f"{name}: corrupt image file ({exc.__class__.__name__}: {exc})") from exc
-    try:
-        if getattr(im, "n_frames", 1) > 1:
-            im.seek(0)
-        if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
-            rgba = im.convert("RGBA")
-            flat = Image.new("RGB", rgba.size, (255, 255, 255))
-            flat.paste(rgba, mask=rgba.getchannel("A"))
-            rgb = flat
-        else:
-            rgb = im.convert("RGB")
-        if max(rgb.size) > work_side:
-            rgb.thumbnail((work_side, work_side), Image.Resampling.BILINEAR, reducing_gap=2.0)
-    except OSError as exc:
-        raise ImageRefusedError("truncated", f"{name}: truncated image file ({exc})") from exc
-    rgb.info["orig_size"] = (width, height)
+    data, name = _checked_bytes(source, name)
+    im, fmt, exif, orig_size = _decode(data, name, max_pixels, work_side)
+    rgb = _rgb_working_copy(im, name, work_side)
+    rgb.info["orig_size"] = orig_size
     rgb.info["exif_obj"] = exif
     rgb.info["has_icc"] = bool(im.info.get("icc_profile"))
     rgb.info["has_xmp"] = bool(im.info.get("xmp") or im.info.get("XML:com.adobe.xmp"))
