@@ -20,7 +20,7 @@ import torch
 from transformers import BertConfig, BertModel
 
 from narratrace.encoder._e5file import E5File
-from narratrace.encoder._pooling import padded_batches, pool_windows
+from narratrace.encoder._pooling import combine_windows, padded_batches, pool_windows
 from narratrace.encoder._tokenizer import PASSAGE_PREFIX, E5Tokenizer
 
 _LAYER_NAMES = {
@@ -128,3 +128,19 @@ class TorchEncoder:
             _, mean = self.model(torch.from_numpy(ids), torch.from_numpy(mask))
             means[idx] = mean.numpy()
         return pool_windows(windows, means, len(texts))
+
+    @torch.inference_mode()
+    def layer_means(
+        self, texts: Sequence[str], layers: Sequence[int] = (12,), *, prefix: str = PASSAGE_PREFIX
+    ) -> np.ndarray:
+        """``[len(texts), len(layers), hidden]`` float32 mean states, as ``NumpyEncoder`` gives them."""
+        windows = self.tokenizer.windows(texts, prefix=prefix)
+        c = self.model.bert.config
+        means = np.zeros((len(windows), len(layers), c.hidden_size), dtype=np.float32)
+        for idx, ids, mask in padded_batches(windows, self._pad):
+            out = self.model.bert(input_ids=torch.from_numpy(ids),
+                                  attention_mask=torch.from_numpy(mask), output_hidden_states=True)
+            m = torch.from_numpy(mask).unsqueeze(-1).float()
+            means[idx] = torch.stack([(out.hidden_states[i] * m).sum(1) / m.sum(1) for i in layers],
+                                     dim=1).numpy()
+        return combine_windows(windows, means, len(texts)).astype(np.float32)
