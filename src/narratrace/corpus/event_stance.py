@@ -14,6 +14,12 @@ would turn every denial into agreement. Two kinds of event keep their type: ``fa
 ``retracted``/``corrected`` event in the publisher's own voice (an outlet withdrawing its
 own report). A "withdrawal" said by anyone else -- troops pulled back from a front -- is
 read like any other sentence: news about the claim, not a retraction of it.
+
+A party the claim names that states the claim's content negated ("Lusovia had nothing to
+do with the blackout", said by Lusovia's minister, in a narrative claiming that Lusovian
+hackers caused it) denies it, whatever the model says: the FNC-1 model reads the claim's
+own words in such a sentence as agreement. This needs the party, not only the negation:
+"the flooding was not intended", said by a witness, is news about the claim.
 """
 
 from __future__ import annotations
@@ -22,9 +28,33 @@ import dataclasses
 from collections.abc import Sequence
 
 from narratrace.corpus.grouping import dedupe_events
-from narratrace.corpus.records import Narrative, publisher_voice
+from narratrace.corpus.records import Event, Narrative, publisher_voice
+from narratrace.corpus.similarity import name_keys
 
 WITHDRAWAL_TYPES = frozenset({"retracted", "corrected"})
+# Party kinds that are an outlet's own voice, not a party that can deny a claim about itself.
+_OUTLET_VOICE = frozenset({"outlet", "anonymous"})
+
+
+def named_party_negates(claim: str, e: Event) -> bool:
+    """True when ``e`` is a party that ``claim`` names stating the claim's content negated.
+
+    >>> from narratrace.corpus.records import Event
+    >>> e = Event(None, "asserted", "a", "minister", actor="Lusovia", actor_kind="government",
+    ...           text="Lusovia had nothing to do with the blackout in Brenmark")
+    >>> named_party_negates("Lusovian hackers caused the blackout in Brenmark", e)
+    True
+    >>> named_party_negates("Brenmark's grid failed in January", e)
+    False
+    """
+    from narratrace.stance import cue_counts
+
+    if not e.actor or e.actor_kind in _OUTLET_VOICE:
+        return False
+    if not name_keys(" x " + e.actor) & name_keys(" x " + claim):
+        return False
+    cues = cue_counts(e.text or "")
+    return bool(cues["neg"]) and not (cues["neg_confirm"] or cues["neg_refute"] or cue_counts(claim)["neg"])
 
 
 def type_events(narratives: Sequence[Narrative], *, model=None) -> None:
@@ -51,7 +81,7 @@ def type_events(narratives: Sequence[Narrative], *, model=None) -> None:
     for (n, k), label, text in zip(todo, labels, texts, strict=True):
         e = n.events[k]
         current = "asserted" if e.type in WITHDRAWAL_TYPES else e.type
-        new_type = event_type(label, text, current)
+        new_type = "denied" if label != "disagree" and named_party_negates(n.claim, e) else event_type(label, text, current)
         n.events[k] = dataclasses.replace(e, type=new_type, stance=label)
     for n in narratives:
         n.events = dedupe_events(n.events)

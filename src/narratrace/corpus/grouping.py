@@ -20,7 +20,12 @@ language-independent name keys (:func:`narratrace.corpus.similarity.name_keys`),
 3. **Reactions.** A sub-claim made only of reactions (denials, questions, "X has not
    sent troops") answers a claim made before it: it joins the earlier family with the
    most similar sub-claim at :data:`REACTION_ATTACH_THRESHOLD`, if that family was
-   mentioned within :data:`REACTION_WINDOW_DAYS` before.
+   mentioned within :data:`REACTION_WINDOW_DAYS` before. A reaction *in the voice of a party
+   the family names* (the accused answering: "Lusovia had nothing to do with the blackout",
+   said by Lusovia's minister, to "Lusovian hackers caused the blackout") joins it when it is
+   as close to one of the family's assertions as two wordings of one sub-claim are
+   (:data:`NARRATIVE_THRESHOLD`): a denial is short and answers one wording, so its mean
+   similarity to a large family can stay below the reaction threshold.
 
 A family's label is its most central affirmative mention in the language of its first
 assertion, as a clause (no "that", capitalised, no trailing punctuation).
@@ -55,6 +60,8 @@ NAME_WEIGHT = 0.05
 FAMILY_THRESHOLD = 0.12
 # Mean similarity at which a reaction-only sub-claim joins an earlier family.
 REACTION_ATTACH_THRESHOLD = 0.1
+# Party kinds that speak for themselves (not an outlet's own voice or its unnamed sources).
+_OWN_VOICE_KINDS = frozenset({"outlet", "anonymous"})
 REACTION_STANCES = frozenset({"denies", "questions", "confirms", "retracts", "corrects"})
 AFFIRMATIVE_STANCES = frozenset({"asserts", "reports", "confirms", "fact_check"})
 # Days after a family's last mention within which a reaction can still answer it (the
@@ -256,6 +263,7 @@ class NarrativeGrouper:
         order = sorted(range(len(mentions)), key=lambda i: (mentions[i].published or far, mentions[i].article, mentions[i].start))
         rank = {i: r for r, i in enumerate(order)}
         affirm = [is_affirmative(m) for m in mentions]
+        self._affirm = affirm
         subs = self._subclaims(sim, [i for i in order if affirm[i]], rank)
         families = self._families(subs, mentions, sim)
         rest = self._attach_reactions(families, [i for i in order if not affirm[i]], mentions, sim, keys)
@@ -369,10 +377,10 @@ class NarrativeGrouper:
             if self.name_weight:
                 score = score + self.name_weight * np.array([_jaccard(keys[i], sub_keys[j]) for j in cand])
             k = int(np.argmax(score))
-            if score[k] < REACTION_ATTACH_THRESHOLD:
+            j = int(cand[k]) if score[k] >= REACTION_ATTACH_THRESHOLD else self._party_answer(i, open_, subs, mentions, sim)
+            if j < 0:
                 rest.append(i)
                 continue
-            j = int(cand[k])
             f = int(fam_of[j])
             subs[j][1].append(i)
             sums[j] += sim.vecs[i]
@@ -382,6 +390,31 @@ class NarrativeGrouper:
             if when and (last[f] is None or when > last[f]):
                 last[f] = when
         return rest
+
+    def _party_answer(self, i: int, open_: list[int], subs: list[tuple[int, list[int]]], mentions: list[Mention],
+                      sim: _Similarity) -> int:
+        """The sub-claim (index into ``subs``) that a party named by its family answers, else -1.
+
+        Only for a mention whose party (``actor``, not an outlet's own voice) the family
+        names; it joins the sub-claim holding the assertion closest to it, when that pair
+        reaches the sub-claim cut (see the module doc).
+        """
+        m = mentions[i]
+        actor = name_keys(" x " + m.actor) if m.actor and m.actor_kind not in _OWN_VOICE_KINDS else set()
+        if not actor:
+            return -1
+        best, best_score = -1, self.threshold
+        open_ = set(open_)
+        for j, (f, sub) in enumerate(subs):
+            if f not in open_:
+                continue
+            aff = [k for k in sub if self._affirm[k]]
+            if not aff or not actor & set().union(*(sim.names[k] for k in aff)):
+                continue
+            score = float(sim.block([i], aff).max())
+            if score >= best_score:
+                best, best_score = j, score
+        return best
 
     @staticmethod
     def _build(family: list[list[int]], mentions: list[Mention], vecs: np.ndarray, names: list[set[str]]) -> Narrative:
