@@ -61,6 +61,8 @@ class Settings:
         Largest input file (or stdin, or record field) read, in bytes.
     techniques_embeddings:
         ``False`` (``off``) runs the persuasion stage on its sparse models only, without e5.
+    checkworthiness_model:
+        ``"tfidf"`` (the fast default) or ``"encoder"`` (the e5 encoder head, slower).
     """
 
     db: str | None = None
@@ -69,6 +71,7 @@ class Settings:
     index_dir: Path | None = None
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
     techniques_embeddings: bool = True
+    checkworthiness_model: str = "tfidf"
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}

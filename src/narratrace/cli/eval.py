@@ -32,6 +32,7 @@ def eval_cli(
     json_out: EvalJson = None,
     predictions: Annotated[Path | None, typer.Option("--predictions", help="claim-stance: write Headline,Body ID,Stance for every pair to PATH.")] = None,
     names: Annotated[str, typer.Option("--names", help="persuasion-*: read texts with names 'masked' (as the pipeline does) or 'as-written'.")] = "masked",
+    model: Annotated[str | None, typer.Option("--model", help="checkworthiness: 'tfidf' or 'encoder' (default: the checkworthiness_model setting).")] = None,
 ) -> None:
     """Run a benchmark's official scorer and print its metric last."""
     from narratrace.eval.registry import EvalOptions, eval_tasks
@@ -46,6 +47,8 @@ def eval_cli(
     _check_arguments(task, tasks, data, claims, names)
     extra = {"predictions": str(predictions)} if predictions else {}
     extra["names"] = names
+    if model:
+        extra["model"] = model
     fn, _ = tasks[task]
     result = fn(data, EvalOptions(claims=claims, lang=lang, limit=limit, extra=extra))
     con = _state.err_console() if is_stdout(json_out) else _state.console()  # stdout: the JSON alone

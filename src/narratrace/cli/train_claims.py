@@ -1,4 +1,4 @@
-"""Training commands of the claims area: ``narratrace train checkworthiness|attribution``.
+"""Training commands of the claims area: ``narratrace train checkworthiness|checkworthiness-encoder|attribution``.
 
 Commands join the ``train`` sub-app of :mod:`narratrace.cli.train` when that module
 exists; otherwise they register as ``narratrace train-checkworthiness`` and
@@ -40,6 +40,32 @@ def _checkworthiness(
         write_json(report, json_out)
 
 
+def _checkworthiness_encoder(
+    data: Annotated[Path, typer.Option("--data", help="Folder with train.tsv, dev.tsv (and dev-test.tsv).")] = _SHARED / "checkthat2024-checkworthiness",
+    out: Annotated[Path | None, typer.Option("--out", help="Head .npz to write (default: the shipped head; its MODEL_CARD.md beside it).")] = None,
+    cache: Annotated[Path | None, typer.Option("--cache", help="Folder for the per-layer encoder states (resumable; default: the user cache folder).")] = None,
+    train_size: Annotated[int | None, typer.Option("--train-size", min=1, help="Train on this many sentences drawn with --seed (default: all).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (the --train-size draw, the solver).")] = 7,
+    json_out: ReportJson = None,
+) -> None:
+    """Train the e5 encoder head for check-worthiness on train.tsv, choose on dev.tsv, report dev-test.tsv."""
+    import platformdirs
+
+    from narratrace.analyze.claims._cw_encoder import MODEL_PATH
+    from narratrace.config import models_dir
+    from narratrace.train.checkworthiness_encoder import train_checkworthiness_encoder
+
+    con = console()
+    folder = cache or Path(platformdirs.user_cache_dir("narratrace", appauthor=False)) / "encoder-layers" / "checkthat2024"
+    report = train_checkworthiness_encoder(data, out or models_dir() / MODEL_PATH, folder, train_size=train_size,
+                                           seed=seed, log=lambda line: con.print(line, markup=False))
+    for key, value in report.items():
+        if key != "grid":
+            con.print(f"{key}: {value}", markup=False)
+    if json_out:
+        write_json(report, json_out)
+
+
 def _attribution(
     data: Annotated[Path, typer.Option("--data", help="PolNeAR folder with train/ and dev/.")] = _SHARED / "polnear",
     out: Annotated[Path | None, typer.Option("--out", help="Model JSON to write (default: the shipped model).")] = None,
@@ -65,6 +91,8 @@ def register(app: typer.Typer) -> None:
     except ImportError:
         app.command("train-checkworthiness")(_checkworthiness)
         app.command("train-attribution")(_attribution)
+        app.command("train-checkworthiness-encoder")(_checkworthiness_encoder)
         return
     train_app.command("checkworthiness")(_checkworthiness)
     train_app.command("attribution")(_attribution)
+    train_app.command("checkworthiness-encoder")(_checkworthiness_encoder)

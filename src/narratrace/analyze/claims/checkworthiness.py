@@ -12,7 +12,9 @@ summary ``summaries["checkworthiness"]["ranked"]`` lists the :data:`RANKED_TOP_N
 check-worthy claims above the threshold (sentences where no claim was extracted), best
 first. The model is English; German and Russian sentences are scored by the same model
 as an approximation (numbers, names and cue features carry over) and the stage records
-this in ``summaries["checkworthiness"]``.
+this in ``summaries["checkworthiness"]``. The setting ``checkworthiness_model`` picks the
+model: ``tfidf`` (default, :mod:`._cw_model`) or ``encoder`` (the e5 encoder head,
+:mod:`._cw_encoder`; docs/settings.md); the summary names the one used.
 
 Examples
 --------
@@ -24,6 +26,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import Protocol
+
+import numpy as np
 
 from narratrace.analyze.claims._common import article_lang
 from narratrace.analyze.claims._cw_model import load_model
@@ -43,18 +48,54 @@ _SENTENCE_END = re.compile(r"[.!?…]['\"”’»)\]]*$")
 _EDGE = re.compile(r"^[\s#>*\-–—•“”\"„«»]+|[\s“”\"„«»]+$")
 
 
+# Values of the ``checkworthiness_model`` setting.
+MODELS = ("tfidf", "encoder")
+
+
+class CheckworthinessScorer(Protocol):
+    """What the stage needs of a model: probabilities and the decision threshold."""
+
+    threshold: float
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray: ...
+
+
+def model_name() -> str:
+    """The model the ``checkworthiness_model`` setting names (``tfidf`` or ``encoder``)."""
+    from narratrace.config import settings
+
+    return settings().checkworthiness_model
+
+
+def active_model(name: str | None = None) -> CheckworthinessScorer:
+    """The model named ``name``, else the one the ``checkworthiness_model`` setting names."""
+    from narratrace.errors import ConfigError
+
+    name = name or model_name()
+    if name == "tfidf":
+        return load_model()
+    if name == "encoder":
+        from narratrace.analyze.claims._cw_encoder import load_encoder_model
+
+        return load_encoder_model()
+    raise ConfigError(f"checkworthiness_model must be one of {', '.join(MODELS)}, not {name!r}")
+
+
 def clean(text: str) -> str:
     """Strip markup and wrapping quotes from a sentence before scoring."""
     return _EDGE.sub("", text)
 
 
-def score_texts(texts: list[str]) -> list[float]:
-    """Check-worthiness of each text (0 for fragments under ``MIN_WORDS`` words)."""
+def score_texts(texts: list[str], model: CheckworthinessScorer | None = None) -> list[float]:
+    """Check-worthiness of each text (0 for fragments under ``MIN_WORDS`` words).
+
+    ``model`` defaults to :func:`active_model`.
+    """
     cleaned = [clean(t) for t in texts]
     keep = [i for i, t in enumerate(cleaned) if len(t.split()) >= MIN_WORDS]
     out = [0.0] * len(texts)
     if keep:
-        probs = load_model().predict_proba([cleaned[i] for i in keep])
+        probs = (model or active_model()).predict_proba([cleaned[i] for i in keep])
         for i, p in zip(keep, probs, strict=True):
             out[i] = round(float(p), 4)
     return out
@@ -137,15 +178,18 @@ class CheckworthinessStage(Stage):
         for analysis in batch:
             texts.extend(analysis.text[s.start : s.end] for s in analysis.sentences)
             texts.extend(c.text for c in analysis.claims)
-        scores = score_texts(texts)
+        name = model_name()
+        model = active_model(name)
+        scores = score_texts(texts, model)
         pos = 0
         for analysis in batch:
             n_s, n_c = len(analysis.sentences), len(analysis.claims)
-            self._assign(analysis, scores[pos : pos + n_s], scores[pos + n_s : pos + n_s + n_c])
+            self._assign(analysis, scores[pos : pos + n_s], scores[pos + n_s : pos + n_s + n_c], (name, model))
             pos += n_s + n_c
             yield analysis
 
-    def _assign(self, analysis: Analysis, sent_scores: list[float], claim_scores: list[float]) -> None:
+    def _assign(self, analysis: Analysis, sent_scores: list[float], claim_scores: list[float],
+                named_model: tuple[str, CheckworthinessScorer]) -> None:
         furniture = {i for i, p in enumerate(analysis.paragraphs) if p.furniture}
         scored: list[float | None] = []
         for s, score in zip(analysis.sentences, sent_scores, strict=True):
@@ -157,8 +201,9 @@ class CheckworthinessStage(Stage):
         for c, score in zip(analysis.claims, claim_scores, strict=True):
             sent = scored[c.sentence] if c.sentence is not None and c.sentence < len(scored) else 0.0
             c.checkworthiness = None if sent is None else max(score, sent)
-        model = load_model()
+        name, model = named_model
         analysis.summaries["checkworthiness"] = {
+            "model": name,
             "threshold": model.threshold,
             "worth_checking": sum(1 for s in scored if s is not None and s >= model.threshold),
             "furniture_sentences": sum(1 for s in scored if s is None),
