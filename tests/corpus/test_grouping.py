@@ -91,3 +91,52 @@ def test_a_published_fact_check_does_not_assert_the_claim_it_rates():
     kept = {(e.article, e.type, e.source) for e in grouping.dedupe_events(events)}
     assert ("check-1", "asserted", None) not in kept
     assert ("check-1", "asserted", "the Dravian army") in kept and ("wire-2", "asserted", None) in kept
+
+
+def _accused_denial(actor: str, kind: str, text: str, lang: str) -> list[Mention]:
+    """Two assertions of one sub-claim and a reaction close to one of them only (mean < 0.1)."""
+    t0 = datetime(2032, 1, 5, tzinfo=UTC)
+    return [
+        Mention("w1", "Lusovian hackers caused the blackout in Brenmark", published=t0, lang="en"),
+        Mention("w2", "Lusovian hackers attacked the grid of Brenmark", published=t0 + timedelta(hours=3), lang="en"),
+        Mention("d1", text, stance="reports", published=t0 + timedelta(days=1), lang=lang, actor=actor, actor_kind=kind),
+    ]
+
+
+def _accused_vectors() -> np.ndarray:
+    e = np.eye(4, dtype=np.float32)
+    vecs = np.stack([e[0], 0.1 * e[0] + e[1], 0.15 * e[0] + e[2]])
+    return vecs / np.linalg.norm(vecs, axis=1, keepdims=True)  # w1·w2 .10, d1·w1 .15, d1·w2 .01
+
+
+def test_the_accused_first_denial_answers_the_claim_it_names():
+    grouper = NarrativeGrouper(threshold=0.05, name_weight=0.0)
+    for text, lang in (("Lusovia had nothing to do with the blackout in Brenmark", "en"),
+                       ("Lusovien hatte nichts mit dem Stromausfall in Brenmark zu tun", "de"),
+                       ("Лусовия не имеет отношения к отключению электричества в Бренмарке", "ru")):
+        accused = grouper.fit(_accused_denial("Lusovia", "government", text, lang), _accused_vectors()).narratives_
+        assert _partition(accused) == {frozenset({"w1", "w2", "d1"})}, lang
+        # the same words in an outlet's own voice are not the accused answering: they stay apart
+        outlet = grouper.fit(_accused_denial("Lusovia Today", "outlet", text, lang), _accused_vectors()).narratives_
+        assert _partition(outlet) == {frozenset({"w1", "w2"}), frozenset({"d1"})}, lang
+
+
+def test_a_named_party_stating_the_claim_negated_denies_it():
+    d = datetime(2032, 1, 6, tzinfo=UTC)
+    claim = "Lusovian hackers caused the blackout in Brenmark"
+    events = [
+        Event(d, "asserted", "en", "minister", "Wire", actor="Lusovia", actor_kind="government",
+              text="Lusovia had nothing to do with the blackout"),
+        Event(d, "asserted", "de", "Minister", "Post", actor="Lusovia", actor_kind="government",
+              text="Lusovien hatte nichts mit dem Stromausfall zu tun"),
+        Event(d, "asserted", "ru", "МИД", "Vestnik", actor="Lusovia", actor_kind="government",
+              text="Лусовия не имеет отношения к отключению электричества"),
+        Event(d, "asserted", "witness", "engineer", "Wire", actor="engineer", actor_kind="other",
+              text="The engineer had nothing to do with the repairs"),
+        Event(d, "asserted", "own", "Lusovia", "Lusovia", actor="Lusovia Today", actor_kind="outlet",
+              text="Lusovia had nothing to do with the blackout"),
+    ]
+    n = Narrative("N1", claim, [], events)
+    type_events([n], model=_FakeModel())  # the model "agrees": it reads the claim's own words
+    assert {e.article: e.type for e in n.events} == {"en": "denied", "de": "denied", "ru": "denied",
+                                                     "witness": "asserted", "own": "asserted"}

@@ -7,12 +7,16 @@ becomes a :class:`Party`: a *state* (its country's name, with the kind of organ 
 voice, or a source that names an outlet of the corpus), or the source itself (a person or
 group the corpus cannot place).
 
-Nothing here lists particular countries. What counts as a country is read from the corpus
-and the gazetteer (``resources/names/gazetteer.json``, every country alike):
+Nothing here lists particular countries. What counts as a country is read from the corpus,
+the gazetteer (``resources/names/gazetteer.json``) and CLDR (:mod:`narratrace.corpus.countries`),
+every country alike:
 
-- a name is a country when the gazetteer lists it, or when the corpus also uses an
-  adjective made from it ("Dravia"/"Dravian"/"dravische"/"дравийские": the same stem of
-  :data:`STEM_LETTERS` transliterated letters);
+- a name or adjective of a country in CLDR's tables places it, also where the adjective's
+  stem differs from the name ("French", "niederländische", "польские");
+- a name is a country when the gazetteer lists it, when the corpus also uses an adjective
+  made from it ("Dravia"/"Dravian"/"dravische"/"дравийские": the same stem of
+  :data:`STEM_LETTERS` transliterated letters), or when the corpus names an organ of state
+  it owns ("Teskia's cyber security agency", "Teskias Regierung", "правительство Тескии");
 - a capital stands for its country's government (metonymy: "Marsk said") when the corpus
   says which country's capital it is ("Marsk, the Dravian capital", "die kestrische
   Hauptstadt Tolva", "столица Дравии Марск");
@@ -40,6 +44,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from narratrace.corpus.countries import country_code, country_name
 from narratrace.corpus.similarity import translit
 
 # Letters of the transliterated stem that identify a country across its forms.
@@ -60,6 +65,19 @@ _CAPITAL_PATTERNS = (
     (re.compile(r"\b([A-ZÄÖÜ]\w+), (?:die )?Hauptstadt (\w+)"), 2, 1),
     (re.compile(r"столиц\w* (\w+),? ([А-ЯЁ]\w+)"), 1, 2),
     (re.compile(r"([А-ЯЁ]\w+),? столиц\w* (\w+)"), 2, 1),
+)
+# Organs only a state has, owned by a name: "Teskia's cyber security agency", "the government
+# of Teskia", "Teskias Regierung", "правительство Тескии" make "Teskia" a country.
+_ORGANS_EN = (r"government|(?:[a-z]+ )?ministry|army|armed forces|military|intelligence (?:service|agency)|general staff|"
+              r"parliament|embassy|(?:[a-z]+ )?security (?:agency|service)")
+_STATE_OWNER = (
+    re.compile(rf"\b([A-Z][a-z]{{3,}})['’]s (?:[a-z-]+ )?(?:{_ORGANS_EN})\b"),
+    re.compile(r"\b(?:government|army|armed forces|parliament|embassy) of ([A-Z][a-z]{3,})\b"),
+    re.compile(r"\b([A-ZÄÖÜ][a-zäöüß]{3,})s (?:Regierung|Armee|Streitkräfte|Geheimdienst|Nachrichtendienst|Generalstab|"
+               r"Parlament|Botschaft|[A-ZÄÖÜ]\w*ministerium|[A-ZÄÖÜ]\w*behörde)\b"),
+    re.compile(r"\b(?:Regierung|Armee|Streitkräfte|Parlament|Botschaft) (?:von )?([A-ZÄÖÜ][a-zäöüß]{3,})\b"),
+    re.compile(r"(?<!\w)(?:[Пп]равительств\w*|[Мм]инистерств\w* \w+|[Аа]рми[яиюей]|[Рр]азведк\w*|[Гг]енштаб\w*|"
+               r"[Пп]арламент\w*|[Пп]осольств\w*|[Сс]пецслужб\w*|МИД) ([А-ЯЁ][а-яё]{3,})"),
 )
 _KIND_WORDS = (
     ("military", re.compile(r"\b(?:army|military|armed forces|defen[cs]e|general staff|generals?|troops|forces|armee|militär\w*|"
@@ -99,6 +117,24 @@ def _stem(word: str) -> str:
     return translit(word.strip("'’"))[:STEM_LETTERS]
 
 
+_CANONICAL_NAMES: dict[str, str] = {}
+
+
+def _display(canonical: str) -> str:
+    return country_name(canonical.upper()) if len(canonical) == 2 else _CANONICAL_NAMES[canonical]
+
+
+def _canonical(code: str) -> str:
+    """The key stem of a CLDR country: its English name's stem, or the code for a name of
+    several words ("United ..." would be shared)."""
+    name = country_name(code)
+    if " " in name:
+        return code.lower()
+    stem = _stem(name)
+    _CANONICAL_NAMES[stem] = name
+    return stem
+
+
 @dataclass
 class PartyResolver:
     """Resolve source strings to parties with what the corpus says about countries.
@@ -109,6 +145,9 @@ class PartyResolver:
         Stem -> display name of every country the corpus names.
     capitals : dict
         Stem of a capital -> stem of its country.
+    aliases : dict
+        Stem of a CLDR name or adjective seen in the corpus -> the country's stem
+        ("frenc" -> "franc").
     outlets : set of str
         The corpus's outlet names.
     people : dict
@@ -117,6 +156,7 @@ class PartyResolver:
 
     countries: dict[str, str] = field(default_factory=dict)
     capitals: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
     outlets: set[str] = field(default_factory=set)
     people: dict[str, Party] = field(default_factory=dict)
 
@@ -126,12 +166,17 @@ class PartyResolver:
         texts = list(texts)
         nouns: dict[str, Counter] = {}
         adjectives: set[str] = set()
+        aliases: dict[str, str] = {}
         for text in texts:
+            adjectives.update(_stem(m.group(1)) for pattern in _STATE_OWNER for m in pattern.finditer(text))
             for w in _WORD.findall(text):
                 w = w.rstrip("'’").removesuffix("'s").removesuffix("’s")
                 if len(w) < 4:
                     continue
-                if _ADJECTIVE.match(w):
+                code = country_code(w)
+                if code:
+                    aliases[_stem(w)] = _canonical(code)
+                elif _ADJECTIVE.match(w):
                     adjectives.add(_stem(w))
                 elif w[:1].isupper():
                     nouns.setdefault(_stem(w), Counter())[w] += 1
@@ -141,21 +186,38 @@ class PartyResolver:
             if stem in adjectives or any(f.casefold() in gaz for f in forms):
                 latin = [f for f, _ in forms.most_common() if f.isascii()]
                 countries[stem] = (latin or [forms.most_common(1)[0][0]])[0]
+        for stem, canonical in aliases.items():
+            countries.pop(stem, None)
+            countries[canonical] = _display(canonical)
         capitals = {}
         for text in texts:
             for pattern, country_group, city_group in _CAPITAL_PATTERNS:
                 for m in pattern.finditer(text):
                     country, city = _stem(m.group(country_group)), _stem(m.group(city_group))
-                    if country in countries and city not in countries:
+                    country = aliases.get(country, country)
+                    if country in countries and city not in countries and city not in aliases:
                         capitals.setdefault(city, country)
-        return cls(countries, capitals, set(outlets))
+        return cls(countries, capitals, aliases, set(outlets))
+
+    def _known(self, word: str) -> str:
+        """The stem of ``word``, or of the country it names when the corpus or CLDR knows it
+        (a CLDR country a source names is added to :attr:`countries`)."""
+        s = _stem(word)
+        if s in self.aliases or s in self.countries or s in self.capitals:
+            return self.aliases.get(s, s)
+        code = country_code(word)
+        if code is None:
+            return s
+        canonical = self.aliases[s] = _canonical(code)
+        self.countries.setdefault(canonical, _display(canonical))
+        return canonical
 
     def country_of(self, text: str) -> str | None:
         """Stem of the first country (or capital standing for it) named in ``text``."""
         for w in _WORD.findall(text):
             if len(w) < 4:
                 continue
-            s = _stem(w)
+            s = self._known(w)
             if s in self.countries:
                 return s
             if s in self.capitals:
@@ -166,7 +228,7 @@ class PartyResolver:
         """Display names of every country ``text`` names (capitals count for their country)."""
         out = set()
         for w in _WORD.findall(text or ""):
-            s = _stem(w) if len(w) >= 4 else ""
+            s = self._known(w) if len(w) >= 4 else ""
             s = self.capitals.get(s, s)
             if s in self.countries:
                 out.add(self.countries[s])
