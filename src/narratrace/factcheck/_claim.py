@@ -44,7 +44,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from narratrace.factcheck._text import STOPWORDS, _stem, words
+from narratrace.factcheck._text import stem, stopwords, words
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +88,9 @@ NAME_LABELS = frozenset({"PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "EVENT", 
 MIN_PREFIX = 4
 LEVEL_ORDER = ("same_claim", "suggested", "related")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+#: Stop words of the test: English, German and Russian at once (bm25s's lists), because
+#: it compares a claim with a record that may be written in another language.
+CLAIM_STOPWORDS = stopwords("en") | stopwords("de") | stopwords("ru")
 _LATIN = re.compile(r"[A-Za-z]")
 _NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 # "— Name (@handle) April 3, 2016": the signature line of an embedded post
@@ -160,6 +163,21 @@ def name_keys(name: str) -> frozenset[str]:
     ['biden']
     """
     return frozenset(_stem(t) for t in _name_words(name) if t not in NAME_FILLERS)
+
+
+def _stem(word: str) -> str:
+    """One comparison key across languages: Russian stems for Cyrillic, English for ASCII.
+
+    Retrieval stems each text in its own language (:mod:`narratrace.factcheck._text`);
+    this test compares a claim with a record in possibly another language, by name and
+    word, so both sides get the same key whatever their language.
+    """
+    return stem(word, "ru" if _CYRILLIC.search(word) else "en" if word.isascii() else None)
+
+
+def _content(text: str) -> tuple[str, ...]:
+    """Comparison keys of the content words of ``text``."""
+    return tuple(_stem(w) for w in words(text, None) if w not in CLAIM_STOPWORDS)
 
 
 def _name_words(name: str) -> list[str]:
@@ -290,7 +308,7 @@ def _english_shape(text: str) -> ClaimShape | None:
     from narratrace.errors import ModelError
     from narratrace.text.nlp import english
 
-    content = tuple(_stem(w) for w in words(text))
+    content = _content(text)
     if headline_case(text):
         # "Woman Gives Vodka Butt Shots At Bar": every word looks like a name and the parse
         # is unreliable, so names and predicate are unknown; words still compare
@@ -302,7 +320,7 @@ def _english_shape(text: str) -> ClaimShape | None:
         return None
     # a subject of a finite verb: "Kiev" in "to allow Kiev to attack" is the subject of an infinitive
     predicate = any(t.dep_ in SUBJECT_DEPS and not any(c.tag_ == "TO" for c in t.head.children) for t in doc)
-    verbs = tuple(dict.fromkeys(_stem(t.lemma_.lower()) for t in doc if t.pos_ == "VERB" and t.lemma_.lower() not in STOPWORDS))
+    verbs = tuple(dict.fromkeys(_stem(t.lemma_.lower()) for t in doc if t.pos_ == "VERB" and t.lemma_.lower() not in CLAIM_STOPWORDS))
     names = [e.text for e in doc.ents if e.label_ in NAME_LABELS]
     covered = {t.i for e in doc.ents for t in e}  # dates and numbers are not names either
     # proper nouns the entity recogniser missed; not at a sentence start ("Singer Avril Lavigne")
@@ -365,7 +383,7 @@ def claim_shape(text: str, lang: str | None = None) -> ClaimShape:
     languages get content words only, so their matches top out at ``suggested``.
     """
     text = strip_post(text)
-    content = tuple(_stem(w) for w in words(text))
+    content = _content(text)
     if lang is None:
         from narratrace.text.language import detect_language
 

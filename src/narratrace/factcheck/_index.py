@@ -7,9 +7,17 @@ e5 query vector to the claim and the title vectors), takes the union of the top
 (:class:`Reranker`, a logistic regression over the features below) or, without one,
 by reciprocal-rank fusion of the BM25 and dense ranks.
 
+Each record is tokenised in its own language (:mod:`narratrace.factcheck._text`): its
+``language``, else lingua's guess from its claim (none when unsure: no stemming, no stop
+words). A query is tokenised once per language present in the index and scored against
+each record with the tokens of that record's language, so both sides of every
+comparison are analysed alike, even when a short query's language cannot be told
+("vaccines contain microchips" reads as French to lingua).
+
 Dense vectors are appended when records are added (only new or changed records are
 embedded); the BM25 matrices are rebuilt from the stored token lists, which is cheap
-(see ``benchmarks/match_speed.py``).
+(see ``benchmarks/match_speed.py``). A saved index carries :data:`INDEX_VERSION`; one
+written with other tokens is never mixed with new ones (see :meth:`FactCheckIndex.load`).
 """
 
 from __future__ import annotations
@@ -26,13 +34,25 @@ import bm25s
 import numpy as np
 
 from narratrace.dates import find_dates
-from narratrace.factcheck._text import tokenize, words
+from narratrace.errors import StoreError
+from narratrace.factcheck._text import (
+    TOKENIZER_VERSION,
+    language_of,
+    normalize_language,
+    stem,
+    tokenize,
+    words,
+)
 
 logger = logging.getLogger(__name__)
 # bm25s sets its own logger to DEBUG on import, which floods the CLI's stderr handler.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 BM25_FIELDS = ("all", "claim", "title", "summary")
+#: Version of a saved index: the tokenizer's (tokens are stored and not recomputed on load).
+INDEX_VERSION = TOKENIZER_VERSION
+#: What rebuilds a saved index from its database (tokens recomputed, nothing re-embedded).
+REBUILD_HINT = "`narratrace factchecks match <any claim>` rebuilds it from the database (no re-embedding)"
 #: BM25 parameters. k1=1.2, b=0.75 are Robertson's defaults; on CheckThat 2022 train
 #: queries k1 in [0.9, 1.5] and b in [0.5, 0.9] changed MAP@5 by less than 0.01.
 BM25_K1 = 1.2
@@ -162,12 +182,14 @@ class FactCheckIndex:
         self.candidates = candidates
         self.ids_: list[str] = []
         self.texts_: list[dict[str, str]] = []
+        self.langs_: list[str | None] = []  # the language each record was tokenised in
         self.tokens_: dict[str, list[list[str]]] = {f: [] for f in BM25_FIELDS}
         self.days_: list[int] = []  # proleptic ordinal of the day the record was checked, 0 if unknown
         self.claim_vecs_ = np.zeros((0, 384), dtype=np.float32)
         self.title_vecs_: np.ndarray | None = None  # None: titles share the claim vectors
         self._rows: dict[str, int] = {}
         self._bm25: dict[str, bm25s.BM25] | None = None
+        self._groups: dict[str | None, np.ndarray] | None = None  # language -> its rows
 
     def __len__(self) -> int:
         return len(self.ids_)
@@ -183,13 +205,17 @@ class FactCheckIndex:
         *,
         tokens: Sequence[dict[str, list[str]]] | None = None,
         dates: Sequence[date | None] | None = None,
+        langs: Sequence[str | None] | None = None,
     ) -> None:
         """Add records, or replace those whose id is already indexed.
 
         ``texts`` are dicts with ``claim`` and optionally ``title``/``summary``;
         vectors are L2-normalised rows (``title_vecs`` ``None`` reuses the claim's);
         ``tokens`` (per record, per field) skips tokenising, as :meth:`load` does;
-        ``dates`` are the days the records were checked (for the date features).
+        ``dates`` are the days the records were checked (for the date features);
+        ``langs`` their languages (ISO 639-1; ``None`` entries, or no ``langs``, are
+        detected from the claim, except with ``tokens``; undetectable means no stemming
+        and no stop words).
         """
         claim_vecs = np.asarray(claim_vecs, dtype=np.float32)
         if len(ids) != len(texts) or len(ids) != len(claim_vecs):
@@ -199,7 +225,12 @@ class FactCheckIndex:
         new_rows, new_claim, new_title = [], [], []
         for i, rid in enumerate(ids):
             t = {f: texts[i].get(f) or "" for f in ("claim", "title", "summary")}
-            toks = dict(tokens[i]) if tokens is not None else {f: tokenize(t[f]) for f in ("claim", "title", "summary")}
+            given = langs[i] if langs is not None else None
+            if tokens is not None:  # already tokenised (load): the language is only recorded
+                lang, toks = normalize_language(given), dict(tokens[i])
+            else:
+                lang = normalize_language(given) or language_of(t["claim"])
+                toks = {f: tokenize(t[f], lang) for f in ("claim", "title", "summary")}
             toks["all"] = toks["claim"] + toks["title"] + toks["summary"]
             tv = title_vecs[i] if title_vecs is not None else claim_vecs[i]
             row = self._rows.get(rid)
@@ -208,6 +239,7 @@ class FactCheckIndex:
                 self._rows[rid] = len(self.ids_) + len(new_rows)
                 new_rows.append(rid)
                 self.texts_.append(t)
+                self.langs_.append(lang)
                 self.days_.append(day)
                 for f in BM25_FIELDS:
                     self.tokens_[f].append(toks[f])
@@ -215,6 +247,7 @@ class FactCheckIndex:
                 new_title.append(tv)
             else:
                 self.texts_[row] = t
+                self.langs_[row] = lang
                 self.days_[row] = day
                 for f in BM25_FIELDS:
                     self.tokens_[f][row] = toks[f]
@@ -228,6 +261,7 @@ class FactCheckIndex:
                 base = self.title_vecs_ if self.title_vecs_ is not None else np.zeros((0, 384), np.float32)
                 self.title_vecs_ = np.vstack([base, np.asarray(new_title, dtype=np.float32)])
         self._bm25 = None
+        self._groups = None
 
     def _lexical(self) -> dict[str, bm25s.BM25]:
         if self._bm25 is None:
@@ -239,16 +273,38 @@ class FactCheckIndex:
                 self._bm25[f] = model
         return self._bm25
 
+    def _language_rows(self) -> dict[str | None, np.ndarray]:
+        """The rows of each language the records were tokenised in."""
+        if self._groups is None:
+            groups: dict[str | None, list[int]] = {}
+            for row, lang in enumerate(self.langs_):
+                groups.setdefault(lang, []).append(row)
+            self._groups = {lang: np.asarray(rows, dtype=np.int64) for lang, rows in groups.items()}
+        return self._groups
+
+    def query_tokens(self, query: str) -> dict[str | None, list[str]]:
+        """The query's tokens in each language of the index (ISO 639-1, ``None``: unknown)."""
+        return {lang: tokenize(query, lang) for lang in self._language_rows()}
+
+    def _bm25_scores(self, model: bm25s.BM25, qtoks: dict[str | None, list[str]]) -> np.ndarray:
+        """BM25 of every record, each scored with the query's tokens in its own language."""
+        out = np.zeros(len(self.ids_), dtype=np.float32)
+        for lang, rows in self._language_rows().items():
+            if qtoks[lang]:
+                out[rows] = model.get_scores(qtoks[lang])[rows]
+        return out
+
     # -- searching ------------------------------------------------------------------
 
-    def features(self, query: str, qvec: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """Candidate rows and their feature matrix (columns in :data:`FEATURES` order)."""
+    def features(self, query: str, qvec: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str | None, list[str]]]:
+        """Candidate rows, their feature matrix (columns in :data:`FEATURES` order) and
+        the query's tokens per language (:meth:`query_tokens`)."""
         n = len(self.ids_)
         if n == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURES))), []
-        qtok = tokenize(query)
+            return np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURES))), {}
+        qtoks = self.query_tokens(query)
         bm = self._lexical()
-        scores = {f: (bm[f].get_scores(qtok) if qtok else np.zeros(n, dtype=np.float32)) for f in BM25_FIELDS}
+        scores = {f: self._bm25_scores(bm[f], qtoks) for f in BM25_FIELDS}
         cos_c = self.claim_vecs_ @ qvec
         cos_t = self.title_vecs_ @ qvec if self.title_vecs_ is not None else cos_c
         cos_max = np.maximum(cos_c, cos_t)
@@ -260,7 +316,7 @@ class FactCheckIndex:
         rank_dn = {int(r): i for i, r in enumerate(top_dn)}
         rows = np.array(sorted(set(rank_bm) | set(rank_dn)), dtype=np.int64)
         X = np.zeros((len(rows), len(FEATURES)), dtype=np.float64)
-        qset = set(qtok)
+        qsets = {lang: set(toks) for lang, toks in qtoks.items()}
         qyears = {int(y) for y in _YEAR.findall(query)}
         qdays = [d.toordinal() for d in find_dates(query)]
         for name in ("all", "claim", "title", "summary"):
@@ -275,6 +331,7 @@ class FactCheckIndex:
         X[:, FEATURES.index("rr_dense")] = [1.0 / (1 + rank_dn[r]) if r in rank_dn else 0.0 for r in rows.tolist()]
         for j, r in enumerate(rows.tolist()):
             dset = set(self.tokens_["claim"][r]) | set(self.tokens_["title"][r])
+            qset = qsets[self.langs_[r]]
             shared = len(qset & dset)
             X[j, FEATURES.index("overlap")] = shared / max(1, len(dset))
             X[j, FEATURES.index("qcover")] = shared / max(1, len(qset))
@@ -282,7 +339,7 @@ class FactCheckIndex:
             if day:
                 X[j, FEATURES.index("year_match")] = 1.0 if date.fromordinal(day).year in qyears else 0.0
                 X[j, FEATURES.index("date_near")] = 1.0 if any(abs(day - q) <= DATE_NEAR_DAYS for q in qdays) else 0.0
-        return rows, X, qtok
+        return rows, X, qtoks
 
     def search(
         self,
@@ -309,7 +366,6 @@ class FactCheckIndex:
                 score = rrf_scores(X)
                 conf = rrf_confidence(X[:, FEATURES.index("cos_max")])
             order = np.argsort(-score, kind="stable")[:k]
-            qwords = words(query)
             hits = []
             for j in order.tolist():
                 r = int(rows[j])
@@ -320,19 +376,19 @@ class FactCheckIndex:
                         score=float(score[j]),
                         confidence=float(conf[j]),
                         features={f: round(float(X[j, i]), 4) for i, f in enumerate(FEATURES)},
-                        shared_terms=self._shared(qwords, r),
+                        shared_terms=self._shared(query, r),
                     )
                 )
             out.append(hits)
         return out
 
-    def _shared(self, qwords: list[str], row: int) -> list[str]:
-        from narratrace.factcheck._text import _stem
-
+    def _shared(self, query: str, row: int) -> list[str]:
+        """The query's words (unstemmed) whose stems in the record's language it contains."""
+        lang = self.langs_[row]
         dset = set(self.tokens_["all"][row])
         seen: list[str] = []
-        for w in qwords:
-            if _stem(w) in dset and w not in seen:
+        for w in words(query, lang):
+            if stem(w, lang) in dset and w not in seen:
                 seen.append(w)
         return seen
 
@@ -345,7 +401,8 @@ class FactCheckIndex:
         with (folder / "records.jsonl").open("w", encoding="utf-8") as fh:
             for row, (rid, t) in enumerate(zip(self.ids_, self.texts_, strict=True)):
                 tok = {f: self.tokens_[f][row] for f in ("claim", "title", "summary")}
-                fh.write(json.dumps({"id": rid, **t, "tok": tok, "day": self.days_[row]}, ensure_ascii=False) + "\n")
+                rec = {"id": rid, **t, "tok": tok, "day": self.days_[row], "lang": self.langs_[row]}
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
         np.save(folder / "claim_vecs.npy", self.claim_vecs_.astype(np.float16))
         if self.title_vecs_ is not None:
             np.save(folder / "title_vecs.npy", self.title_vecs_.astype(np.float16))
@@ -353,24 +410,37 @@ class FactCheckIndex:
             (folder / "title_vecs.npy").unlink()
         for name, model in self._lexical().items():
             model.save(str(folder / f"bm25_{name}"), show_progress=False)
-        (folder / "state.json").write_text(json.dumps({"revision": revision, "count": len(self)}), encoding="utf-8")
+        state = {"revision": revision, "count": len(self), "version": INDEX_VERSION}
+        (folder / "state.json").write_text(json.dumps(state), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path, **kwargs) -> FactCheckIndex:
-        """Read an index written by :meth:`save` (no tokenising, no BM25 rebuild)."""
+        """Read an index written by :meth:`save` (no tokenising, no BM25 rebuild).
+
+        Raises :class:`~narratrace.errors.StoreError` for an index of another
+        :data:`INDEX_VERSION` (its tokens would not match the queries'), saying what rebuilds it.
+        """
+        version = cls.saved_version(folder)
+        if version != INDEX_VERSION:
+            raise StoreError(
+                f"the fact-check index in {folder} was written by another narratrace (index version "
+                f"{version or 1}, this one reads {INDEX_VERSION}) and is not used: {REBUILD_HINT}, "
+                "or delete the folder"
+            )
         idx = cls(**kwargs)
-        ids, texts, toks, days = [], [], [], []
+        ids, texts, toks, days, langs = [], [], [], [], []
         with (folder / "records.jsonl").open(encoding="utf-8") as fh:
             for line in fh:
                 d = json.loads(line)
                 ids.append(d.pop("id"))
                 toks.append(d.pop("tok"))
+                langs.append(d.pop("lang", None))
                 day = d.pop("day", 0)
                 days.append(date.fromordinal(day) if day else None)
                 texts.append(d)
         claim = np.load(folder / "claim_vecs.npy").astype(np.float32)
         title = np.load(folder / "title_vecs.npy").astype(np.float32) if (folder / "title_vecs.npy").exists() else None
-        idx.add(ids, texts, claim, title, tokens=toks, dates=days)
+        idx.add(ids, texts, claim, title, tokens=toks, dates=days, langs=langs)
         try:
             idx._bm25 = {f: bm25s.BM25.load(str(folder / f"bm25_{f}"), show_progress=False) for f in BM25_FIELDS}
         except (OSError, ValueError) as exc:
@@ -379,11 +449,32 @@ class FactCheckIndex:
         return idx
 
     @staticmethod
-    def saved_revision(folder: Path) -> str | None:
+    def _state(folder: Path) -> dict:
         try:
-            return json.loads((folder / "state.json").read_text(encoding="utf-8")).get("revision")
+            state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
+            return {}
+        return state if isinstance(state, dict) else {}
+
+    @classmethod
+    def saved_version(cls, folder: Path) -> int | None:
+        """The :data:`INDEX_VERSION` of the index saved in ``folder`` (``None`` for version 1 or none)."""
+        return cls._state(folder).get("version")
+
+    @classmethod
+    def saved_revision(cls, folder: Path) -> str | None:
+        """The database revision the index in ``folder`` was saved at.
+
+        ``None`` when there is none, or when it was written with other tokens
+        (another :data:`INDEX_VERSION`): to its readers it is stale, and they rebuild it.
+        """
+        state = cls._state(folder)
+        if state.get("version") != INDEX_VERSION:
+            if state:
+                logger.info("fact-check index in %s has index version %s, not %s: it is rebuilt", folder, state.get("version", 1), INDEX_VERSION)
             return None
+        return state.get("revision")
+
 
 
 def _top(scores: np.ndarray, m: int) -> np.ndarray:

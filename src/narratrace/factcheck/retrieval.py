@@ -65,7 +65,8 @@ def build_index(records: Sequence[FactCheckRecord], *, reranker: Reranker | None
     claims, titles = embed_records(records)
     dates = [r.checked_on.date() if r.checked_on else None for r in records]
     has_titles = any(r.title and r.title != r.claim for r in records)
-    idx.add([r.record_id for r in records], [r.text_fields() for r in records], claims, titles if has_titles else None, dates=dates)
+    langs = [r.language for r in records]
+    idx.add([r.record_id for r in records], [r.text_fields() for r in records], claims, titles if has_titles else None, dates=dates, langs=langs)
     return idx
 
 
@@ -121,7 +122,7 @@ def mean_ap(rankings: dict[str, list[str]], qrels: dict[str, set[str]], *, depth
 
 
 def candidate_features(index: FactCheckIndex, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """For each query, its candidate rows and feature matrix."""
+    """For each query, its candidate rows and feature matrix (each query's language detected)."""
     from narratrace.text.embeddings import embed_queries
 
     qv = embed_queries(list(texts))

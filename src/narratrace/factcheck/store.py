@@ -240,7 +240,7 @@ def _update_persisted_index(engine: Engine, url: str, before: str, changed: list
     ids = [r.record_id for r in changed]
     dates = [r.checked_on.date() if r.checked_on else None for r in changed]
     claims, titles = _vectors(engine, ids)
-    index.add(ids, [r.text_fields() for r in changed], claims, titles, dates=dates)
+    index.add(ids, [r.text_fields() for r in changed], claims, titles, dates=dates, langs=[r.language for r in changed])
     rev = revision(engine)
     index.save(folder, revision=rev)
     _INDEXES[url] = (rev, index)
@@ -263,7 +263,7 @@ def open_index(engine: Engine, url: str) -> FactCheckIndex:
             rows = conn.execute(
                 select(
                     factchecks.c.record_id, factchecks.c.claim, factchecks.c.title, factchecks.c.summary,
-                    factchecks.c.embedding, factchecks.c.review_date, factchecks.c.claim_date,
+                    factchecks.c.embedding, factchecks.c.review_date, factchecks.c.claim_date, factchecks.c.language,
                 ).order_by(factchecks.c.pk)
             ).all()
         claims = np.zeros((len(rows), DIM), np.float32)
@@ -275,7 +275,8 @@ def open_index(engine: Engine, url: str) -> FactCheckIndex:
         texts = [{"claim": r.claim, "title": r.title or "", "summary": r.summary or ""} for r in rows]
         dates = [(as_utc(r.review_date or r.claim_date) or None) for r in rows]
         has_titles = bool(np.any(titles != claims))
-        index.add([r.record_id for r in rows], texts, claims, titles if has_titles else None, dates=[d.date() if d else None for d in dates])
+        days = [d.date() if d else None for d in dates]
+        index.add([r.record_id for r in rows], texts, claims, titles if has_titles else None, dates=days, langs=[r.language for r in rows])
         try:
             index.save(folder, revision=rev)
         except OSError as exc:  # a read-only cache must not stop matching
