@@ -111,3 +111,27 @@ def test_swapping_names_does_not_change_the_shipped_heads_scores() -> None:
     assert masked[0] == masked[1]
     np.testing.assert_array_equal(head.predict_proba(masked[0]), head.predict_proba(masked[1]))
     assert head.predict_proba(left).tolist() != head.predict_proba(right).tolist()  # names as written would move it
+
+
+def test_train_command_passes_its_options(monkeypatch, tmp_path) -> None:
+    import importlib
+
+    from typer.testing import CliRunner
+
+    from narratrace.cli import app
+
+    calls = {}
+
+    def fake(data, out, cache, *, train_size=None, seed=7, log=None):
+        calls.update(data=data, out=out, cache=cache, train_size=train_size, seed=seed)
+        return {"dev_test_f1_yes": 0.5, "grid": {"last C=0.1": 0.4}}
+
+    monkeypatch.setattr(importlib.import_module("narratrace.train.checkworthiness_encoder"),
+                        "train_checkworthiness_encoder", fake)
+    result = CliRunner().invoke(app, ["train", "checkworthiness-encoder", "--data", str(tmp_path),
+                                      "--out", str(tmp_path / "h.npz"), "--cache", str(tmp_path / "c"),
+                                      "--train-size", "300", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert calls == {"data": tmp_path, "out": tmp_path / "h.npz", "cache": tmp_path / "c",
+                     "train_size": 300, "seed": 3}
+    assert "dev_test_f1_yes: 0.5" in result.output and "grid" not in result.output
