@@ -27,13 +27,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from narratrace.corpus.grouping import dedupe_events
+from narratrace.corpus.grouping import OWN_VOICE_KINDS, dedupe_events
 from narratrace.corpus.records import Event, Narrative, publisher_voice
 from narratrace.corpus.similarity import name_keys
 
 WITHDRAWAL_TYPES = frozenset({"retracted", "corrected"})
-# Party kinds that are an outlet's own voice, not a party that can deny a claim about itself.
-_OUTLET_VOICE = frozenset({"outlet", "anonymous"})
 
 
 def named_party_negates(claim: str, e: Event) -> bool:
@@ -49,7 +47,7 @@ def named_party_negates(claim: str, e: Event) -> bool:
     """
     from narratrace.stance import cue_counts
 
-    if not e.actor or e.actor_kind in _OUTLET_VOICE:
+    if not e.actor or e.actor_kind in OWN_VOICE_KINDS:
         return False
     if not name_keys(" x " + e.actor) & name_keys(" x " + claim):
         return False

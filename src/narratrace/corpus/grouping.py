@@ -61,7 +61,7 @@ FAMILY_THRESHOLD = 0.12
 # Mean similarity at which a reaction-only sub-claim joins an earlier family.
 REACTION_ATTACH_THRESHOLD = 0.1
 # Party kinds that speak for themselves (not an outlet's own voice or its unnamed sources).
-_OWN_VOICE_KINDS = frozenset({"outlet", "anonymous"})
+OWN_VOICE_KINDS = frozenset({"outlet", "anonymous"})
 REACTION_STANCES = frozenset({"denies", "questions", "confirms", "retracts", "corrects"})
 AFFIRMATIVE_STANCES = frozenset({"asserts", "reports", "confirms", "fact_check"})
 # Days after a family's last mention within which a reaction can still answer it (the
@@ -400,7 +400,7 @@ class NarrativeGrouper:
         reaches the sub-claim cut (see the module doc).
         """
         m = mentions[i]
-        actor = name_keys(" x " + m.actor) if m.actor and m.actor_kind not in _OWN_VOICE_KINDS else set()
+        actor = name_keys(" x " + m.actor) if m.actor and m.actor_kind not in OWN_VOICE_KINDS else set()
         if not actor:
             return -1
         best, best_score = -1, self.threshold

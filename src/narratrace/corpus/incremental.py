@@ -10,7 +10,9 @@ computed against those sums:
 - an asserting mention joins the sub-claim whose mean similarity reaches
   ``NARRATIVE_THRESHOLD``, else becomes a new sub-claim of the family whose mean similarity
   reaches ``FAMILY_THRESHOLD`` (sharing a name), else a new narrative;
-- a denial, question or negated mention joins the family it answers (``REACTION_*`` rules),
+- a denial, question or negated mention joins the family it answers (``REACTION_*`` rules;
+  a party the family names joins it when its mean similarity to an asserting sub-claim
+  reaches ``NARRATIVE_THRESHOLD``, where the full build asks that of the closest pair),
   else a new narrative.
 
 Only the new events are read by the claim-stance model; every narrative's state is judged
@@ -145,8 +147,8 @@ def place(records: list[dict[str, Any]], mentions: list[Mention], vectors: np.nd
         _add_sub(target, sub, mentions, vecs, names, True)
     rest = []
     for i in (i for i in order if not affirm[i]):
-        best = _best_sub([f for f in families + created if _answers(f, mentions[i], names[i])], vecs[i], names[i],
-                         g.REACTION_ATTACH_THRESHOLD)
+        open_ = [f for f in families + created if _answers(f, mentions[i], names[i])]
+        best = _best_sub(open_, vecs[i], names[i], g.REACTION_ATTACH_THRESHOLD) or _party_answer(open_, mentions[i], vecs[i], names[i])
         if best is None:
             rest.append(i)
         else:
@@ -184,6 +186,19 @@ def _best_sub(pool: Sequence[_Family], v: np.ndarray, names: set[str], threshold
         if scores[k] >= best_score:
             best, best_score = (f, k), float(scores[k])
     return best
+
+
+def _party_answer(pool: Sequence[_Family], m: Mention, v: np.ndarray, names: set[str]) -> tuple[_Family, int] | None:
+    """The full build's party rule (a party the family names answering it), on sub-claim
+    means: a mean at the sub-claim cut implies the closest pair reaches it too, so this
+    attaches a subset of what the full build attaches."""
+    from narratrace.corpus.similarity import name_keys
+
+    if not m.actor or m.actor_kind in g.OWN_VOICE_KINDS:
+        return None
+    actor = name_keys(" x " + m.actor)
+    named = [f for f in pool if actor & set().union(*(n for n, s in zip(f.names, f.subs, strict=True) if s["affirmative"]))]
+    return _best_sub(named, v, names, g.NARRATIVE_THRESHOLD, affirmative_only=True)
 
 
 def _answers(f: _Family, m: Mention, names: set[str]) -> bool:
