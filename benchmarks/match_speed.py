@@ -65,7 +65,7 @@ def rss_mb() -> float:
 def scan(query: str, qvec: np.ndarray, token_sets: list[set[str]], vecs: np.ndarray, k: int = 5) -> list[int]:
     from narratrace.factcheck._text import tokenize
 
-    q = set(tokenize(query))
+    q = set(tokenize(query, "en"))
     scores = []
     for i, toks in enumerate(token_sets):
         scores.append(len(q & toks) / (1 + len(toks)) + float(vecs[i] @ qvec))
@@ -77,7 +77,7 @@ def run(n: int, n_queries: int, rng: np.random.Generator) -> None:
     rss0 = rss_mb()
     t0 = time.perf_counter()
     index = FactCheckIndex()
-    index.add(ids, texts, vecs)
+    index.add(ids, texts, vecs, langs=["en"] * len(ids))
     index._lexical()
     build = time.perf_counter() - t0
     rss1 = rss_mb()

@@ -169,12 +169,11 @@ def train_reranker_cli(
     """Train the logistic re-ranker on train queries (seeded), tune on dev."""
     from narratrace.config import models_dir
     from narratrace.factcheck.retrieval import RERANKER_DIR, RERANKER_FILE
-    from narratrace.train.claim_reranker import train_reranker
+    from narratrace.train.claim_reranker import save_reranker, train_reranker
 
     model, report = train_reranker(claims, data, dev)
     target = out or models_dir() / RERANKER_DIR / RERANKER_FILE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    model.save(target)
+    save_reranker(model, target)  # and MODEL_CARD.md beside it
     con = _state.console()
     for key, value in report.items():
         con.print(f"{key}\t{value:.4f}" if isinstance(value, float) else f"{key}\t{value}", markup=False)

@@ -23,6 +23,7 @@ from narratrace.factcheck._index import (
     rrf_scores,
 )
 from narratrace.factcheck._records import FactCheckRecord
+from narratrace.factcheck._text import TOKENIZER_VERSION
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,11 @@ def default_reranker() -> Reranker | None:
         _RERANKER[key] = Reranker.load(path) if path.exists() else None
         if _RERANKER[key] is None:
             logger.warning("no re-ranker at %s; ranking by reciprocal-rank fusion", path)
+        elif _RERANKER[key].meta.get("tokenizer", 1) != TOKENIZER_VERSION:
+            logger.warning(
+                "the re-ranker at %s was trained on tokenizer version %s, this is %s: re-train it "
+                "(`narratrace train claim-reranker`, docs/factcheck.md)", path, _RERANKER[key].meta.get("tokenizer", 1), TOKENIZER_VERSION,
+            )
     return _RERANKER[key]
 
 

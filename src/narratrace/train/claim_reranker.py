@@ -2,17 +2,21 @@
 
 A logistic re-ranker over the candidate features of :mod:`narratrace.factcheck.retrieval`,
 fitted on CheckThat! claim-retrieval ``train`` queries (seeded); C, the confidence model
-and the two match thresholds are chosen on ``dev``.
+and the two match thresholds are chosen on ``dev``. A ``dev-test`` folder beside ``dev``
+is scored once the model is fixed, for the model card only. :func:`save_reranker` writes
+the weights and the model card (``resources/model_cards/factcheck_rerank.md.jinja``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 
 from narratrace.factcheck._index import CONF_FEATURES, FEATURES, FactCheckIndex, Reranker
+from narratrace.factcheck._text import TOKENIZER_VERSION
 from narratrace.factcheck.retrieval import (
     build_index,
     candidate_features,
@@ -27,6 +31,10 @@ SEED = 13
 #: Hard negatives per training query for the confidence models: the records the ranker
 #: puts highest after the gold one (3 keeps positives at a quarter of the pairs).
 NEG_PER_QUERY = 3
+#: Values of C tried (chosen by dev MAP@5; the first of equal ones).
+C_GRID = (0.01, 0.1, 1.0, 10.0)
+#: The ranking systems the report and the model card compare, in order.
+SYSTEMS = ("bm25", "dense", "rrf", "reranked")
 
 
 def choose_threshold(model: Reranker, index: FactCheckIndex, ids, qrels, feats, *, precision: float) -> float:
@@ -60,11 +68,12 @@ def choose_threshold(model: Reranker, index: FactCheckIndex, ids, qrels, feats, 
 
 
 def train_reranker(
-    vclaims: Path, train: Path, dev: Path, *, cs: Sequence[float] = (0.01, 0.1, 1.0, 10.0)
+    vclaims: Path, train: Path, dev: Path, *, cs: Sequence[float] = C_GRID
 ) -> tuple[Reranker, dict[str, float]]:
     """Fit the logistic re-ranker on ``train`` queries; choose C by MAP@5 on ``dev``.
 
-    Returns the re-ranker and a report of train/dev MAP@5 for BM25, dense, RRF and it.
+    Returns the re-ranker and a report of MAP@5 for BM25, dense, RRF and it on train, dev
+    and, when a ``dev-test`` folder is beside ``dev``, dev-test (scored after every choice).
     """
     from sklearn.linear_model import LogisticRegression
 
@@ -73,7 +82,9 @@ def train_reranker(
     records, _ = read_records(vclaims, "vclaims")
     index = build_index(records, reranker=None)
     data = {}
-    for name, split in (("train", train), ("dev", dev)):
+    held_out = dev.parent / "dev-test"
+    splits = [("train", train), ("dev", dev)] + ([("dev-test", held_out)] if (held_out / "queries.tsv").exists() else [])
+    for name, split in splits:
         ids, texts, qrels = read_queries(split)
         data[name] = (ids, qrels, candidate_features(index, texts))
     ids, qrels, feats = data["train"]
@@ -109,13 +120,28 @@ def train_reranker(
     model.conf_mean, model.conf_scale = cmean.tolist(), cscale.tolist()
     cal = LogisticRegression(C=1.0, max_iter=1000, random_state=SEED).fit(CX[:, [FEATURES.index("cos_max")]], CY)
     model.cos_coef, model.cos_intercept = float(cal.coef_[0][0]), float(cal.intercept_[0])
-    model.meta = {"C": best[1], "train_queries": len(ids), "train_pairs": int(len(y)), "seed": SEED}
+    model.meta = {
+        "C": best[1], "c_grid": list(cs), "train_queries": len(ids), "train_pairs": int(len(y)), "seed": SEED,
+        "tokenizer": TOKENIZER_VERSION, "trained": date.today().isoformat(),
+        "queries": {name: len(d[0]) for name, d in data.items()},
+    }
     dids, dq, dfeats = data["dev"]
     for target, key in ((0.95, "threshold_same_claim"), (0.8, "threshold_suggested")):
         report[key] = choose_threshold(model, index, dids, dq, dfeats, precision=target)
+    scorers = dict(zip(SYSTEMS, (column("bm25_all"), column("cos_max"), rrf, model.decision), strict=True))
     for name, (qids, q, f) in data.items():
-        report[f"{name}_bm25"] = mean_ap(rank_with(column("bm25_all"), index, qids, f), q)
-        report[f"{name}_dense"] = mean_ap(rank_with(column("cos_max"), index, qids, f), q)
-        report[f"{name}_rrf"] = mean_ap(rank_with(rrf, index, qids, f), q)
-        report[f"{name}_reranked"] = mean_ap(rank_with(model.decision, index, qids, f), q)
+        for system, fn in scorers.items():
+            report[f"{name}_{system}"] = mean_ap(rank_with(fn, index, qids, f), q)
+    model.meta["map_at_5"] = {name: {s: round(report[f"{name}_{s}"], 4) for s in SYSTEMS} for name in data}
+    model.meta["thresholds"] = {k: report[k] for k in ("threshold_same_claim", "threshold_suggested")}
     return model, report
+
+
+def save_reranker(model: Reranker, target: Path) -> None:
+    """Write the re-ranker to ``target`` and its model card (``MODEL_CARD.md``) beside it."""
+    from narratrace.train.model_card import render_model_card
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    model.save(target)
+    context = {"meta": model.meta, "systems": SYSTEMS, "n_features": len(FEATURES), "kb": target.stat().st_size / 1024}
+    (target.parent / "MODEL_CARD.md").write_text(render_model_card("factcheck_rerank", context), encoding="utf-8")
