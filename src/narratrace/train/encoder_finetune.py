@@ -1,0 +1,234 @@
+"""Fine-tune the top layers of the e5 encoder for check-worthiness (needs the ``[train]`` extra).
+
+The experiment of issue 16, item 2, sized for a 2-core CPU: the embeddings and the lower
+``cut`` layers stay frozen and run once per sentence (their token states are kept in
+memory as float16); only the top ``12 - cut`` layers and a linear head over the masked
+mean are trained, so an epoch costs about a third of a full forward+backward pass.
+Sentences are read with names masked, as every shipped check-worthiness model reads them.
+
+The epoch and the decision threshold are chosen on ``dev.tsv`` (F1 of the Yes class);
+only that choice is scored on ``dev-test.tsv``. Every epoch is checkpointed in ``work``
+(weights, optimiser, random state), so an interrupted run resumes; the same ``seed``
+gives the same run. Nothing is shipped: the numbers go to ``docs/encoder.md`` next to the
+frozen heads they compete with (:mod:`narratrace.train.checkworthiness_encoder`).
+
+Run::
+
+    OMP_NUM_THREADS=1 python -m narratrace.train.encoder_finetune \\
+        --data ../shared/data/checkthat2024-checkworthiness --work /tmp/enc/ft \\
+        --train-size 3000 --cut 8 --epochs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from narratrace.analyze.claims._cw_model import read_tsv
+from narratrace.encoder._e5file import E5File
+from narratrace.encoder._tokenizer import E5Tokenizer
+from narratrace.encoder.torch_model import load_bert
+from narratrace.train.checkworthiness import _f1, _neutral
+from narratrace.train.checkworthiness_encoder import THRESHOLDS
+
+SEED = 7
+BATCH = 16
+
+
+@dataclass
+class LowerStates:
+    """Frozen token states after the lower layers: one ``[tokens, hidden]`` float16 array a sentence."""
+
+    states: list[np.ndarray]
+    labels: np.ndarray
+
+
+def _additive_mask(mask: torch.Tensor) -> torch.Tensor:
+    """``[b, t]`` 0/1 → ``[b, 1, 1, t]`` additive attention mask (0 kept, -inf-like dropped)."""
+    return (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
+
+
+def _run_layers(layers: torch.nn.ModuleList, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    extended = _additive_mask(mask)
+    for layer in layers:
+        out = layer(x, attention_mask=extended)
+        x = out[0] if isinstance(out, tuple) else out
+    return x
+
+
+@torch.inference_mode()
+def lower_states(bert, tokenizer: E5Tokenizer, texts: list[str], cut: int) -> list[np.ndarray]:
+    """Token states after the embeddings and layers ``0 .. cut-1`` (one window a sentence)."""
+    windows = tokenizer.windows(texts)
+    first = {}
+    for w_index, w in enumerate(windows):
+        first.setdefault(w.text_index, w_index)  # sentences are short: keep each text's first window
+    out: list[np.ndarray] = [np.zeros((0, 0), np.float16)] * len(texts)
+    order = sorted(range(len(texts)), key=lambda i: len(windows[first[i]].ids))
+    for s in range(0, len(order), 32):
+        idx = order[s : s + 32]
+        width = max(len(windows[first[i]].ids) for i in idx)
+        ids = torch.full((len(idx), width), tokenizer.vocab.pad, dtype=torch.long)
+        mask = torch.zeros((len(idx), width), dtype=torch.long)
+        for r, i in enumerate(idx):
+            n = len(windows[first[i]].ids)
+            ids[r, :n] = torch.tensor(windows[first[i]].ids)
+            mask[r, :n] = 1
+        x = bert.embeddings(input_ids=ids, token_type_ids=torch.zeros_like(ids))
+        x = _run_layers(bert.encoder.layer[:cut], x, mask)
+        for r, i in enumerate(idx):
+            out[i] = x[r, : int(mask[r].sum())].numpy().astype(np.float16)
+    return out
+
+
+class TopLayers(torch.nn.Module):
+    """The encoder's top layers (a trainable copy) and a linear check-worthiness head."""
+
+    def __init__(self, bert, cut: int) -> None:
+        super().__init__()
+        self.layers = copy.deepcopy(bert.encoder.layer[cut:])
+        self.head = torch.nn.Linear(bert.config.hidden_size, 1)
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Logits ``[b]`` for lower states ``x [b, t, h]`` under ``mask [b, t]``."""
+        h = _run_layers(self.layers, x, mask)
+        m = mask.unsqueeze(-1).to(h.dtype)
+        return self.head((h * m).sum(1) / m.sum(1).clamp(min=1.0)).squeeze(-1)
+
+
+def _batch(states: list[np.ndarray], idx: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+    width = max(len(states[i]) for i in idx)
+    x = torch.zeros((len(idx), width, states[idx[0]].shape[1]), dtype=torch.float32)
+    mask = torch.zeros((len(idx), width), dtype=torch.long)
+    for r, i in enumerate(idx):
+        n = len(states[i])
+        x[r, :n] = torch.from_numpy(states[i].astype(np.float32))
+        mask[r, :n] = 1
+    return x, mask
+
+
+@torch.inference_mode()
+def predict(model: TopLayers, data: LowerStates) -> np.ndarray:
+    """Yes-probabilities of every sentence."""
+    model.eval()
+    order = np.argsort([len(s) for s in data.states])
+    prob = np.zeros(len(data.states))
+    for s in range(0, len(order), 64):
+        idx = order[s : s + 64]
+        prob[idx] = torch.sigmoid(model(*_batch(data.states, idx))).numpy()
+    return prob
+
+
+def _length_batches(states: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """Shuffled batches of sentences of similar length (less padding, same epoch content)."""
+    order = np.argsort([len(s) + rng.random() for s in states])
+    batches = [order[s : s + BATCH] for s in range(0, len(order), BATCH)]
+    rng.shuffle(batches)
+    return batches
+
+
+def _best_threshold(y: np.ndarray, prob: np.ndarray) -> tuple[float, float]:
+    return max((_f1(list(y), (prob >= t).astype(int)), t) for t in THRESHOLDS)
+
+
+def _load_split(work: Path, name: str, texts: list[str], labels: list[int], bert, tok, cut: int) -> LowerStates:
+    """Lower states of one split, cached in ``work`` (computed once; resumable runs reuse them)."""
+    path = work / f"lower-{name}-cut{cut}.npz"
+    if not path.exists():
+        states = lower_states(bert, tok, _neutral(texts), cut)
+        np.savez(path.with_suffix(".tmp.npz"), *states, labels=np.asarray(labels))
+        path.with_suffix(".tmp.npz").replace(path)
+    with np.load(path) as z:
+        n = len(z.files) - 1
+        return LowerStates([z[f"arr_{i}"] for i in range(n)], z["labels"])
+
+
+def finetune(data: Path, work: Path, *, train_size: int, cut: int, epochs: int, lr: float,
+             seed: int = SEED) -> dict:
+    """Fine-tune layers ``cut..11`` + head; returns per-epoch dev F1 and the dev-test score."""
+    torch.manual_seed(seed)
+    work.mkdir(parents=True, exist_ok=True)
+    f = E5File()
+    bert = load_bert(f)
+    tok = E5Tokenizer(f.vocab, f.config.max_positions)
+    splits = {}
+    for name in ("train", "dev", "dev-test"):
+        _, texts, labels = read_tsv(data / f"{name}.tsv")
+        if name == "train" and train_size < len(texts):
+            keep = np.sort(np.random.default_rng(seed).choice(len(texts), train_size, False))
+            texts, labels = [texts[i] for i in keep], [labels[i] for i in keep]
+        t0 = time.time()
+        splits[name] = _load_split(work, f"{name}-{len(texts)}-{seed}", texts, labels, bert, tok, cut)
+        print(f"{name}: {len(texts)} sentences, lower states in {time.time() - t0:.0f}s", flush=True)
+    model = TopLayers(bert, cut)
+    del bert
+    y = splits["train"].labels
+    pos_weight = torch.tensor(float((y == 0).sum()) / max(1, int((y == 1).sum())))
+    optim = torch.optim.AdamW([
+        {"params": model.layers.parameters(), "lr": lr},
+        {"params": model.head.parameters(), "lr": lr * 30},
+    ], weight_decay=0.01)
+    rng = np.random.default_rng(seed)
+    history: list[dict] = []
+    start_epoch = 0
+    ckpt = work / f"ckpt-cut{cut}-n{train_size}-s{seed}.pt"
+    if ckpt.exists():
+        saved = torch.load(ckpt, weights_only=False)
+        model.load_state_dict(saved["model"])
+        optim.load_state_dict(saved["optim"])
+        rng.bit_generator.state = saved["rng"]
+        history, start_epoch = saved["history"], saved["epoch"]
+        print(f"resumed after epoch {start_epoch}", flush=True)
+    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight)
+    for epoch in range(start_epoch, epochs):
+        model.train()
+        t0, total = time.time(), 0.0
+        for idx in _length_batches(splits["train"].states, rng):
+            x, mask = _batch(splits["train"].states, idx)
+            loss = loss_fn(model(x, mask), torch.from_numpy(y[idx].astype(np.float32)))
+            optim.zero_grad()
+            loss.backward()
+            optim.step()
+            total += float(loss) * len(idx)
+        dev_f1, threshold = _best_threshold(splits["dev"].labels, predict(model, splits["dev"]))
+        history.append({"epoch": epoch + 1, "loss": total / len(y), "dev_f1": dev_f1,
+                        "threshold": threshold, "seconds": round(time.time() - t0)})
+        print(json.dumps(history[-1]), flush=True)
+        torch.save({"model": model.state_dict(), "optim": optim.state_dict(), "rng": rng.bit_generator.state,
+                    "history": history, "epoch": epoch + 1}, ckpt)
+        torch.save(model.state_dict(), work / f"epoch{epoch + 1}-cut{cut}-n{train_size}-s{seed}.pt")
+    best = max(history, key=lambda h: (h["dev_f1"], -h["epoch"]))
+    model.load_state_dict(torch.load(work / f"epoch{best['epoch']}-cut{cut}-n{train_size}-s{seed}.pt"))
+    test = splits["dev-test"]
+    test_f1 = _f1(list(test.labels), (predict(model, test) >= best["threshold"]).astype(int))
+    return {"train_size": train_size, "cut": cut, "lr": lr, "seed": seed, "history": history,
+            "chosen_epoch": best["epoch"], "threshold": best["threshold"], "dev_f1": best["dev_f1"],
+            "dev_test_f1": test_f1}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line of the experiment (prints one JSON line per epoch, then the result)."""
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--data", type=Path, required=True, help="the checkthat2024-checkworthiness folder")
+    p.add_argument("--work", type=Path, required=True, help="cache and checkpoint folder")
+    p.add_argument("--train-size", type=int, default=3000)
+    p.add_argument("--cut", type=int, default=8, help="layers below this stay frozen (0-11)")
+    p.add_argument("--epochs", type=int, default=3)
+    p.add_argument("--lr", type=float, default=3e-5)
+    p.add_argument("--seed", type=int, default=SEED)
+    a = p.parse_args(argv)
+    torch.set_num_threads(1)
+    result = finetune(a.data, a.work, train_size=a.train_size, cut=a.cut, epochs=a.epochs, lr=a.lr, seed=a.seed)
+    (a.work / f"result-cut{a.cut}-n{a.train_size}-s{a.seed}.json").write_text(json.dumps(result, indent=1))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

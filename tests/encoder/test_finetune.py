@@ -1,0 +1,40 @@
+"""The fine-tuning split of the encoder: frozen lower layers + a trainable top reproduce the model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from narratrace.encoder import E5File, E5Tokenizer  # noqa: E402
+from narratrace.encoder.torch_model import TorchEncoder, load_bert  # noqa: E402
+from narratrace.train.encoder_finetune import TopLayers, _batch, _run_layers, lower_states  # noqa: E402
+
+TEXTS = ["The ministry said exports rose by 12% last year.", "Die Truppen zogen am Montag ab.",
+         "Это заявление не подтвердилось.", "Le ministre a démenti."]
+
+
+@pytest.mark.parametrize("cut", [4, 8])
+def test_cached_lower_states_then_top_layers_give_the_full_model(cut):
+    f = E5File()
+    bert = load_bert(f)
+    states = lower_states(bert, E5Tokenizer(f.vocab, f.config.max_positions), TEXTS, cut)
+    top = TopLayers(bert, cut).eval()
+    with torch.inference_mode():
+        x, mask = _batch(states, np.arange(len(TEXTS)))
+        h = _run_layers(top.layers, x, mask)
+        m = mask.unsqueeze(-1).float()
+        mean = ((h * m).sum(1) / m.sum(1)).numpy()
+    mean /= np.linalg.norm(mean, axis=1, keepdims=True)
+    cosine = (mean * TorchEncoder(f).embed(TEXTS)).sum(1)
+    assert cosine.min() > 0.9999
+
+
+def test_top_layers_are_a_trainable_copy():
+    bert = load_bert()
+    top = TopLayers(bert, 10)
+    assert len(top.layers) == 2
+    first = next(top.layers.parameters())
+    assert first.requires_grad
+    assert first.data_ptr() != next(bert.encoder.layer[10].parameters()).data_ptr()
