@@ -11,7 +11,13 @@ import numpy as np
 import pytest
 
 from narratrace.errors import StoreError
-from narratrace.factcheck._index import FEATURES, INDEX_VERSION, REBUILD_HINT, FactCheckIndex, Reranker
+from narratrace.factcheck._index import (
+    FEATURES,
+    INDEX_VERSION,
+    REBUILD_HINT,
+    FactCheckIndex,
+    Reranker,
+)
 from narratrace.factcheck._text import normalize_language, stopwords, tokenize, words
 
 # German fact-checks; the query below says what the first says, in other inflections.
