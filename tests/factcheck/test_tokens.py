@@ -133,3 +133,28 @@ def test_store_rebuilds_an_older_index_with_new_tokens(loaded_db):
     assert FactCheckIndex.saved_version(folder) == INDEX_VERSION
     assert all(t != ["\x00old"] for t in index.tokens_["claim"])
     assert FactCheckIndex.load(folder).tokens_ == index.tokens_
+
+
+def test_shipped_reranker_was_trained_on_these_tokens():
+    from narratrace.factcheck._text import TOKENIZER_VERSION
+    from narratrace.factcheck.retrieval import default_reranker
+
+    model = default_reranker()
+    assert model is not None and model.meta["tokenizer"] == TOKENIZER_VERSION
+
+
+def test_model_card_is_rendered_from_the_reranker_metadata(tmp_path):
+    from narratrace.train.claim_reranker import SYSTEMS, save_reranker
+
+    model = _lexical_ranker()
+    model.meta = {
+        "C": 0.1, "c_grid": [0.01, 0.1], "train_queries": 9, "train_pairs": 90, "seed": 13, "tokenizer": 7,
+        "trained": "2026-01-02", "queries": {"train": 9, "dev": 4, "dev-test": 5},
+        "map_at_5": {split: dict.fromkeys(SYSTEMS, 0.5) for split in ("train", "dev", "dev-test")},
+        "thresholds": {"threshold_same_claim": 0.41, "threshold_suggested": 0.27},
+    }
+    save_reranker(model, tmp_path / "reranker.json")
+    card = (tmp_path / "MODEL_CARD.md").read_text()
+    assert "same claim ≥ 0.410" in card and "tokenizer version 7" in card and "(chosen: 0.1)" in card
+    assert "| dev-test | 0.500 | 0.500 | 0.500 | 0.500 |" in card
+    assert Reranker.load(tmp_path / "reranker.json").meta == model.meta
