@@ -365,18 +365,17 @@ def _decode(im, quality: int):
     return open_image(jpeg(im, quality))[0]
 
 
-def reuse_suite(args) -> dict:
-    """Issue-14 families against an index holding look-alikes and random distractors.
+def _reuse_index(args) -> tuple[list, list, list, ImageIndex, float]:
+    """The reuse suite's stored pictures and their index.
 
-    Every query is matched against the whole index (hash candidates + descriptor LSH
-    candidates, verified); a hit on its own original counts for recall, a hit on any other
-    stored picture is a false match. Look-alike queries (another photo of a stored
-    street) and unrelated pictures are queries that must match nothing.
+    Originals (natural photos, streets, dead-leaves scenes), a look-alike of each street (the
+    same street from another angle), scikit-image's stereo twin of motorcycle_left, and
+    unrelated dead-leaves pictures. Returns (originals, stored, streets, index, CPU seconds
+    spent indexing).
     """
     import cv2
 
     cv2.setNumThreads(1)
-    rng = np.random.default_rng(args.seed + 21)
     streets = street_scenes(args.streets, seed=args.seed + 3)
     originals = natural_photos()[: args.natural] + [(n, a) for n, a, _ in streets] + procedural_photos(args.leaves, seed=args.seed + 14)
     stored: list[tuple[str, object]] = list(originals)
@@ -385,19 +384,27 @@ def reuse_suite(args) -> dict:
     if twin is not None:
         stored.append(("photo:motorcycle_right.png/lookalike", twin))
     stored += procedural_photos(args.random_stored, seed=args.seed + 5)
+    index = ImageIndex()
+    t = time.process_time()
+    for key, im in stored:
+        index.add(key, fingerprint_image(_decode(im, 90)))
+    index._build()
+    return originals, stored, streets, index, time.process_time() - t
+
+
+def reuse_suite(args) -> dict:
+    """Issue-14 families against an index holding look-alikes and random distractors.
+
+    Every query is matched against the whole index (hash candidates + descriptor LSH
+    candidates, verified); a hit on its own original counts for recall, a hit on any other
+    stored picture is a false match. Look-alike queries (another photo of a stored
+    street) and unrelated pictures are queries that must match nothing.
+    """
+    rng = np.random.default_rng(args.seed + 21)
+    originals, stored, streets, index, index_s = _reuse_index(args)
     # the same streets seen again from another angle (never stored): regenerated from the same world seed
     held_out = [(f"{n}/other-angle", c) for (n, _, _), (_, _, c) in zip(streets, _other_angles(args), strict=True)]
     unrelated = [(f"unrelated:{i}", im) for i, (_, im) in enumerate(procedural_photos(args.random_queries, seed=args.seed + 6))]
-
-    index = ImageIndex()
-    t = time.process_time()
-    fps = []
-    for key, im in stored:
-        fp = fingerprint_image(_decode(im, 90))
-        fps.append(fp)
-        index.add(key, fp)
-    index._build()
-    index_s = time.process_time() - t
     keys = [k for k, _ in stored]
     original_keys = {k for k, _ in originals}
 
@@ -458,6 +465,53 @@ def reuse_suite(args) -> dict:
         "query_p50_ms": 1000 * med(q_times),
         "linear_scan_p50_ms": 1000 * med(scan_times) if scan_times else None,
     }
+
+
+def distractor_suite(args) -> dict:
+    """Queries that must match nothing, through candidate lookup and verification, until
+    ``--distractors`` queries or ``--distractor-minutes`` of wall time.
+
+    The index is the reuse suite's (look-alikes stored). Look-alike queries: a third photo
+    of each stored street (same place, another camera, never stored) under every reuse
+    family, each draw a new crop, frame, overlay or colour. Random queries: streets and
+    dead-leaves scenes of other seeds (never stored) under the same families. Every
+    query's outcome is appended to ``--distractor-log`` (JSON lines) as it is measured.
+    """
+    _, _, _, index, _ = _reuse_index(args)
+    families = reuse_families()
+    third = [(f"{n}/other-angle", c) for n, _, c in _other_angles(args)]
+    unrelated = [(n + "/unstored", a) for n, a, _ in street_scenes(args.streets, seed=args.seed + 7)]
+    unrelated += [(n + "/unstored", im) for n, im in procedural_photos(args.streets, seed=args.seed + 8)]
+    rng = np.random.default_rng(args.seed + 41)
+    plan = [("lookalike", f, k, im) for f in families for k, im in third] + [("random", f, k, im) for f in families for k, im in unrelated]
+    order = rng.permutation(len(plan))
+    log = open(args.distractor_log, "a", encoding="utf-8") if args.distractor_log else None
+    stop = time.monotonic() + 60 * args.distractor_minutes
+    counts = {"lookalike": 0, "random": 0}
+    false: list[dict] = []
+    k = 0
+    while k < args.distractors and time.monotonic() < stop:
+        kind, fam, key, im = plan[order[k % len(plan)]]
+        query = _decode(families[fam](im, rng), 50 if fam == "reencode_q50" else 85)
+        found = index.match(fingerprint_image(query), query_features=query_features(query))
+        counts[kind] += 1
+        hits = [{"query": f"{fam}:{key}", "kind": kind, "matched": m.key, **m.to_dict()} for m in found]
+        false += hits
+        if log:
+            log.write(json.dumps({"n": k, "kind": kind, "family": fam, "query": key, "false": hits}, default=str) + "\n")
+            log.flush()
+        k += 1
+    if log:
+        log.close()
+    return {"queries": k, "by_kind": counts, "false_matches": false,
+            "false_per_10k": 1e4 * len(false) / max(k, 1), "upper95_per_10k": 1e4 * _upper95(len(false), k)}
+
+
+def _upper95(events: int, n: int) -> float:
+    """One-sided 95 % upper bound of a rate with ``events`` in ``n`` trials (exact Poisson; 3/n at zero)."""
+    from scipy.stats import chi2
+
+    return float(chi2.ppf(0.95, 2 * (events + 1)) / 2 / max(n, 1))
 
 
 def _other_angles(args) -> list:
@@ -543,8 +597,22 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--hash-suite", action="store_true", help="also run the global-hash suite and 1M-hash latency")
     p.add_argument("--hash-latency", action="store_true",
                    help="also time the hash multi-index against a linear scan at --index-size (no hash suite)")
+    p.add_argument("--distractors", type=int, default=0,
+                   help="only run this many queries that must match nothing (look-alike and random), then stop")
+    p.add_argument("--distractor-minutes", type=float, default=1e9, help="stop the distractor queries after this wall time")
+    p.add_argument("--distractor-log", default=None, help="append each distractor query's outcome here (JSON lines)")
     args = p.parse_args(argv)
 
+    if args.distractors:
+        d = distractor_suite(args)
+        print(f"distractor queries: {d['queries']:,} ({d['by_kind']['lookalike']:,} look-alike, {d['by_kind']['random']:,} random); "
+              f"false matches {len(d['false_matches'])} = {d['false_per_10k']:.1f} per 10,000, "
+              f"upper 95 % bound {d['upper95_per_10k']:.1f} per 10,000")
+        for fm in d["false_matches"][:10]:
+            print(f"  {fm['query']} -> {fm['matched']} ({fm['method']}, {fm.get('verification') or fm.get('distance')})")
+        if args.json:
+            Path(args.json).write_text(json.dumps({"distractors": d}, indent=2, default=str) + "\n")
+        return {"distractors": d}
     out: dict = {"reuse": reuse_suite(args)}
     _print_reuse(out["reuse"])
     if args.feature_index_size:

@@ -69,6 +69,20 @@ QUERY_FEATURES = 8000
 # that their longest side is REGION_SIDE px before their keypoints are extracted: a picture
 # shown at half size inside a screenshot is then seen at the scale it was stored at.
 REGION_SIDE = 512
+# FAST corner threshold of ORB (grey levels). Smooth or low-contrast pictures (microscope
+# and retina scans, a colour wheel) have few corners at FAST_THRESHOLD: cell.png kept 122,
+# microaneurysms.png 9, color.png 0, and a crop of them kept 0-8, too few to verify. In
+# the cells of a WEAK_GRID x WEAK_GRID grid holding fewer than WEAK_CELL_MIN keypoints,
+# those found at WEAK_FAST_THRESHOLD are added (at most WEAK_FEATURES): textured cells
+# keep exactly their keypoints, smooth ones get keypoints of their own (400, 241 and 54
+# stored; 1,077, 61 and 43 in the crops, all verified). A stored picture takes them only
+# to fill the STORED_FEATURES it could not fill at FAST_THRESHOLD, so a textured picture
+# stores exactly what it stored before.
+FAST_THRESHOLD = 12
+WEAK_FAST_THRESHOLD = 4
+WEAK_GRID = 8
+WEAK_CELL_MIN = 8
+WEAK_FEATURES = 4000
 # Keypoints are spread over a GRID x GRID grid: each cell keeps its strongest
 # ``n / GRID**2`` first, the remainder goes to the strongest keypoints anywhere.
 GRID = 6
@@ -285,15 +299,50 @@ def _spread(xy: np.ndarray, response: np.ndarray, w: int, h: int, n: int) -> np.
     return np.sort(np.concatenate([chosen, rest]))
 
 
-def _orb(grey: np.ndarray, n: int, levels: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Positions, responses, pyramid levels and descriptors of ORB keypoints."""
-    orb = cv2.ORB_create(nfeatures=n, scaleFactor=1.2, nlevels=levels, edgeThreshold=19, patchSize=31, fastThreshold=12)
+def _detect(grey: np.ndarray, n: int, levels: int, threshold: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Positions, responses, pyramid levels and descriptors of ORB keypoints at one FAST threshold."""
+    orb = cv2.ORB_create(nfeatures=n, scaleFactor=1.2, nlevels=levels, edgeThreshold=19, patchSize=31, fastThreshold=threshold)
     kps, desc = orb.detectAndCompute(grey, None)
     if desc is None or not kps:
         return np.zeros((0, 2), np.float32), np.zeros(0, np.float32), np.zeros(0, np.uint8), np.zeros((0, 32), np.uint8)
     xy = np.array([k.pt for k in kps], dtype=np.float32)
     octave = np.array([k.octave for k in kps], dtype=np.uint8)
     return xy, np.array([k.response for k in kps], dtype=np.float32), octave, desc
+
+
+def _cells(xy: np.ndarray, w: int, h: int, grid: int) -> np.ndarray:
+    """Cell number of each position on a ``grid`` x ``grid`` grid over a ``w`` x ``h`` frame."""
+    return (np.minimum(xy[:, 1] * grid // h, grid - 1) * grid + np.minimum(xy[:, 0] * grid // w, grid - 1)).astype(int)
+
+
+def _position_keys(xy: np.ndarray, octave: np.ndarray) -> np.ndarray:
+    """One integer per (position at 1/8 px, pyramid level): the same keypoint found twice."""
+    q = np.rint(xy * 8).astype(np.int64)
+    return (q[:, 0] << 24) | (q[:, 1] << 4) | octave.astype(np.int64)
+
+
+def _orb(grey: np.ndarray, n: int, levels: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """Positions, responses, pyramid levels and descriptors of ORB keypoints, and how many
+    of them (the first ones) were found at :data:`FAST_THRESHOLD`.
+
+    Keypoints at :data:`FAST_THRESHOLD`, plus, in the cells of a :data:`WEAK_GRID` grid
+    holding fewer than :data:`WEAK_CELL_MIN` of them (smooth or low-contrast parts: a
+    microscope scan, a retina, a colour wheel, a sky), those found at
+    :data:`WEAK_FAST_THRESHOLD` (at most :data:`WEAK_FEATURES`): a crop of a low-texture
+    picture then keeps keypoints of its own where it had almost none.
+    """
+    xy, response, octave, desc = _detect(grey, n, levels, FAST_THRESHOLD)
+    wxy, wresponse, woctave, wdesc = _detect(grey, max(n, WEAK_FEATURES), levels, WEAK_FAST_THRESHOLD)
+    if not len(wxy):
+        return xy, response, octave, desc, len(xy)
+    h, w = grey.shape
+    counts = np.bincount(_cells(xy, w, h, WEAK_GRID), minlength=WEAK_GRID**2) if len(xy) else np.zeros(WEAK_GRID**2, int)
+    weak = counts[_cells(wxy, w, h, WEAK_GRID)] < WEAK_CELL_MIN
+    weak &= ~np.isin(_position_keys(wxy, woctave), _position_keys(xy, octave))  # found by both passes: keep one
+    add = np.flatnonzero(weak)
+    add = add[np.argsort(-wresponse[add], kind="stable")][:WEAK_FEATURES]
+    return (np.concatenate([xy, wxy[add]]), np.concatenate([response, wresponse[add]]),
+            np.concatenate([octave, woctave[add]]), np.concatenate([desc, wdesc[add]]), len(xy))
 
 
 def extract_features(img: Image.Image, *, n: int = STORED_FEATURES) -> LocalFeatures:
@@ -305,8 +354,10 @@ def extract_features(img: Image.Image, *, n: int = STORED_FEATURES) -> LocalFeat
     """
     grey, k = _grey(img, FEATURE_SIDE)
     h, w = grey.shape
-    xy, response, octave, desc = _orb(grey, 3 * n, 8)
-    keep = _spread(xy, response, w, h, n)
+    xy, response, octave, desc, strong = _orb(grey, 3 * n, 8)
+    keep = _spread(xy[:strong], response[:strong], w, h, n)
+    if keep.size < n and xy.shape[0] > strong:  # low texture: keypoints of the smooth cells fill the budget
+        keep = np.concatenate([keep, strong + _spread(xy[strong:], response[strong:], w, h, n - keep.size)])
     t = THUMB_SIDE / max(w, h)
     thumb = cv2.resize(grey, (max(1, round(w * t)), max(1, round(h * t))), interpolation=cv2.INTER_AREA)
     return LocalFeatures(xy[keep], np.ascontiguousarray(desc[keep]), w, h, k, octave[keep], thumb)
@@ -337,7 +388,7 @@ def _query_pair(img: Image.Image, side: int) -> tuple[LocalFeatures, LocalFeatur
     h, w = grey.shape
     out = []
     for g in (grey, np.ascontiguousarray(grey[:, ::-1])):
-        xy, _, octave, desc = _orb(g, QUERY_FEATURES, 8)
+        xy, _, octave, desc, _ = _orb(g, QUERY_FEATURES, 8)
         out.append(LocalFeatures(xy, np.ascontiguousarray(desc), w, h, k, octave, g))
     return out[0], out[1]
 
