@@ -10,13 +10,15 @@ texts; its sentences are then scored by the stage's scoring function
 (:func:`narratrace.analyze.claims.checkworthiness.score_texts`) with the TF-IDF model and
 with the encoder head (numpy e5 forward of layers up to the head's deepest). Each line
 prints words/s of the article text and the ratio to the parse's words/s (above 1: faster
-than the parse), after a warm-up that loads every model; fastest of ``--repeat`` runs.
+than the parse), after a warm-up that loads every model; fastest of ``--repeat`` runs;
+then the process's peak memory.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -72,6 +74,7 @@ def main() -> None:
     for name, model in models.items():
         t, _ = _fastest(lambda m=model: score_texts(sentences, m), args.repeat)
         print(f"{name:>11}: {words / t:8.0f} words/s  ratio {words / t / spacy_wps:.3f}")
+    print(f"peak memory (all of the above): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
 if __name__ == "__main__":

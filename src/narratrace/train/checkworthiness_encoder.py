@@ -1,7 +1,8 @@
 """Training of the check-worthiness encoder head (``narratrace train checkworthiness-encoder``).
 
-Reads CheckThat! 2024 ``train.tsv``, ``dev.tsv`` and ``dev-test.tsv`` with names masked
-(as ``narratrace train checkworthiness`` and the pipeline read sentences), runs the frozen
+Reads CheckThat! 2024 ``train.tsv``, ``dev.tsv`` and ``dev-test.tsv`` as the stage reads a
+sentence: names masked (as ``narratrace train checkworthiness`` and the pipeline do), then
+edge markup and wrapping quotes stripped (``checkworthiness.clean``), runs the frozen
 e5 encoder once per split into a :class:`~narratrace.encoder.layer_cache.LayerCache`
 (numpy forward, resumable), then fits logistic regression heads on train over each
 candidate layer set; the set, C and the decision threshold are chosen on dev F1 of the
@@ -41,10 +42,11 @@ SPLITS = ("train", "dev", "dev-test")
 
 def split_states(data: Path, cache: Path, split: str, *, train_size: int | None = None,
                  seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
-    """``([n, 13, 384]`` float16 layer means, ``[n]`` 0/1 labels) of one split, names masked.
+    """``([n, 13, 384]`` float16 layer means, ``[n]`` 0/1 labels) of one split, read as the stage reads it.
 
     ``train_size`` draws that many training sentences with ``seed`` (all when ``None``).
     """
+    from narratrace.analyze.claims.checkworthiness import clean
     from narratrace.encoder.layer_cache import LayerCache
 
     _, texts, labels = read_tsv(data / f"{split}.tsv")
@@ -52,7 +54,7 @@ def split_states(data: Path, cache: Path, split: str, *, train_size: int | None 
         keep = np.sort(np.random.default_rng(seed).choice(len(texts), train_size, False))
         texts, labels = [texts[i] for i in keep], [labels[i] for i in keep]
     folder = cache / (split if train_size is None or split != "train" else f"train-{train_size}-{seed}")
-    return LayerCache(folder).states(_neutral(texts)), np.asarray(labels)
+    return LayerCache(folder).states([clean(t) for t in _neutral(texts)]), np.asarray(labels)
 
 
 def _fit(states: np.ndarray, y: np.ndarray, layers: tuple[int, ...], pooling: str, c: float,
