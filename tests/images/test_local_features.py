@@ -165,3 +165,21 @@ def _evidence(residual: float, photometric: float, inliers: int, matches: int) -
 )
 def test_acceptance_needs_pixels_and_explained_matches(case, residual, photometric, inliers, matches, expected) -> None:
     assert _evidence(residual, photometric, inliers, matches).accepted() is expected, case
+
+
+def _low_texture(seed: int) -> Image.Image:
+    """A smooth, low-contrast picture (a scan, a haze): few corners at ORB's usual FAST threshold."""
+    from PIL import ImageFilter
+
+    a = np.asarray(scene(seed, SIZE).filter(ImageFilter.GaussianBlur(2)), np.float32)
+    return Image.fromarray(np.clip(128 + (a - a.mean()) * 0.12, 0, 255).astype(np.uint8))
+
+
+def test_off_centre_crop_of_a_low_texture_picture_verifies() -> None:
+    stored = [extract_features(_decoded(_low_texture(600 + k), 90)) for k in range(3)]
+    assert all(len(s) >= 30 for s in stored)  # the smooth cells' keypoints (0-2 at the usual threshold alone)
+    q = query_features(_decoded(_low_texture(601).crop((0, 0, 300, SIZE[1]))))
+    v = verify_best(q, stored[1])
+    assert v is not None and v.inliers >= 14
+    assert v.stored_region[2] <= 300 / SIZE[0] + 0.06  # the region lies inside the kept 62 %
+    assert verify_best(q, stored[0]) is None and verify_best(q, stored[2]) is None
