@@ -140,3 +140,37 @@ def test_a_named_party_stating_the_claim_negated_denies_it():
     type_events([n], model=_FakeModel())  # the model "agrees": it reads the claim's own words
     assert {e.article: e.type for e in n.events} == {"en": "denied", "de": "denied", "ru": "denied",
                                                      "witness": "asserted", "own": "asserted"}
+
+
+class _UnsureModel:
+    """A claim-stance model that relates nothing to the claim (as the English model often does with de/ru)."""
+
+    def predict_pairs(self, claims, texts):
+        return ["unrelated"] * len(texts), np.zeros((len(texts), 4))
+
+
+def test_an_unrelated_sentence_keeps_a_denial_or_confirmation_only_on_its_own_words():
+    d = datetime(2031, 5, 2, tzinfo=UTC)
+    events = [
+        Event(d, "denied", "no-comment", "HBO", "Wire", text="HBO declined to comment on what the service will offer."),
+        Event(d, "denied", "rejected", "МИД", "Vestnik", text="Лусовия отвергла обвинения в кибератаке."),
+        Event(d, "confirmed", "pending", "the government", "Post", text="The government is working to confirm reports that she was captured."),
+        Event(d, "confirmed", "supposed", "lawyers", "Post", text="The tape, if confirmed, would be damning for the officer."),
+        Event(d, "confirmed", "admitted", "Kestria", "Wire", text="Kestria admitted that its troops were there."),
+    ]
+    n = Narrative("N1", "Troops blew up the dam", [], events)
+    type_events([n], model=_UnsureModel())
+    assert {e.article: e.type for e in n.events} == {"no-comment": "asserted", "rejected": "denied", "pending": "asserted",
+                                                     "supposed": "asserted", "admitted": "confirmed"}
+
+
+def test_an_admission_with_a_concession_is_no_denial():
+    d = datetime(2031, 5, 2, tzinfo=UTC)
+    events = [Event(d, "confirmed", "a", "state media", "Wire", actor="Korvia", actor_kind="government",
+                    text="that the Korvian leader is unwell although it did not elaborate on his health",
+                    context="Korvia admitted that the Korvian leader is unwell although it did not elaborate on his health."),
+              Event(d, "asserted", "b", "Minister", "Post", actor="Korvia", actor_kind="government",
+                    text="Der Korvische Präsident ist gesund, aber er hat nicht gesprochen")]
+    n = Narrative("N1", "The Korvian leader had surgery on his ankles", [], events)
+    type_events([n], model=_FakeModel())
+    assert {e.article: e.type for e in n.events} == {"a": "confirmed", "b": "asserted"}

@@ -19,12 +19,20 @@ A party the claim names that states the claim's content negated ("Lusovia had no
 do with the blackout", said by Lusovia's minister, in a narrative claiming that Lusovian
 hackers caused it) denies it, whatever the model says: the FNC-1 model reads the claim's
 own words in such a sentence as agreement. This needs the party, not only the negation:
-"the flooding was not intended", said by a witness, is news about the claim.
+"the flooding was not intended", said by a witness, is news about the claim; a negation in
+a concession ("admitted that he is unwell, although it did not elaborate") is not one.
+
+Where the model finds the sentence unrelated to the claim (it reads English best), the
+claims stage's denial or confirmation stands only when the sentence's own words carry it
+(:func:`cue_backed`): "declined to comment on what the service will offer" is no denial,
+"working to confirm reports" no confirmation; neither is an awaited confirmation
+(:data:`PENDING`) whatever the model says.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 
 from narratrace.corpus.grouping import OWN_VOICE_KINDS, dedupe_events
@@ -32,6 +40,16 @@ from narratrace.corpus.records import Event, Narrative, publisher_voice
 from narratrace.corpus.similarity import name_keys
 
 WITHDRAWAL_TYPES = frozenset({"retracted", "corrected"})
+# A clause that concedes after the claim ("… is unwell, although it did not elaborate"): a
+# negation after it is not the claim's.
+_CONCESSIVE = re.compile(r"\b(?:although|though|but|while|however|whereas|aber|jedoch|obwohl|doch|но|хотя|однако|а)\b", re.I)
+# A confirmation still awaited or only supposed ("working to confirm", "if confirmed"):
+# the word is there, the confirmation is not.
+PENDING = re.compile(
+    r"\b(?:(?:working|trying|seeking|attempting|waiting|hoping|sought|tried)\s+to\s+(?:confirm|verify|corroborate)|"
+    r"if\s+(?:confirmed|verified|true|corroborated)|yet to be (?:confirmed|verified)|to be confirmed|"
+    r"noch nicht bestätigt|falls \w+ ?bestätigt|versuch\w* \w* ?zu (?:bestätigen|überprüfen)|"
+    r"пыта\w* подтверди\w*|если подтверд\w*|пока не подтвержд\w*)", re.I)
 
 
 def named_party_negates(claim: str, e: Event) -> bool:
@@ -51,8 +69,36 @@ def named_party_negates(claim: str, e: Event) -> bool:
         return False
     if not name_keys(" x " + e.actor) & name_keys(" x " + claim):
         return False
-    cues = cue_counts(e.text or "")
+    text = e.text or ""
+    cut = _CONCESSIVE.search(text)
+    cues = cue_counts(text[: cut.start()] if cut else text)
+    if cue_counts(e.context or text)["confirm"]:  # "admitted that Kim is unwell, although …": an admission
+        return False
     return bool(cues["neg"]) and not (cues["neg_confirm"] or cues["neg_refute"] or cue_counts(claim)["neg"])
+
+
+def cue_backed(current: str, text: str) -> str:
+    """The claims stage's type of an event the model could not relate to the claim, kept only
+    when the sentence's own words carry it: a denial needs an un-negated refuting word, a
+    confirmation a verb of acknowledgement that is not negated, doubted or still awaited.
+
+    >>> cue_backed("denied", "HBO declined to comment on what the service will offer.")
+    'asserted'
+    >>> cue_backed("denied", "Лусовия отвергла обвинения.")
+    'denied'
+    >>> cue_backed("confirmed", "The government is working to confirm reports that she was captured.")
+    'asserted'
+    """
+    from narratrace.stance import cue_counts
+    from narratrace.stance.events import ACKNOWLEDGE, DOUBT
+
+    cues = cue_counts(text)
+    if current == "denied":
+        return current if cues["refute"] > cues["neg_refute"] else "asserted"
+    if current == "confirmed":
+        unsure = cues["neg_confirm"] or DOUBT.search(text) or PENDING.search(text)
+        return current if ACKNOWLEDGE.search(text) and not unsure else "asserted"
+    return current
 
 
 def type_events(narratives: Sequence[Narrative], *, model=None) -> None:
@@ -79,7 +125,14 @@ def type_events(narratives: Sequence[Narrative], *, model=None) -> None:
     for (n, k), label, text in zip(todo, labels, texts, strict=True):
         e = n.events[k]
         current = "asserted" if e.type in WITHDRAWAL_TYPES else e.type
-        new_type = "denied" if label != "disagree" and named_party_negates(n.claim, e) else event_type(label, text, current)
+        if label != "disagree" and named_party_negates(n.claim, e):
+            new_type = "denied"
+        elif label == "unrelated":
+            new_type = cue_backed(current, text)
+        else:
+            new_type = event_type(label, text, current)
+            if new_type == "confirmed" and PENDING.search(text):
+                new_type = "asserted"
         n.events[k] = dataclasses.replace(e, type=new_type, stance=label)
     for n in narratives:
         n.events = dedupe_events(n.events)
