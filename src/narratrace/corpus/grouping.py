@@ -14,8 +14,10 @@ language-independent name keys (:func:`narratrace.corpus.similarity.name_keys`),
    component rather than the whole corpus.
 2. **Families.** Sub-claims that assert something (an affirmative mention: asserted,
    reported or confirmed, with no negation or refuting word) are variants of one
-   proposition when their mean similarity reaches :data:`FAMILY_THRESHOLD` and they
-   share a name key ("Dravia sent troops to Kestria", "Dravian troops arrived in Velm",
+   proposition when their mean similarity reaches :data:`FAMILY_THRESHOLD`, they
+   share a name key and, when their articles' stories are known, a story
+   (:mod:`narratrace.corpus.stories`: on FNC-1 dev, a shared name such as "State" or
+   "United" merged a bombing in one country with air strikes in another) ("Dravia sent troops to Kestria", "Dravian troops arrived in Velm",
    "Dravian soldiers fight in Velm" are one family).
 3. **Reactions.** A sub-claim made only of reactions (denials, questions, "X has not
    sent troops") answers a claim made before it: it joins the earlier family with the
@@ -293,13 +295,17 @@ class NarrativeGrouper:
         families: list[list[list[int]]] = []
         sums: list[np.ndarray] = []  # running vector sum of each family
         names: list[set[str]] = []
+        stories: list[set[str]] = []
         for s in subs:
             s_sum = sim.vecs[s].sum(axis=0)
             s_names = set().union(*(sim.names[i] for i in s))
+            s_stories = {mentions[i].story for i in s if mentions[i].story}
             best, best_score = -1, self.family_threshold
             for f, fam in enumerate(families):
                 if not (s_names & names[f]):  # variants of one claim name a party or place in common
                     continue
+                if s_stories and stories[f] and not s_stories & stories[f]:
+                    continue  # ... and are told in one story's coverage
                 n = len(s) * sum(len(sub) for sub in fam)
                 # mean pairwise cosine (exact, from the sums) + the name term against the family's names
                 score = float(s_sum @ sums[f]) / n + self.name_weight * _jaccard(s_names, names[f])
@@ -309,10 +315,12 @@ class NarrativeGrouper:
                 families.append([s])
                 sums.append(s_sum)
                 names.append(s_names)
+                stories.append(s_stories)
             else:
                 families[best].append(s)
                 sums[best] = sums[best] + s_sum
                 names[best] |= s_names
+                stories[best] |= s_stories
         out: list[list[list[int]]] = []
         for fam in families:
             idx = [i for sub in fam for i in sub]

@@ -9,7 +9,7 @@ computed against those sums:
 
 - an asserting mention joins the sub-claim whose mean similarity reaches
   ``NARRATIVE_THRESHOLD``, else becomes a new sub-claim of the family whose mean similarity
-  reaches ``FAMILY_THRESHOLD`` (sharing a name), else a new narrative;
+  reaches ``FAMILY_THRESHOLD`` (sharing a name and, where known, a story), else a new narrative;
 - a denial, question or negated mention joins the family it answers (``REACTION_*`` rules;
   a party the family names joins it when its mean similarity to an asserting sub-claim
   reaches ``NARRATIVE_THRESHOLD``, where the full build asks that of the closest pair),
@@ -140,8 +140,10 @@ def place(records: list[dict[str, Any]], mentions: list[Mention], vectors: np.nd
             for i in sub:
                 best[0].add(best[1], mentions[i], vecs[i], names[i])
             continue
+        sub_stories = {mentions[i].story for i in sub if mentions[i].story}
         scored = [(f.family_score(vecs[sub].sum(axis=0), len(sub), sub_names, g.NAME_WEIGHT), f)
-                  for f in families + created if any(s["affirmative"] for s in f.subs)]
+                  for f in families + created if any(s["affirmative"] for s in f.subs)
+                  and not (sub_stories and f.record.get("stories") and not sub_stories & set(f.record["stories"]))]
         scored = [(sc, f) for sc, f in scored if sc is not None and sc >= g.FAMILY_THRESHOLD]
         target = max(scored, key=lambda sf: sf[0])[1] if scored else _new_family(mentions[sub[0]], created)
         _add_sub(target, sub, mentions, vecs, names, True)
