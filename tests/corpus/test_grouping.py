@@ -174,3 +174,21 @@ def test_an_admission_with_a_concession_is_no_denial():
     n = Narrative("N1", "The Korvian leader had surgery on his ankles", [], events)
     type_events([n], model=_FakeModel())
     assert {e.article: e.type for e in n.events} == {"a": "confirmed", "b": "asserted"}
+
+
+class _DisagreeingModel:
+    """A claim-stance model that reads every sentence as a disagreement."""
+
+    def predict_pairs(self, claims, texts):
+        return ["disagree"] * len(texts), np.zeros((len(texts), 4))
+
+
+def test_a_disagreement_needs_a_word_that_negates_refutes_or_doubts():
+    d = datetime(2031, 5, 2, tzinfo=UTC)
+    events = [Event(d, "asserted", "plain", None, "Wire", text="The men were taken to the headquarters of the ministry."),
+              Event(d, "asserted", "denial", "agent", "Wire", text="Reports of his death are not accurate."),
+              Event(d, "asserted", "myth", None, "Post", text="Die Geschichte vom Stromausfall ist ein Mythos."),
+              Event(d, "asserted", "fake", "МИД", "Vestnik", text="Это фейк, заявили в министерстве.")]
+    n = Narrative("N1", "The actor died in his flat", [], events)
+    type_events([n], model=_DisagreeingModel())
+    assert {e.article: e.type for e in n.events} == {"plain": "asserted", "denial": "denied", "myth": "denied", "fake": "denied"}

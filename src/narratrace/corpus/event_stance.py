@@ -101,6 +101,29 @@ def cue_backed(current: str, text: str) -> str:
     return current
 
 
+def model_backed(label: str, text: str, new_type: str) -> str:
+    """The model's type, where the sentence's words allow it: a ``disagree`` needs a
+    negation, refuting or doubting word (the model, trained on whole articles, calls a
+    sentence about something else -- "the headquarters of the defence ministry" -- a
+    disagreement), and a confirmation must not be awaited (:data:`PENDING`).
+
+    >>> model_backed("disagree", "The men were taken to the headquarters of the ministry.", "denied")
+    'asserted'
+    >>> model_backed("disagree", "Reports of his death are not accurate.", "denied")
+    'denied'
+    """
+    from narratrace.stance import cue_counts
+    from narratrace.stance.events import DOUBT
+
+    if new_type == "denied" and label == "disagree":
+        cues = cue_counts(text)
+        if not (cues["neg"] or cues["refute"] or cues["neg_confirm"] or DOUBT.search(text)):
+            return "asserted"
+    if new_type == "confirmed" and PENDING.search(text):
+        return "asserted"
+    return new_type
+
+
 def type_events(narratives: Sequence[Narrative], *, model=None) -> None:
     """Re-type the events of ``narratives`` in place (one batch call to the model)."""
     from narratrace.stance.events import event_type
@@ -130,9 +153,7 @@ def type_events(narratives: Sequence[Narrative], *, model=None) -> None:
         elif label == "unrelated":
             new_type = cue_backed(current, text)
         else:
-            new_type = event_type(label, text, current)
-            if new_type == "confirmed" and PENDING.search(text):
-                new_type = "asserted"
+            new_type = model_backed(label, text, event_type(label, text, current))
         n.events[k] = dataclasses.replace(e, type=new_type, stance=label)
     for n in narratives:
         n.events = dedupe_events(n.events)
