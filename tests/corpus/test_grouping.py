@@ -192,3 +192,19 @@ def test_a_disagreement_needs_a_word_that_negates_refutes_or_doubts():
     n = Narrative("N1", "The actor died in his flat", [], events)
     type_events([n], model=_DisagreeingModel())
     assert {e.article: e.type for e in n.events} == {"plain": "asserted", "denial": "denied", "myth": "denied", "fake": "denied"}
+
+
+def test_variants_of_different_stories_are_different_propositions():
+    t0 = datetime(2031, 5, 1, tzinfo=UTC)
+    base, variant = np.eye(8, dtype=np.float32)[0], np.eye(8, dtype=np.float32)[0] + 0.6 * np.eye(8, dtype=np.float32)[2]
+    ms = [
+        Mention("a1", "Dravian troops were sent to Kestria", published=t0, lang="en", story="s1"),
+        Mention("a2", "Dravian troops were sent to Kestria", published=t0 + timedelta(days=1), lang="en", story="s1"),
+        Mention("a3", "Dravian troops are fighting in Velm for Kestria", published=t0 + timedelta(days=2), lang="en", story="s1"),
+        Mention("a4", "The Sarn bridge will cost 400 million crowns", published=t0 + timedelta(days=3), lang="en", story="s3"),
+    ]
+    vecs = np.stack([base, base, variant, np.eye(8, dtype=np.float32)[1]])
+    grouper = NarrativeGrouper(threshold=0.9, family_threshold=0.1)
+    assert _partition(grouper.fit(ms, vecs).narratives_) == {frozenset({"a1", "a2", "a3"}), frozenset({"a4"})}
+    ms[2].story = "s2"  # the same words in another story's coverage: another proposition
+    assert _partition(grouper.fit(ms, vecs).narratives_) == {frozenset({"a1", "a2"}), frozenset({"a3"}), frozenset({"a4"})}
