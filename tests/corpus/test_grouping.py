@@ -142,11 +142,15 @@ def test_a_named_party_stating_the_claim_negated_denies_it():
                                                      "witness": "asserted", "own": "asserted"}
 
 
-class _UnsureModel:
-    """A claim-stance model that relates nothing to the claim (as the English model often does with de/ru)."""
+class _ConstantModel:
+    """A claim-stance model that gives every sentence one label ("unrelated": as the English
+    model often does with German and Russian sentences)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
 
     def predict_pairs(self, claims, texts):
-        return ["unrelated"] * len(texts), np.zeros((len(texts), 4))
+        return [self.label] * len(texts), np.zeros((len(texts), 4))
 
 
 def test_an_unrelated_sentence_keeps_a_denial_or_confirmation_only_on_its_own_words():
@@ -159,7 +163,7 @@ def test_an_unrelated_sentence_keeps_a_denial_or_confirmation_only_on_its_own_wo
         Event(d, "confirmed", "admitted", "Kestria", "Wire", text="Kestria admitted that its troops were there."),
     ]
     n = Narrative("N1", "Troops blew up the dam", [], events)
-    type_events([n], model=_UnsureModel())
+    type_events([n], model=_ConstantModel("unrelated"))
     assert {e.article: e.type for e in n.events} == {"no-comment": "asserted", "rejected": "denied", "pending": "asserted",
                                                      "supposed": "asserted", "admitted": "confirmed"}
 
@@ -176,13 +180,6 @@ def test_an_admission_with_a_concession_is_no_denial():
     assert {e.article: e.type for e in n.events} == {"a": "confirmed", "b": "asserted"}
 
 
-class _DisagreeingModel:
-    """A claim-stance model that reads every sentence as a disagreement."""
-
-    def predict_pairs(self, claims, texts):
-        return ["disagree"] * len(texts), np.zeros((len(texts), 4))
-
-
 def test_a_disagreement_needs_a_word_that_negates_refutes_or_doubts():
     d = datetime(2031, 5, 2, tzinfo=UTC)
     events = [Event(d, "asserted", "plain", None, "Wire", text="The men were taken to the headquarters of the ministry."),
@@ -190,7 +187,7 @@ def test_a_disagreement_needs_a_word_that_negates_refutes_or_doubts():
               Event(d, "asserted", "myth", None, "Post", text="Die Geschichte vom Stromausfall ist ein Mythos."),
               Event(d, "asserted", "fake", "МИД", "Vestnik", text="Это фейк, заявили в министерстве.")]
     n = Narrative("N1", "The actor died in his flat", [], events)
-    type_events([n], model=_DisagreeingModel())
+    type_events([n], model=_ConstantModel("disagree"))
     assert {e.article: e.type for e in n.events} == {"plain": "asserted", "denial": "denied", "myth": "denied", "fake": "denied"}
 
 
