@@ -21,21 +21,12 @@ import os
 import resource
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("NARRATRACE_SHARED_DATA", ROOT.parent / "shared" / "data"))
-
-
-def _texts(n: int) -> list[str]:
-    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples").glob("*.txt"))]
-    ptc = SHARED / "semeval2020-task11-ptc" / "dev" / "articles"
-    if ptc.is_dir():
-        texts += [p.read_text(encoding="utf-8") for p in sorted(ptc.glob("article*.txt"))[:n]]
-    return [t for t in texts if t.strip()]
+# The same texts as the persuasion benchmark (this folder is on sys.path when run as a script).
+from persuasion_speed import _texts  # noqa: E402
 
 
 def _fastest(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
