@@ -23,7 +23,8 @@ from narratrace.encoder._e5file import E5File
 from narratrace.encoder._pooling import combine_windows, padded_batches, pool_windows
 from narratrace.encoder._tokenizer import PASSAGE_PREFIX, E5Tokenizer
 
-_LAYER_NAMES = {
+# BertModel module names of the file's per-layer tensors (``l{i}.q.w`` is ``encoder.layer.{i}.attention.self.query.weight``).
+LAYER_NAMES = {
     "q": "attention.self.query",
     "k": "attention.self.key",
     "v": "attention.self.value",
@@ -31,7 +32,7 @@ _LAYER_NAMES = {
     "fi": "intermediate.dense",
     "fo": "output.dense",
 }
-_LAYER_NORMS = {"aln": "attention.output.LayerNorm", "oln": "output.LayerNorm"}
+LAYER_NORMS = {"aln": "attention.output.LayerNorm", "oln": "output.LayerNorm"}
 
 
 def bert_config(f: E5File, *, attn_implementation: str = "eager") -> BertConfig:
@@ -67,10 +68,10 @@ def state_dict(f: E5File) -> dict[str, torch.Tensor]:
     }
     for i in range(f.config.layers):
         pre = f"encoder.layer.{i}."
-        for short, long in _LAYER_NAMES.items():
+        for short, long in LAYER_NAMES.items():
             sd[f"{pre}{long}.weight"] = t(f"l{i}.{short}.w")
             sd[f"{pre}{long}.bias"] = t(f"l{i}.{short}.b")
-        for short, long in _LAYER_NORMS.items():
+        for short, long in LAYER_NORMS.items():
             sd[f"{pre}{long}.weight"] = t(f"l{i}.{short}.w")
             sd[f"{pre}{long}.bias"] = t(f"l{i}.{short}.b")
     return sd

@@ -34,7 +34,7 @@ import torch
 from narratrace.analyze.claims._cw_model import read_tsv
 from narratrace.encoder._e5file import E5File
 from narratrace.encoder._tokenizer import E5Tokenizer
-from narratrace.encoder.torch_model import load_bert
+from narratrace.encoder.torch_model import LAYER_NAMES, LAYER_NORMS, load_bert
 from narratrace.train.checkworthiness import _f1, _neutral
 from narratrace.train.checkworthiness_encoder import THRESHOLDS
 
@@ -101,6 +101,22 @@ class TopLayers(torch.nn.Module):
         h = _run_layers(self.layers, x, mask)
         m = mask.unsqueeze(-1).to(h.dtype)
         return self.head((h * m).sum(1) / m.sum(1).clamp(min=1.0)).squeeze(-1)
+
+
+def layer_tensors(model: TopLayers, cut: int) -> dict[str, np.ndarray]:
+    """The trained top layers under :class:`E5File` tensor names (``l8.q.w`` ...), float16.
+
+    These replace the file's tensors in :class:`~narratrace.encoder.numpy_forward.NumpyEncoder`,
+    so the fine-tuned encoder runs without torch and ships only what changed.
+    """
+    to_file = {long: short for short, long in (LAYER_NAMES | LAYER_NORMS).items()}
+    out = {}
+    for j, layer in enumerate(model.layers):
+        for name, param in layer.named_parameters():
+            module, kind = name.rsplit(".", 1)
+            out[f"l{cut + j}.{to_file[module]}.{'w' if kind == 'weight' else 'b'}"] = (
+                param.detach().numpy().astype(np.float16))
+    return out
 
 
 def _batch(states: list[np.ndarray], idx: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
