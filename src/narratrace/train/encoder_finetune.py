@@ -4,7 +4,8 @@ The experiment of issue 16, item 2, sized for a 2-core CPU: the embeddings and t
 ``cut`` layers stay frozen and run once per sentence (their token states are kept in
 memory as float16); only the top ``12 - cut`` layers and a linear head over the masked
 mean are trained, so an epoch costs about a third of a full forward+backward pass.
-Sentences are read with names masked, as every shipped check-worthiness model reads them.
+Sentences are read as the check-worthiness stage reads them: names masked, then markup and
+wrapping quotes stripped (:func:`~narratrace.analyze.claims.checkworthiness.clean`).
 
 The epoch and the decision threshold are chosen on ``dev.tsv`` (F1 of the Yes class);
 only that choice is scored on ``dev-test.tsv``. Every epoch is checkpointed in ``work``
@@ -158,7 +159,9 @@ def _load_split(work: Path, name: str, texts: list[str], labels: list[int], bert
     """Lower states of one split, cached in ``work`` (computed once; resumable runs reuse them)."""
     path = work / f"lower-{name}-cut{cut}.npz"
     if not path.exists():
-        states = lower_states(bert, tok, _neutral(texts), cut)
+        from narratrace.analyze.claims.checkworthiness import clean
+
+        states = lower_states(bert, tok, [clean(t) for t in _neutral(texts)], cut)
         np.savez(path.with_suffix(".tmp.npz"), *states, labels=np.asarray(labels))
         path.with_suffix(".tmp.npz").replace(path)
     with np.load(path) as z:
@@ -212,7 +215,7 @@ def finetune(data: Path, work: Path, *, train_size: int, cut: int, epochs: int, 
             optim.zero_grad()
             loss.backward()
             optim.step()
-            total += float(loss) * len(idx)
+            total += float(loss.detach()) * len(idx)
         dev_f1, threshold = _best_threshold(splits["dev"].labels, predict(model, splits["dev"]))
         history.append({"epoch": epoch + 1, "loss": total / len(y), "dev_f1": dev_f1,
                         "threshold": threshold, "seconds": round(time.time() - t0)})
