@@ -64,3 +64,17 @@ def test_missing_context_is_an_error(tmp_path):
     del context["reference"]
     with pytest.raises(jinja2.UndefinedError):
         render_model_card("persuasion", context)
+
+
+def test_fine_tuned_head_card_shows_every_epoch_and_the_comparison():
+    result = {"cut": 8, "seed": 7, "lr": 3e-5, "train_size": 22500, "trained": "2026-12-01",
+              "history": [{"epoch": 1, "loss": 0.61, "dev_f1": 0.93, "threshold": 0.6},
+                          {"epoch": 2, "loss": 0.52, "dev_f1": 0.925, "threshold": 0.7}],
+              "chosen_epoch": 1, "threshold": 0.6, "dev_f1": 0.93, "dev_test_f1": 0.81}
+    card = render_model_card("checkworthiness_finetuned",
+                             {"result": result, "frozen": {"dev": 0.9342, "dev_test": 0.8229}, "mb": 13.2})
+    assert "top 4 layers (8-11)" in card and "layers 0-7" in card
+    assert "| 2 | 0.5200 | 0.9250 | 0.70 |" in card
+    assert "**0.8100**" in card and "0.9342" in card
+    with pytest.raises(jinja2.UndefinedError):
+        render_model_card("checkworthiness_finetuned", {"result": result, "mb": 13.2})
