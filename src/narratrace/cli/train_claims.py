@@ -1,4 +1,4 @@
-"""Training commands of the claims area: ``narratrace train checkworthiness|checkworthiness-encoder|attribution``.
+"""Training commands of the claims area: ``narratrace train checkworthiness|checkworthiness-encoder|checkworthiness-finetune|attribution``.
 
 Commands join the ``train`` sub-app of :mod:`narratrace.cli.train` when that module
 exists; otherwise they register as ``narratrace train-checkworthiness`` and
@@ -66,6 +66,29 @@ def _checkworthiness_encoder(
         write_json(report, json_out)
 
 
+def _checkworthiness_finetune(
+    data: Annotated[Path, typer.Option("--data", help="Folder with train.tsv, dev.tsv and dev-test.tsv.")] = _SHARED / "checkthat2024-checkworthiness",
+    work: Annotated[Path, typer.Option("--work", help="Folder for the cached lower-layer states and the per-epoch checkpoints (a rerun resumes).")] = Path("finetune-work"),
+    out: Annotated[Path | None, typer.Option("--out", help="Write the chosen epoch as the encoder head .npz (+ MODEL_CARD.md beside it).")] = None,
+    train_size: Annotated[int, typer.Option("--train-size", min=1, help="Train on this many sentences drawn with --seed.")] = 22500,
+    cut: Annotated[int, typer.Option("--cut", min=0, max=11, help="Layers below this stay frozen; the rest are fine-tuned.")] = 8,
+    epochs: Annotated[int, typer.Option("--epochs", min=1)] = 2,
+    lr: Annotated[float, typer.Option("--lr", help="Learning rate of the layers (the head's is 30 times it).")] = 3e-5,
+    seed: Annotated[int, typer.Option("--seed")] = 7,
+) -> None:
+    """Fine-tune the encoder's top layers for check-worthiness (needs `pip install -e .[train]`)."""
+    from narratrace.errors import ConfigError
+
+    try:
+        from narratrace.train import encoder_finetune
+    except ImportError as err:
+        raise ConfigError(f"fine-tuning needs torch and transformers ({err.name} is missing): "
+                          "pip install -e '.[train]'") from err
+    args = ["--data", str(data), "--work", str(work), "--train-size", str(train_size), "--cut", str(cut),
+            "--epochs", str(epochs), "--lr", str(lr), "--seed", str(seed)]
+    encoder_finetune.main(args + (["--out", str(out)] if out else []))
+
+
 def _attribution(
     data: Annotated[Path, typer.Option("--data", help="PolNeAR folder with train/ and dev/.")] = _SHARED / "polnear",
     out: Annotated[Path | None, typer.Option("--out", help="Model JSON to write (default: the shipped model).")] = None,
@@ -92,7 +115,9 @@ def register(app: typer.Typer) -> None:
         app.command("train-checkworthiness")(_checkworthiness)
         app.command("train-attribution")(_attribution)
         app.command("train-checkworthiness-encoder")(_checkworthiness_encoder)
+        app.command("train-checkworthiness-finetune")(_checkworthiness_finetune)
         return
     train_app.command("checkworthiness")(_checkworthiness)
     train_app.command("attribution")(_attribution)
     train_app.command("checkworthiness-encoder")(_checkworthiness_encoder)
+    train_app.command("checkworthiness-finetune")(_checkworthiness_finetune)
