@@ -22,10 +22,21 @@ of a locale ("North", "Islands", "French" of "French Guiana"); other multi-word 
 ("Caribbean Netherlands") share nothing. A language that is only *de facto* official where CLDR places it (English in
 the United States) is no adjective of that country.
 
->>> country_code("französischen"), country_code("Dutch"), country_code("Франции")
-('FR', 'NL', 'FR')
+>>> country_code("französischen"), country_code("Dutch"), country_code("Франции"), country_code("nordkoreanische")
+('FR', 'NL', 'FR', 'KP')
 >>> country_code("Korean") is None, country_code("George") is None
 (True, True)
+
+A name of several words ("North Korea", "Dominican Republic", "Corée du Sud",
+"Республика Корея") is matched as a whole by :func:`country_phrases`, word by word on
+stems, before any single word: "North Korean troops" -> KP, "South Korea's service" -> KR.
+A word that names of several countries share (:func:`shared_stem`: "Korea", "Congo",
+"Guinea", "Republic") is no country on its own.
+
+>>> [code for _, _, code in country_phrases("North Korean troops; South Korea's service")]
+['KP', 'KR']
+>>> shared_stem("Korea"), shared_stem("Kestria")
+(True, False)
 """
 
 from __future__ import annotations
@@ -51,10 +62,26 @@ _CYRILLIC_VOWEL_END = re.compile(r"[аяыиьйоеую]$", re.I)
 _DE_ADJ_ENDINGS = ("", "e", "en", "er", "es", "em")
 # Letters a Russian/Ukrainian inflection adds after the stem ("Франци|и", "российск|ие").
 _CYRILLIC_MAX_ENDING = 6
+# Letters of a Cyrillic word's key in a name of several words ("Корея"/"Кореи": "kore").
+_CYRILLIC_KEY_LETTERS = 4
+_NAME_WORD = re.compile(r"[^\W\d_]+", re.U)
 
 
 def _stem(word: str) -> str:
     return translit(word.strip("'’"))[:STEM_LETTERS]
+
+
+def _key(word: str) -> str:
+    """A word's key in a name of several words: its stem (Cyrillic: shorter, for inflection)."""
+    return translit(word)[:_CYRILLIC_KEY_LETTERS if _CYRILLIC.search(word) else STEM_LETTERS]
+
+
+@cache
+def _territories() -> tuple[str, ...]:
+    """CLDR's country codes (no continents, unions or placeholders)."""
+    from babel import Locale
+
+    return tuple(t for t in Locale(LOCALES[0]).territories if len(t) == 2 and t.isalpha() and t not in _NOT_COUNTRIES)
 
 
 def _name_forms(locales: list, territories: list[str], owners: dict[str, set[str]]) -> list[tuple[str, str, str]]:
@@ -103,7 +130,7 @@ def _table() -> tuple[dict[str, str], dict[str, list[tuple[str, str]]], dict[str
     from babel import Locale
 
     locales = [Locale(code) for code in LOCALES]
-    territories = [t for t in locales[0].territories if len(t) == 2 and t.isalpha() and t not in _NOT_COUNTRIES]
+    territories = list(_territories())
     owners: dict[str, set[str]] = {}  # stem -> codes whose names have it
     adjectives: dict[str, set[str]] = {}  # stem -> codes whose adjectives have it
     forms = _name_forms(locales, territories, owners) + _adjective_forms(locales, set(territories), adjectives)
@@ -123,6 +150,10 @@ def _table() -> tuple[dict[str, str], dict[str, list[tuple[str, str]]], dict[str
             exact.update({low + end: code for end in _DE_ADJ_ENDINGS})
         else:
             exact.update({low: code, low + "s": code})
+            if kind == "name":  # German adjectives of a name: "nordkorea|nisch|e", "italien|isch|e", "kanad|isch"
+                for base in (low + "n", low, low[:-1]):
+                    for end in _DE_ADJ_ENDINGS:
+                        exact.setdefault(base + "isch" + end, code)
     return exact, prefixes, {t: locales[0].territories[t] for t in territories}
 
 
@@ -145,3 +176,63 @@ def country_code(word: str) -> str | None:
 def country_name(code: str) -> str:
     """The English CLDR name of a country code ("FR" -> "France")."""
     return _table()[2].get(code, code)
+
+
+@cache
+def _phrases() -> tuple[dict[str, list[tuple[tuple[str, ...], str]]], frozenset[str]]:
+    """(first word's key -> [(keys of a multi-word name, code)], longest first;
+    stems and Cyrillic keys that the names of several countries share)."""
+    from babel import Locale
+
+    names: dict[tuple[str, ...], set[str]] = {}
+    owners: dict[str, set[str]] = {}
+    for loc in (Locale(code) for code in LOCALES):
+        for t in _territories():
+            words = _NAME_WORD.findall(loc.territories.get(t, ""))
+            for w in words:
+                owners.setdefault(_stem(w), set()).add(t)
+                owners.setdefault(_key(w), set()).add(t)
+            if len(words) > 1:
+                names.setdefault(tuple(_key(w) for w in words), set()).add(t)
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    # a sequence two countries' names share ("Saint Martin" in one locale) names neither
+    for keys, codes in sorted(names.items(), key=lambda kv: -len(kv[0])):
+        if len(codes) == 1:
+            by_first.setdefault(keys[0], []).append((keys, next(iter(codes))))
+    return by_first, frozenset(k for k, codes in owners.items() if len(codes) > 1)
+
+
+def country_phrases(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, code)`` of every CLDR country name of several words in ``text``.
+
+    Each word of the text must begin with the key of the name's word in its place (the
+    5-letter stem; a shorter word whole, so "Costa Rican" meets "Costa Rica"; a Cyrillic
+    word's first 4 letters, so "Республики Корея" meets "Республика Корея"); the longest
+    name wins and matches do not overlap.
+    """
+    by_first, _ = _phrases()
+    words = list(_NAME_WORD.finditer(text))
+    keys = [_key(m.group()) for m in words]
+    out: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(words):
+        k = keys[i]
+        found = None
+        for n in range(len(k), 0, -1):
+            for names, code in by_first.get(k[:n], ()):
+                if (found is None or len(names) > len(found[0])) and len(names) <= len(words) - i and all(
+                        keys[i + j].startswith(names[j]) for j in range(1, len(names))):
+                    found = (names, code)
+        if found:
+            end = i + len(found[0]) - 1
+            out.append((words[i].start(), words[end].end(), found[1]))
+            i = end
+        i += 1
+    return out
+
+
+def shared_stem(word: str) -> bool:
+    """Whether ``word``'s stem (or Cyrillic key) is a word of several countries' CLDR names
+    ("Korea", "Congo", "Guinea", "North"): such a word is no country on its own."""
+    shared = _phrases()[1]
+    return _stem(word) in shared or bool(_CYRILLIC.search(word)) and _key(word) in shared

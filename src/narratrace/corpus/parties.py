@@ -21,7 +21,10 @@ every country alike:
   says which country's capital it is ("Marsk, the Dravian capital", "die kestrische
   Hauptstadt Tolva", "столица Дравии Марск");
 - a person is placed by a fuller source span elsewhere in the corpus ("Dravian foreign
-  ministry spokeswoman Lina Varo" places "Lina Varo").
+  ministry spokeswoman Lina Varo" places "Lina Varo");
+- a CLDR name of several words is read whole before its words ("North Korean troops" and
+  "South Korea's intelligence service" are two countries), and a word that several
+  countries' names share ("Korea", "Congo", "Guinea") is no country on its own.
 
 Examples
 --------
@@ -44,7 +47,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from narratrace.corpus.countries import country_code, country_name
+from narratrace.corpus.countries import country_code, country_name, country_phrases, shared_stem
 from narratrace.corpus.similarity import translit
 
 # Letters of the transliterated stem that identify a country across its forms.
@@ -120,6 +123,11 @@ def _stem(word: str) -> str:
 _CANONICAL_NAMES: dict[str, str] = {}
 
 
+def _inside(start: int, end: int, spans: Sequence[tuple[int, int, str]]) -> bool:
+    """Whether ``start:end`` overlaps one of the ``(start, end, code)`` spans."""
+    return any(start < e and end > s for s, e, _ in spans)
+
+
 def _display(canonical: str) -> str:
     return country_name(canonical.upper()) if len(canonical) == 2 else _CANONICAL_NAMES[canonical]
 
@@ -133,6 +141,19 @@ def _canonical(code: str) -> str:
     stem = _stem(name)
     _CANONICAL_NAMES[stem] = name
     return stem
+
+
+def _capitals(texts: Sequence[str], countries: dict[str, str], aliases: dict[str, str]) -> dict[str, str]:
+    """Stem of a capital -> stem of its country, from what the texts say ("Marsk, the Dravian capital")."""
+    capitals: dict[str, str] = {}
+    for text in texts:
+        for pattern, country_group, city_group in _CAPITAL_PATTERNS:
+            for m in pattern.finditer(text):
+                country, city = _stem(m.group(country_group)), _stem(m.group(city_group))
+                country = aliases.get(country, country)
+                if country in countries and city not in countries and city not in aliases:
+                    capitals.setdefault(city, country)
+    return capitals
 
 
 @dataclass
@@ -167,15 +188,23 @@ class PartyResolver:
         nouns: dict[str, Counter] = {}
         adjectives: set[str] = set()
         aliases: dict[str, str] = {}
+        named: set[str] = set()  # countries of multi-word names
         for text in texts:
-            adjectives.update(_stem(m.group(1)) for pattern in _STATE_OWNER for m in pattern.finditer(text))
-            for w in _WORD.findall(text):
-                w = w.rstrip("'’").removesuffix("'s").removesuffix("’s")
+            phrases = country_phrases(text)
+            named.update(_canonical(code) for _, _, code in phrases)
+            adjectives.update(_stem(m.group(1)) for pattern in _STATE_OWNER for m in pattern.finditer(text)
+                              if not _inside(m.start(1), m.end(1), phrases))
+            for m in _WORD.finditer(text):
+                if _inside(m.start(), m.end(), phrases):
+                    continue
+                w = m.group().rstrip("'’").removesuffix("'s").removesuffix("’s")
                 if len(w) < 4:
                     continue
                 code = country_code(w)
                 if code:
                     aliases[_stem(w)] = _canonical(code)
+                elif shared_stem(w):  # "Korea", "Congolese": several countries' word
+                    continue
                 elif _ADJECTIVE.match(w):
                     adjectives.add(_stem(w))
                 elif w[:1].isupper():
@@ -189,15 +218,8 @@ class PartyResolver:
         for stem, canonical in aliases.items():
             countries.pop(stem, None)
             countries[canonical] = _display(canonical)
-        capitals = {}
-        for text in texts:
-            for pattern, country_group, city_group in _CAPITAL_PATTERNS:
-                for m in pattern.finditer(text):
-                    country, city = _stem(m.group(country_group)), _stem(m.group(city_group))
-                    country = aliases.get(country, country)
-                    if country in countries and city not in countries and city not in aliases:
-                        capitals.setdefault(city, country)
-        return cls(countries, capitals, aliases, set(outlets))
+        countries.update((canonical, _display(canonical)) for canonical in named)
+        return cls(countries, _capitals(texts, countries, aliases), aliases, set(outlets))
 
     def _known(self, word: str) -> str:
         """The stem of ``word``, or of the country it names when the corpus or CLDR knows it
@@ -212,27 +234,31 @@ class PartyResolver:
         self.countries.setdefault(canonical, _display(canonical))
         return canonical
 
+    def _mentions(self, text: str) -> list[str]:
+        """Stems of the countries ``text`` names, in order: CLDR names of several words
+        first ("North Korean"), then single words (capitals count for their country)."""
+        phrases = country_phrases(text)
+        found = []
+        for start, _, code in phrases:
+            canonical = _canonical(code)
+            self.countries.setdefault(canonical, _display(canonical))
+            found.append((start, canonical))
+        for m in _WORD.finditer(text):
+            if len(m.group()) < 4 or _inside(m.start(), m.end(), phrases):
+                continue
+            s = self._known(m.group())
+            s = self.capitals.get(s, s)
+            if s in self.countries:
+                found.append((m.start(), s))
+        return [s for _, s in sorted(found)]
+
     def country_of(self, text: str) -> str | None:
         """Stem of the first country (or capital standing for it) named in ``text``."""
-        for w in _WORD.findall(text):
-            if len(w) < 4:
-                continue
-            s = self._known(w)
-            if s in self.countries:
-                return s
-            if s in self.capitals:
-                return self.capitals[s]
-        return None
+        return next(iter(self._mentions(text)), None)
 
     def countries_in(self, text: str) -> set[str]:
         """Display names of every country ``text`` names (capitals count for their country)."""
-        out = set()
-        for w in _WORD.findall(text or ""):
-            s = self._known(w) if len(w) >= 4 else ""
-            s = self.capitals.get(s, s)
-            if s in self.countries:
-                out.add(self.countries[s])
-        return out
+        return {self.countries[s] for s in self._mentions(text or "")}
 
     def resolve(self, source: str | None, source_text: str | None = None, outlet: str | None = None) -> Party:
         """The party of a source (its name and fuller span), or of the publisher when it has none."""
