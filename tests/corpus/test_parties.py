@@ -91,3 +91,64 @@ def test_cldr_places_no_country_wrongly_and_nothing_shared():
     assert placed / sum(" " not in n for n in english.values()) > 0.8
     # a stem two countries share places neither; a name is not a person's
     assert country_code("Korean") is None and country_code("George") is None
+
+
+KOREAS = [
+    "South Korea's intelligence service said North Korean troops were sent to Ostland. North Korea denied it.",
+    "Südkoreas Geheimdienst meldete nordkoreanische Soldaten in Ostland. Das nordkoreanische Außenministerium bestritt es.",
+    "Разведка Республики Корея сообщила о военных КНДР. МИД КНДР это отрицает.",
+    "The Korean peninsula was calm. Korea was quiet.",
+]
+
+
+def test_countries_named_in_several_words_are_apart_from_their_neighbours():
+    r = PartyResolver.from_texts(KOREAS)
+    south = ["South Korean intelligence", "South Korea's intelligence service", "Südkoreas Geheimdienst",
+             "der südkoreanische Geheimdienst", "Разведка Республики Корея"]
+    north = ["North Korea's foreign ministry", "North Korean troops", "Nordkoreas Außenministerium",
+             "das nordkoreanische Außenministerium", "МИД КНДР"]
+    south_keys, north_keys = {r.resolve(f).key for f in south}, {r.resolve(f).key for f in north}
+    assert len(south_keys) == 1 and len(north_keys) == 1 and south_keys != north_keys, (south_keys, north_keys)
+    assert all(k.startswith("country:") for k in south_keys | north_keys)
+    # the head two countries share is neither of them, nor a country of its own
+    assert not r.resolve("Korea").key.startswith("country:")
+    assert not r.resolve("Korean officials").key.startswith("country:")
+    assert r.country_of("South Korea said North Korea denied it") == next(iter(south_keys)).split(":")[1]
+    assert len(r.countries_in("South Korea said North Korea denied it")) == 2
+
+
+def _sharing_a_word(locale: str) -> list[tuple[str, str]]:
+    """CLDR country names of ``locale`` that share a word with another's, one name of several words at least."""
+    from babel import Locale
+
+    from narratrace.corpus.countries import _stem
+
+    names = {t: n for t, n in Locale(locale).territories.items() if len(t) == 2 and t.isalpha() and t not in {"EU", "EZ", "UN"}}
+    words = {t: {_stem(w) for w in n.replace("-", " ").split() if len(w) >= 4} for t, n in names.items()}
+    return sorted({(names[a], names[b]) for a in names for b in names
+                   if a < b and words[a] & words[b] and (" " in names[a] or " " in names[b])})
+
+
+def test_cldr_names_that_share_a_word_never_resolve_to_one_party():
+    for locale in ("en", "de"):
+        pairs = _sharing_a_word(locale)
+        assert len(pairs) > 10  # North/South Korea, Sudan/South Sudan, the Guineas, the Congos, ...
+        r = PartyResolver.from_texts([f"{a} denied it. {b} said so." for a, b in pairs])
+        merged = [(a, b) for a, b in pairs
+                  if r.resolve(a).key == r.resolve(b).key or r.resolve(f"{a}'s government").key == r.resolve(f"{b}'s army").key]
+        assert not merged, merged
+        several = {n for pair in pairs for n in pair if " " in n}
+        placed = sum(r.resolve(n).key.startswith("country:") for n in several)
+        assert placed / len(several) > 0.9
+
+
+def test_swapping_the_two_names_swaps_only_the_names():
+    def swap(text: str) -> str:
+        return text.replace("North", "\0").replace("South", "North").replace("\0", "South")
+
+    forms = ["South Korean intelligence", "North Korea's foreign ministry", "the North Korean army", "Korea", "Ostland"]
+    texts = KOREAS[:1] + ["North Korea's army was on the move. South Korean officials watched."]
+    r, swapped = PartyResolver.from_texts(texts), PartyResolver.from_texts([swap(t) for t in texts])
+    for form in forms:
+        a, b = r.resolve(form), swapped.resolve(swap(form))
+        assert (swap(a.name), a.kind) == (b.name, b.kind), form

@@ -31,7 +31,7 @@ A name of several words ("North Korea", "Dominican Republic", "Corée du Sud",
 "Республика Корея") is matched as a whole by :func:`country_phrases`, word by word on
 stems, before any single word: "North Korean troops" -> KP, "South Korea's service" -> KR.
 A word that names of several countries share (:func:`shared_stem`: "Korea", "Congo",
-"Guinea", "Republic") is no country on its own.
+"Republic") is no country on its own (a country's own one-word name, "Guinea", still is).
 
 >>> [code for _, _, code in country_phrases("North Korean troops; South Korea's service")]
 ['KP', 'KR']
@@ -233,6 +233,7 @@ def country_phrases(text: str) -> list[tuple[int, int, str]]:
 
 def shared_stem(word: str) -> bool:
     """Whether ``word``'s stem (or Cyrillic key) is a word of several countries' CLDR names
-    ("Korea", "Congo", "Guinea", "North"): such a word is no country on its own."""
+    ("Korea", "Congo", "North"): such a word is learned as no country from a corpus (a
+    country's own one-word name, "Guinea", still places it through :func:`country_code`)."""
     shared = _phrases()[1]
     return _stem(word) in shared or bool(_CYRILLIC.search(word)) and _key(word) in shared

@@ -24,7 +24,7 @@ every country alike:
   ministry spokeswoman Lina Varo" places "Lina Varo");
 - a CLDR name of several words is read whole before its words ("North Korean troops" and
   "South Korea's intelligence service" are two countries), and a word that several
-  countries' names share ("Korea", "Congo", "Guinea") is no country on its own.
+  countries' names share ("Korea", "Congo") is no country on its own.
 
 Examples
 --------
