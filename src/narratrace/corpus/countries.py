@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 
 from narratrace.corpus.similarity import translit
 
@@ -67,10 +67,12 @@ _CYRILLIC_KEY_LETTERS = 4
 _NAME_WORD = re.compile(r"[^\W\d_]+", re.U)
 
 
+@lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
     return translit(word.strip("'’"))[:STEM_LETTERS]
 
 
+@lru_cache(maxsize=1 << 16)
 def _key(word: str) -> str:
     """A word's key in a name of several words: its stem (Cyrillic: shorter, for inflection)."""
     return translit(word)[:_CYRILLIC_KEY_LETTERS if _CYRILLIC.search(word) else STEM_LETTERS]

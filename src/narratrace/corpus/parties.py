@@ -47,11 +47,17 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from narratrace.corpus.countries import country_code, country_name, country_phrases, shared_stem
-from narratrace.corpus.similarity import translit
+from narratrace.corpus.countries import (
+    STEM_LETTERS as STEM_LETTERS,  # letters of a country's stem across its forms
+)
+from narratrace.corpus.countries import (
+    _stem,
+    country_code,
+    country_name,
+    country_phrases,
+    shared_stem,
+)
 
-# Letters of the transliterated stem that identify a country across its forms.
-STEM_LETTERS = 5
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.U)
 _CAPITALISED = re.compile(r"\b([A-ZÄÖÜА-ЯЁ][a-zäöüßа-яё]{3,})(?:['’]s)?\b")
 # Adjectives of country names in the three languages the corpus tools read.
@@ -116,16 +122,14 @@ def _gazetteer_countries() -> frozenset[str]:
     return frozenset(n.casefold() for n in json.loads(path.read_text(encoding="utf-8"))["country"])
 
 
-def _stem(word: str) -> str:
-    return translit(word.strip("'’"))[:STEM_LETTERS]
-
-
 _CANONICAL_NAMES: dict[str, str] = {}
 
 
-def _inside(start: int, end: int, spans: Sequence[tuple[int, int, str]]) -> bool:
-    """Whether ``start:end`` overlaps one of the ``(start, end, code)`` spans."""
-    return any(start < e and end > s for s, e, _ in spans)
+def _masked(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
+    """``text`` with the ``(start, end, code)`` spans blanked, so that their words are read no more."""
+    for start, end, _ in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def _display(canonical: str) -> str:
@@ -192,12 +196,10 @@ class PartyResolver:
         for text in texts:
             phrases = country_phrases(text)
             named.update(_canonical(code) for _, _, code in phrases)
-            adjectives.update(_stem(m.group(1)) for pattern in _STATE_OWNER for m in pattern.finditer(text)
-                              if not _inside(m.start(1), m.end(1), phrases))
-            for m in _WORD.finditer(text):
-                if _inside(m.start(), m.end(), phrases):
-                    continue
-                w = m.group().rstrip("'’").removesuffix("'s").removesuffix("’s")
+            rest = _masked(text, phrases)
+            adjectives.update(_stem(m.group(1)) for pattern in _STATE_OWNER for m in pattern.finditer(rest))
+            for w in _WORD.findall(rest):
+                w = w.rstrip("'’").removesuffix("'s").removesuffix("’s")
                 if len(w) < 4:
                     continue
                 code = country_code(w)
@@ -243,8 +245,8 @@ class PartyResolver:
             canonical = _canonical(code)
             self.countries.setdefault(canonical, _display(canonical))
             found.append((start, canonical))
-        for m in _WORD.finditer(text):
-            if len(m.group()) < 4 or _inside(m.start(), m.end(), phrases):
+        for m in _WORD.finditer(_masked(text, phrases)):
+            if len(m.group()) < 4:
                 continue
             s = self._known(m.group())
             s = self.capitals.get(s, s)
