@@ -8,6 +8,8 @@ shown alone (an off-centre crop). Local features can:
    rotation invariant, an 8-level scale pyramid) on the grey working copy and keeps at most
    :data:`STORED_FEATURES`, spread over a grid so that a crop keeping any half of the
    picture still holds its share of them; a stored picture costs 36 bytes per feature.
+   Smooth cells of the picture get keypoints at a lower FAST threshold (see
+   :data:`WEAK_FAST_THRESHOLD`), so that crops of low-texture pictures keep some.
 2. :class:`FeatureIndex` proposes candidates: each descriptor is filed under
    :data:`LSH_TABLES` keys of :data:`LSH_BITS` bits drawn from fixed positions (bit-sampling
    LSH for Hamming space), and a stored picture gets one vote per query descriptor that
