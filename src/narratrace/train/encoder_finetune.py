@@ -34,7 +34,8 @@ import torch
 
 from narratrace.analyze.claims._cw_model import read_tsv
 from narratrace.encoder._e5file import E5File
-from narratrace.encoder._tokenizer import E5Tokenizer
+from narratrace.encoder._pooling import padded_batches
+from narratrace.encoder._tokenizer import E5Tokenizer, Window
 from narratrace.encoder.torch_model import LAYER_NAMES, LAYER_NORMS, load_bert
 from narratrace.train.checkworthiness import _f1, _neutral
 from narratrace.train.checkworthiness_encoder import THRESHOLDS
@@ -67,23 +68,15 @@ def _run_layers(layers: torch.nn.ModuleList, x: torch.Tensor, mask: torch.Tensor
 @torch.inference_mode()
 def lower_states(bert, tokenizer: E5Tokenizer, texts: list[str], cut: int) -> list[np.ndarray]:
     """Token states after the embeddings and layers ``0 .. cut-1`` (one window a sentence)."""
-    windows = tokenizer.windows(texts)
-    first = {}
-    for w_index, w in enumerate(windows):
-        first.setdefault(w.text_index, w_index)  # sentences are short: keep each text's first window
+    first: dict[int, Window] = {}
+    for w in tokenizer.windows(texts):
+        first.setdefault(w.text_index, w)  # sentences are short: keep each text's first window
+    windows = [first[i] for i in range(len(texts))]
     out: list[np.ndarray] = [np.zeros((0, 0), np.float16)] * len(texts)
-    order = sorted(range(len(texts)), key=lambda i: len(windows[first[i]].ids))
-    for s in range(0, len(order), 32):
-        idx = order[s : s + 32]
-        width = max(len(windows[first[i]].ids) for i in idx)
-        ids = torch.full((len(idx), width), tokenizer.vocab.pad, dtype=torch.long)
-        mask = torch.zeros((len(idx), width), dtype=torch.long)
-        for r, i in enumerate(idx):
-            n = len(windows[first[i]].ids)
-            ids[r, :n] = torch.tensor(windows[first[i]].ids)
-            mask[r, :n] = 1
-        x = bert.embeddings(input_ids=ids, token_type_ids=torch.zeros_like(ids))
-        x = _run_layers(bert.encoder.layer[:cut], x, mask)
+    for idx, ids, mask in padded_batches(windows, tokenizer.vocab.pad):
+        ids_t, mask_t = torch.from_numpy(ids), torch.from_numpy(mask)
+        x = bert.embeddings(input_ids=ids_t, token_type_ids=torch.zeros_like(ids_t))
+        x = _run_layers(bert.encoder.layer[:cut], x, mask_t)
         for r, i in enumerate(idx):
             out[i] = x[r, : int(mask[r].sum())].numpy().astype(np.float16)
     return out
