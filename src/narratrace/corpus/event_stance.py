@@ -26,7 +26,7 @@ Where the model finds the sentence unrelated to the claim (it reads English best
 claims stage's denial or confirmation stands only when the sentence's own words carry it
 (:func:`cue_backed`): "declined to comment on what the service will offer" is no denial,
 "working to confirm reports" no confirmation; neither is an awaited confirmation
-(:data:`PENDING`) whatever the model says.
+(:data:`narratrace.stance.events.PENDING`) whatever the model says.
 """
 
 from __future__ import annotations
@@ -38,18 +38,13 @@ from collections.abc import Sequence
 from narratrace.corpus.grouping import OWN_VOICE_KINDS, dedupe_events
 from narratrace.corpus.records import Event, Narrative, publisher_voice
 from narratrace.corpus.similarity import name_keys
+from narratrace.stance.events import PENDING
 
 WITHDRAWAL_TYPES = frozenset({"retracted", "corrected"})
 # A clause that concedes after the claim ("… is unwell, although it did not elaborate"): a
 # negation after it is not the claim's.
 _CONCESSIVE = re.compile(r"\b(?:although|though|but|while|however|whereas|aber|jedoch|obwohl|doch|но|хотя|однако|а)\b", re.I)
-# A confirmation still awaited or only supposed ("working to confirm", "if confirmed"):
-# the word is there, the confirmation is not.
-PENDING = re.compile(
-    r"\b(?:(?:working|trying|seeking|attempting|waiting|hoping|sought|tried)\s+to\s+(?:confirm|verify|corroborate)|"
-    r"if\s+(?:confirmed|verified|true|corroborated)|yet to be (?:confirmed|verified)|to be confirmed|"
-    r"noch nicht bestätigt|falls \w+ ?bestätigt|versuch\w* \w* ?zu (?:bestätigen|überprüfen)|"
-    r"пыта\w* подтверди\w*|если подтверд\w*|пока не подтвержд\w*)", re.I)
+
 
 
 def named_party_negates(claim: str, e: Event) -> bool:
@@ -105,7 +100,7 @@ def model_backed(label: str, text: str, new_type: str) -> str:
     """The model's type, where the sentence's words allow it: a ``disagree`` needs a
     negation, refuting or doubting word (the model, trained on whole articles, calls a
     sentence about something else -- "the headquarters of the defence ministry" -- a
-    disagreement), and a confirmation must not be awaited (:data:`PENDING`).
+    disagreement), and a confirmation must not be awaited (:data:`narratrace.stance.events.PENDING`).
 
     >>> model_backed("disagree", "The men were taken to the headquarters of the ministry.", "denied")
     'asserted'

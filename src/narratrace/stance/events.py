@@ -58,6 +58,13 @@ DOUBT = re.compile(
 ACKNOWLEDGE = re.compile(
     r"\b(?:confirm\w*|acknowledg\w*|admit\w*|conced\w*|bestätig\w*|eingeräumt|räumt\w* \w* ?ein|zugegeben|gab \w* ?zu|"
     r"подтверди\w*|подтвержда\w*|призна\w*)", re.I)
+# A confirmation still awaited or only supposed ("working to confirm", "if confirmed"):
+# the word is there, the confirmation is not.
+PENDING = re.compile(
+    r"\b(?:(?:working|trying|seeking|attempting|waiting|hoping|sought|tried)\s+to\s+(?:confirm|verify|corroborate)|"
+    r"if\s+(?:confirmed|verified|true|corroborated)|yet to be (?:confirmed|verified)|to be confirmed|"
+    r"noch nicht bestätigt|falls \w+ ?bestätigt|versuch\w* \w* ?zu (?:bestätigen|überprüfen)|"
+    r"пыта\w* подтверди\w*|если подтверд\w*|пока не подтвержд\w*)", re.I)
 # Event types a model label never replaces.
 KEPT_TYPES = frozenset({"fact_checked"})
 # Event types an "agree" keeps rather than turning them into "asserted".
