@@ -33,6 +33,15 @@ CLAIM = "Dravian troops are fighting for Kestria in Velora"
         ("Министерство не стало опровергать сообщения.", "neg_refute"),
         ("Солдаты якобы воюют в Велоре.", "hedge"),
         ("Генштаб подтвердил участие войск.", "confirm"),
+        ("The actor's agent rebuffed rumours of his arrest.", "refute"),
+        ("The ministry repudiated the report about Velora.", "refute"),
+        ("The spokesman did not rebut the account.", "neg_refute"),
+        ("Die Regierung stritt die Beteiligung am Angriff ab.", "refute"),
+        ("Der Sprecher hat die Berichte abgestritten.", "refute"),
+        ("Der Sprecher stritt das nicht ab.", "neg_refute"),
+        ("Кремль отмёл эти обвинения.", "refute"),
+        ("Министр назвал сообщение ложью.", "refute"),
+        ("Министр не отмёл эти сообщения.", "neg_refute"),
     ],
 )
 def test_cues_read_negation_and_modality(text, category):

@@ -21,12 +21,15 @@ NEGATION = re.compile(rf"(?<!\w)(?:{_EN_NEG}|{_DE_NEG}|{_RU_NEG})(?!\w)|n't")
 REFUTE = re.compile(
     r"\b(?:fake\w*|hoax\w*|false\w*|untrue|den(?:y|ies|ied|ial|ials|ying)|debunk\w*|fabricat\w*|"
     r"so-called|bogus|myth\w*|lies|lying|liar\w*|refut\w*|dismiss\w*|reject\w*|baseless|unfounded|groundless|"
+    r"rebuff\w*|rebut\w*|repudiat\w*|disavow\w*|scoff\w*|"
     r"misinformation|disinformation|propaganda|doctored|nonsense|satir\w*|prank\w*|invented|made up|"
     r"no evidence|not true|never happened|"
     r"dementi\w*|bestreit\w*|bestritt\w*|bestritten|leugne\w*|fälschung\w*|gefälscht\w*|falsch\w*|"
     r"falschmeldung\w*|lüge\w*|erfunden\w*|sogenannt\w*|desinformation|haltlos\w*|zurückgewiesen|"
-    r"weis\w* \w* ?zurück|widerleg\w*|unwahr\w*|erfindung\w*|"
-    r"опроверг\w*|опровер\w*|отрица\w*|фейк\w*|ложь|лжи|ложн\w*|выдумк\w*|выдума\w*|фальшив\w*|"
+    r"weis\w* \w* ?zurück|zurückweis\w*|abgestritten|abstreit\w*|stritt\w* (?:\w+ ){0,5}?ab\b|"
+    r"widerleg\w*|unwahr\w*|erfindung\w*|"
+    r"опроверг\w*|опровер\w*|отрица\w*|отм[её]л\w*|отмета\w*|фейк\w*|ложь|лжи|ложью|ложн\w*|"
+    r"выдумк\w*|выдума\w*|фальшив\w*|"
     r"сфабрикова\w*|фабрикаци\w*|так называем\w*|пропаганд\w*|дезинформаци\w*|беспочвенн\w*|"
     r"необоснованн\w*|отверг\w*|вымысел|вымысл\w*)"
 )
@@ -53,10 +56,10 @@ CONFIRM = re.compile(
 # A negated denial is not a denial: "refrained from denying", "did not deny".
 NEGATED_REFUTE = re.compile(
     r"\b(?:not|never|n't|refrain\w* from|stopped short of|declined to|without)\s+(?:\w+\s+){0,2}?"
-    r"(?:den(?:y|ies|ied|ying)|dismiss\w*|reject\w*|refut\w*)|"
-    r"\b(?:nicht|kein\w*)\s+(?:\w+\s+){0,1}?(?:dementi\w*|bestr\w*|zurückgewiesen)|"
-    r"(?:dementiert\w*|bestritt\w*|bestreitet)\s+(?:\w+\s+){0,2}?nicht\b|"
-    r"(?<!\w)не\s+(?:стал\w*\s+|\w+\s+)?(?:опроверг\w*|опровер\w*|отрица\w*|отверг\w*)"
+    r"(?:den(?:y|ies|ied|ying)|dismiss\w*|reject\w*|refut\w*|rebuff\w*|rebut\w*|repudiat\w*|disavow\w*)|"
+    r"\b(?:nicht|kein\w*)\s+(?:\w+\s+){0,1}?(?:dementi\w*|bestr\w*|zurückgewiesen|abgestritten)|"
+    r"(?:dementiert\w*|bestritt\w*|bestreitet|stritt\w*)\s+(?:\w+\s+){0,2}?nicht\b|"
+    r"(?<!\w)не\s+(?:стал\w*\s+|\w+\s+)?(?:опроверг\w*|опровер\w*|отрица\w*|отверг\w*|отм[её]л\w*|отмета\w*)"
 )
 
 # Confirmation that did not happen: "could not verify", "neither ... acknowledged".
