@@ -9,7 +9,7 @@ torch = pytest.importorskip("torch")
 
 from narratrace.encoder import E5File, E5Tokenizer  # noqa: E402
 from narratrace.encoder.torch_model import TorchEncoder, load_bert  # noqa: E402
-from narratrace.train.encoder_finetune import TopLayers, _batch, _run_layers, lower_states  # noqa: E402
+from narratrace.train.encoder_finetune import TopLayers, _run_layers, batch_tensors, lower_states  # noqa: E402
 
 TEXTS = ["The ministry said exports rose by 12% last year.", "Die Truppen zogen am Montag ab.",
          "Это заявление не подтвердилось.", "Le ministre a démenti."]
@@ -22,7 +22,7 @@ def test_cached_lower_states_then_top_layers_give_the_full_model(cut):
     states = lower_states(bert, E5Tokenizer(f.vocab, f.config.max_positions), TEXTS, cut)
     top = TopLayers(bert, cut).eval()
     with torch.inference_mode():
-        x, mask = _batch(states, np.arange(len(TEXTS)))
+        x, mask = batch_tensors(states, np.arange(len(TEXTS)))
         h = _run_layers(top.layers, x, mask)
         m = mask.unsqueeze(-1).float()
         mean = ((h * m).sum(1) / m.sum(1)).numpy()
@@ -56,5 +56,5 @@ def test_the_numpy_runtime_reads_a_fine_tuned_head_as_torch_does(tmp_path):
     assert sorted({k.split(".")[0] for k in head.tensors}) == ["l10", "l11"]
     states = lower_states(bert, E5Tokenizer(f.vocab, f.config.max_positions), TEXTS, 10)
     with torch.inference_mode():
-        expected = torch.sigmoid(top(*_batch(states, np.arange(len(TEXTS))))).numpy()
+        expected = torch.sigmoid(top(*batch_tensors(states, np.arange(len(TEXTS))))).numpy()
     np.testing.assert_allclose(head.predict_proba(TEXTS), expected, atol=2e-3)  # float16 weights

@@ -83,18 +83,23 @@ def lower_states(bert, tokenizer: E5Tokenizer, texts: list[str], cut: int) -> li
 
 
 class TopLayers(torch.nn.Module):
-    """The encoder's top layers (a trainable copy) and a linear check-worthiness head."""
+    """The encoder's top layers (a trainable copy) and a linear head over the masked mean.
 
-    def __init__(self, bert, cut: int) -> None:
+    ``outputs=1`` (check-worthiness) gives logits ``[b]``; more outputs (one per label of a
+    multi-label task) give ``[b, outputs]``.
+    """
+
+    def __init__(self, bert, cut: int, outputs: int = 1) -> None:
         super().__init__()
         self.layers = copy.deepcopy(bert.encoder.layer[cut:])
-        self.head = torch.nn.Linear(bert.config.hidden_size, 1)
+        self.head = torch.nn.Linear(bert.config.hidden_size, outputs)
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        """Logits ``[b]`` for lower states ``x [b, t, h]`` under ``mask [b, t]``."""
+        """Logits for lower states ``x [b, t, h]`` under ``mask [b, t]``."""
         h = _run_layers(self.layers, x, mask)
         m = mask.unsqueeze(-1).to(h.dtype)
-        return self.head((h * m).sum(1) / m.sum(1).clamp(min=1.0)).squeeze(-1)
+        logits = self.head((h * m).sum(1) / m.sum(1).clamp(min=1.0))
+        return logits.squeeze(-1) if logits.shape[-1] == 1 else logits
 
 
 def layer_tensors(model: TopLayers, cut: int) -> dict[str, np.ndarray]:
@@ -113,7 +118,7 @@ def layer_tensors(model: TopLayers, cut: int) -> dict[str, np.ndarray]:
     return out
 
 
-def _batch(states: list[np.ndarray], idx: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+def batch_tensors(states: list[np.ndarray], idx: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
     width = max(len(states[i]) for i in idx)
     x = torch.zeros((len(idx), width, states[idx[0]].shape[1]), dtype=torch.float32)
     mask = torch.zeros((len(idx), width), dtype=torch.long)
@@ -126,17 +131,18 @@ def _batch(states: list[np.ndarray], idx: np.ndarray) -> tuple[torch.Tensor, tor
 
 @torch.inference_mode()
 def predict(model: TopLayers, data: LowerStates) -> np.ndarray:
-    """Yes-probabilities of every sentence."""
+    """Probabilities of every text: ``[n]`` for one output, ``[n, outputs]`` for more."""
     model.eval()
     order = np.argsort([len(s) for s in data.states])
-    prob = np.zeros(len(data.states))
+    outputs = model.head.out_features
+    prob = np.zeros(len(data.states) if outputs == 1 else (len(data.states), outputs))
     for s in range(0, len(order), 64):
         idx = order[s : s + 64]
-        prob[idx] = torch.sigmoid(model(*_batch(data.states, idx))).numpy()
+        prob[idx] = torch.sigmoid(model(*batch_tensors(data.states, idx))).numpy()
     return prob
 
 
-def _length_batches(states: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+def length_batches(states: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
     """Shuffled batches of sentences of similar length (less padding, same epoch content)."""
     order = np.argsort([len(s) + rng.random() for s in states])
     batches = [order[s : s + BATCH] for s in range(0, len(order), BATCH)]
@@ -162,6 +168,51 @@ def _load_split(work: Path, name: str, texts: list[str], labels: list[int], bert
         return LowerStates([z[f"arr_{i}"] for i in range(n)], z["labels"])
 
 
+def train_epochs(model: TopLayers, train: LowerStates, loss_fn: torch.nn.Module, *, work: Path, tag: str,
+                 epochs: int, lr: float, seed: int, score) -> list[dict]:
+    """Train ``model`` on ``train`` for ``epochs``, checkpointing each epoch in ``work``.
+
+    AdamW, the head at 30× the layers' learning rate, batches of similar length. After each
+    epoch ``score(model)`` returns the dict logged for it; ``epoch{k}-{tag}.pt`` keeps the
+    weights of epoch ``k`` and ``ckpt-{tag}.pt`` the state a rerun resumes from. Returns the
+    history (one dict an epoch, ``epoch``, ``loss`` and ``seconds`` added). The caller seeds
+    torch (head initialisation, dropout); ``seed`` seeds the batch order.
+    """
+    optim = torch.optim.AdamW([
+        {"params": model.layers.parameters(), "lr": lr},
+        {"params": model.head.parameters(), "lr": lr * 30},
+    ], weight_decay=0.01)
+    rng = np.random.default_rng(seed)
+    history: list[dict] = []
+    start_epoch = 0
+    ckpt = work / f"ckpt-{tag}.pt"
+    if ckpt.exists():
+        saved = torch.load(ckpt, weights_only=False)
+        model.load_state_dict(saved["model"])
+        optim.load_state_dict(saved["optim"])
+        rng.bit_generator.state = saved["rng"]
+        history, start_epoch = saved["history"], saved["epoch"]
+        print(f"resumed after epoch {start_epoch}", flush=True)
+    y = train.labels
+    for epoch in range(start_epoch, epochs):
+        model.train()
+        t0, total = time.time(), 0.0
+        for idx in length_batches(train.states, rng):
+            x, mask = batch_tensors(train.states, idx)
+            loss = loss_fn(model(x, mask), torch.from_numpy(y[idx].astype(np.float32)))
+            optim.zero_grad()
+            loss.backward()
+            optim.step()
+            total += float(loss.detach()) * len(idx)
+        seconds = round(time.time() - t0)
+        history.append({"epoch": epoch + 1, "loss": total / len(y)} | score(model) | {"seconds": seconds})
+        print(json.dumps(history[-1]), flush=True)
+        torch.save({"model": model.state_dict(), "optim": optim.state_dict(), "rng": rng.bit_generator.state,
+                    "history": history, "epoch": epoch + 1}, ckpt)
+        torch.save(model.state_dict(), work / f"epoch{epoch + 1}-{tag}.pt")
+    return history
+
+
 def finetune(data: Path, work: Path, *, train_size: int, cut: int, epochs: int, lr: float,
              seed: int = SEED) -> dict:
     """Fine-tune layers ``cut..11`` + head; returns per-epoch dev F1 and the dev-test score."""
@@ -183,41 +234,16 @@ def finetune(data: Path, work: Path, *, train_size: int, cut: int, epochs: int, 
     del bert
     y = splits["train"].labels
     pos_weight = torch.tensor(float((y == 0).sum()) / max(1, int((y == 1).sum())))
-    optim = torch.optim.AdamW([
-        {"params": model.layers.parameters(), "lr": lr},
-        {"params": model.head.parameters(), "lr": lr * 30},
-    ], weight_decay=0.01)
-    rng = np.random.default_rng(seed)
-    history: list[dict] = []
-    start_epoch = 0
-    ckpt = work / f"ckpt-cut{cut}-n{train_size}-s{seed}.pt"
-    if ckpt.exists():
-        saved = torch.load(ckpt, weights_only=False)
-        model.load_state_dict(saved["model"])
-        optim.load_state_dict(saved["optim"])
-        rng.bit_generator.state = saved["rng"]
-        history, start_epoch = saved["history"], saved["epoch"]
-        print(f"resumed after epoch {start_epoch}", flush=True)
-    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight)
-    for epoch in range(start_epoch, epochs):
-        model.train()
-        t0, total = time.time(), 0.0
-        for idx in _length_batches(splits["train"].states, rng):
-            x, mask = _batch(splits["train"].states, idx)
-            loss = loss_fn(model(x, mask), torch.from_numpy(y[idx].astype(np.float32)))
-            optim.zero_grad()
-            loss.backward()
-            optim.step()
-            total += float(loss.detach()) * len(idx)
-        dev_f1, threshold = _best_threshold(splits["dev"].labels, predict(model, splits["dev"]))
-        history.append({"epoch": epoch + 1, "loss": total / len(y), "dev_f1": dev_f1,
-                        "threshold": threshold, "seconds": round(time.time() - t0)})
-        print(json.dumps(history[-1]), flush=True)
-        torch.save({"model": model.state_dict(), "optim": optim.state_dict(), "rng": rng.bit_generator.state,
-                    "history": history, "epoch": epoch + 1}, ckpt)
-        torch.save(model.state_dict(), work / f"epoch{epoch + 1}-cut{cut}-n{train_size}-s{seed}.pt")
+
+    def score(epoch_model: TopLayers) -> dict:
+        dev_f1, threshold = _best_threshold(splits["dev"].labels, predict(epoch_model, splits["dev"]))
+        return {"dev_f1": dev_f1, "threshold": threshold}
+
+    tag = f"cut{cut}-n{train_size}-s{seed}"
+    history = train_epochs(model, splits["train"], torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight),
+                           work=work, tag=tag, epochs=epochs, lr=lr, seed=seed, score=score)
     best = max(history, key=lambda h: (h["dev_f1"], -h["epoch"]))
-    model.load_state_dict(torch.load(work / f"epoch{best['epoch']}-cut{cut}-n{train_size}-s{seed}.pt"))
+    model.load_state_dict(torch.load(work / f"epoch{best['epoch']}-{tag}.pt"))
     test = splits["dev-test"]
     test_f1 = _f1(list(test.labels), (predict(model, test) >= best["threshold"]).astype(int))
     return {"train_size": train_size, "cut": cut, "lr": lr, "seed": seed, "history": history,
