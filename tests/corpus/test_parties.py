@@ -117,6 +117,28 @@ def test_countries_named_in_several_words_are_apart_from_their_neighbours():
     assert len(r.countries_in("South Korea said North Korea denied it")) == 2
 
 
+RUSSIAN_KOREAS = [
+    "Разведка Южной Кореи сообщила, что военные Северной Кореи воюют в Остланде.",
+    "МИД Северной Кореи назвал эти сообщения ложью. В Южной Корее ждут подтверждения.",
+    "Переговоры Северной Кореей и Южной Кореей не начинались. Посольство Республики Корея молчит.",
+]
+
+
+def test_every_case_form_of_a_russian_name_of_several_words_places_its_country():
+    r = PartyResolver.from_texts(RUSSIAN_KOREAS + KOREAS[:1])
+    north = ["МИД Северной Кореи", "Министерство обороны Северной Кореи", "власти Северной Кореей",
+             "Северная Корея", "North Korea's foreign ministry", "МИД КНДР"]
+    south = ["разведка Южной Кореи", "Минобороны Южной Корее", "Южная Корея", "посольство Республики Корея",
+             "South Korea's intelligence service"]
+    north_keys, south_keys = {r.resolve(f).key for f in north}, {r.resolve(f).key for f in south}
+    assert len(north_keys) == 1 and len(south_keys) == 1 and north_keys != south_keys, (north_keys, south_keys)
+    assert all(k.startswith("country:") for k in north_keys | south_keys)
+    assert r.resolve("разведка Южной Кореи").kind == "agency"
+    # the word both names share places neither
+    assert not r.resolve("Кореи").key.startswith("country:")
+    assert not r.resolve("власти Кореи").key.startswith("country:")
+
+
 def _sharing_a_word(locale: str) -> list[tuple[str, str]]:
     """CLDR country names of ``locale`` that share a word with another's, one name of several words at least."""
     from babel import Locale
@@ -130,7 +152,7 @@ def _sharing_a_word(locale: str) -> list[tuple[str, str]]:
 
 
 def test_cldr_names_that_share_a_word_never_resolve_to_one_party():
-    for locale in ("en", "de"):
+    for locale in ("en", "de", "ru", "uk"):
         pairs = _sharing_a_word(locale)
         assert len(pairs) > 10  # North/South Korea, Sudan/South Sudan, the Guineas, the Congos, ...
         r = PartyResolver.from_texts([f"{a} denied it. {b} said so." for a, b in pairs])

@@ -28,12 +28,18 @@ the United States) is no adjective of that country.
 (True, True)
 
 A name of several words ("North Korea", "Dominican Republic", "Corée du Sud",
-"Республика Корея") is matched as a whole by :func:`country_phrases`, word by word on
-stems, before any single word: "North Korean troops" -> KP, "South Korea's service" -> KR.
+"Республика Корея", and the ISO 3166 names and common names of pycountry's translations,
+"Северная Корея", which CLDR's Russian lacks) is matched as a whole by
+:func:`country_phrases`, word by word on stems, before any single word: "North Korean
+troops" -> KP, "South Korea's service" -> KR. A Cyrillic word's stem is its Russian Snowball
+stem without final vowels, so every case form meets: "Северной Кореи", "Южной Корее",
+"Соединённых Штатов".
 A word that names of several countries share (:func:`shared_stem`: "Korea", "Congo",
 "Republic") is no country on its own (a country's own one-word name, "Guinea", still is).
 
 >>> [code for _, _, code in country_phrases("North Korean troops; South Korea's service")]
+['KP', 'KR']
+>>> [code for _, _, code in country_phrases("МИД Северной Кореи; разведка Южной Кореи")]
 ['KP', 'KR']
 >>> shared_stem("Korea"), shared_stem("Kestria")
 (True, False)
@@ -44,6 +50,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cache, lru_cache
+
+import snowballstemmer
 
 from narratrace.corpus.similarity import translit
 
@@ -62,8 +70,10 @@ _CYRILLIC_VOWEL_END = re.compile(r"[аяыиьйоеую]$", re.I)
 _DE_ADJ_ENDINGS = ("", "e", "en", "er", "es", "em")
 # Letters a Russian/Ukrainian inflection adds after the stem ("Франци|и", "российск|ие").
 _CYRILLIC_MAX_ENDING = 6
-# Letters of a Cyrillic word's key in a name of several words ("Корея"/"Кореи": "kore").
-_CYRILLIC_KEY_LETTERS = 4
+# Vowels (Russian and Ukrainian) cut from the end of a Cyrillic word's Snowball stem, and the
+# shortest key so cut ("Кореи" -> "кор"; a shorter one keeps the whole word: "и", "Сан").
+_CYRILLIC_VOWELS = "аеиоуыэюяіїєйь"
+_CYRILLIC_MIN_KEY = 3
 _NAME_WORD = re.compile(r"[^\W\d_]+", re.U)
 
 
@@ -74,8 +84,23 @@ def _stem(word: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def _key(word: str) -> str:
-    """A word's key in a name of several words: its stem (Cyrillic: shorter, for inflection)."""
-    return translit(word)[:_CYRILLIC_KEY_LETTERS if _CYRILLIC.search(word) else STEM_LETTERS]
+    """A word's key in a name of several words: its 5-letter stem; a Cyrillic word's Snowball
+    stem without its final vowels, so every case form meets ("Корея"/"Кореи"/"Корее": "kor",
+    "Северная"/"Северной": "severn", "Сполучені"/"Сполучених": "spoluchen")."""
+    if not _CYRILLIC.search(word):
+        return translit(word)[:STEM_LETTERS]
+    low = word.casefold().replace("ё", "е")
+    stem = _russian_stem(low).rstrip(_CYRILLIC_VOWELS)
+    return translit(stem if len(stem) >= _CYRILLIC_MIN_KEY else low)
+
+
+@cache
+def _russian() -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer("russian")
+
+
+def _russian_stem(word: str) -> str:
+    return _russian().stemWord(word)
 
 
 @cache
@@ -181,6 +206,23 @@ def country_name(code: str) -> str:
 
 
 @cache
+def _iso_names(locale: str) -> dict[str, tuple[str, ...]]:
+    """Each country's ISO 3166 name and common name in ``locale`` (pycountry's iso-codes
+    translations: "Северная Корея", "Южная Корея", which CLDR's Russian lacks); inverted
+    names ("Korea, Republic of") are left out."""
+    import gettext
+
+    import pycountry
+
+    tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale], fallback=True)
+    out: dict[str, tuple[str, ...]] = {}
+    for c in pycountry.countries:
+        names = (tr.gettext(n) for n in (getattr(c, "name", None), getattr(c, "common_name", None)) if n)
+        out[c.alpha_2] = tuple(dict.fromkeys(n for n in names if "," not in n))
+    return out
+
+
+@cache
 def _phrases() -> tuple[dict[str, list[tuple[tuple[str, ...], str]]], frozenset[str]]:
     """(first word's key -> [(keys of a multi-word name, code)], longest first;
     stems and Cyrillic keys that the names of several countries share)."""
@@ -188,14 +230,11 @@ def _phrases() -> tuple[dict[str, list[tuple[tuple[str, ...], str]]], frozenset[
 
     names: dict[tuple[str, ...], set[str]] = {}
     owners: dict[str, set[str]] = {}
-    for loc in (Locale(code) for code in LOCALES):
+    for code in LOCALES:
+        loc, iso = Locale(code), _iso_names(code)
         for t in _territories():
-            words = _NAME_WORD.findall(loc.territories.get(t, ""))
-            for w in words:
-                owners.setdefault(_stem(w), set()).add(t)
-                owners.setdefault(_key(w), set()).add(t)
-            if len(words) > 1:
-                names.setdefault(tuple(_key(w) for w in words), set()).add(t)
+            for name in dict.fromkeys((loc.territories.get(t, ""), *iso.get(t, ()))):
+                _add_name(_NAME_WORD.findall(name), t, names, owners)
     by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     # a sequence two countries' names share ("Saint Martin" in one locale) names neither
     for keys, codes in sorted(names.items(), key=lambda kv: -len(kv[0])):
@@ -204,13 +243,25 @@ def _phrases() -> tuple[dict[str, list[tuple[tuple[str, ...], str]]], frozenset[
     return by_first, frozenset(k for k, codes in owners.items() if len(codes) > 1)
 
 
+def _add_name(words: list[str], code: str, names: dict[tuple[str, ...], set[str]],
+              owners: dict[str, set[str]]) -> None:
+    """Record a country name's words (``owners``: stem or key -> codes) and, when it has
+    several words, their keys (``names``: keys -> codes)."""
+    for w in words:
+        owners.setdefault(_stem(w), set()).add(code)
+        owners.setdefault(_key(w), set()).add(code)
+    if len(words) > 1:
+        names.setdefault(tuple(_key(w) for w in words), set()).add(code)
+
+
 def country_phrases(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, code)`` of every CLDR country name of several words in ``text``.
 
     Each word of the text must begin with the key of the name's word in its place (the
     5-letter stem; a shorter word whole, so "Costa Rican" meets "Costa Rica"; a Cyrillic
-    word's first 4 letters, so "Республики Корея" meets "Республика Корея"); the longest
-    name wins and matches do not overlap.
+    word's Snowball stem without final vowels, so "Республики Корея" meets "Республика
+    Корея" and "Северной Кореи" "Северная Корея"); the longest name wins and matches do
+    not overlap.
     """
     by_first, _ = _phrases()
     words = list(_NAME_WORD.finditer(text))
