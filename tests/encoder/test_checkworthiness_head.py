@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 from narratrace.analyze.claims import _cw_encoder
-from narratrace.analyze.claims._cw_encoder import MODEL_PATH, EncoderCheckworthinessModel
+from narratrace.analyze.claims._cw_encoder import MODEL_PATH
 from narratrace.analyze.claims.checkworthiness import CheckworthinessStage, active_model, clean
 from narratrace.config import models_dir
+from narratrace.encoder.head import EncoderHead
 from narratrace.errors import ConfigError
 from narratrace.model import Analysis, Article, Sentence
 from narratrace.text.names import NameMask
@@ -23,16 +24,16 @@ CHATTER = "Thank you all so much for coming out tonight, friends."
 
 
 @pytest.fixture(scope="module")
-def tiny_head() -> EncoderCheckworthinessModel:
+def tiny_head() -> EncoderHead:
     rng = np.random.default_rng(3)
-    return EncoderCheckworthinessModel((1,), "concat", rng.normal(0, 0.5, 384), 0.1, 0.5,
+    return EncoderHead((1,), "concat", rng.normal(0, 0.5, 384), 0.1, 0.5,
                                        {"note": "test head"})
 
 
 def test_save_and_load_round_trip_without_pickle(tiny_head, tmp_path) -> None:
     path = tmp_path / "head.npz"
     tiny_head.save(path)
-    back = EncoderCheckworthinessModel.load(path)
+    back = EncoderHead.load(path)
     assert (back.layers, back.pooling, back.threshold, back.meta) == ((1,), "concat", 0.5, {"note": "test head"})
     np.testing.assert_allclose(back.coef, tiny_head.coef, rtol=1e-6)
     with np.load(path, allow_pickle=False) as z:  # every array loads without pickle
@@ -44,20 +45,20 @@ def test_a_fine_tuned_head_round_trips_and_reads_through_its_own_tensors(tmp_pat
     from narratrace.encoder.numpy_forward import NumpyEncoder
 
     bias = E5File().tensor("l0.fo.b") + np.linspace(-1, 1, 384)  # a shift a LayerNorm keeps
-    head = EncoderCheckworthinessModel((1,), "concat", np.ones(384) / 384, 0.0, 0.5, {"cut": 0},
+    head = EncoderHead((1,), "concat", np.ones(384) / 384, 0.0, 0.5, {"cut": 0},
                                        {"l0.fo.b": bias})
     head.save(tmp_path / "ft.npz")
-    loaded = EncoderCheckworthinessModel.load(tmp_path / "ft.npz")
+    loaded = EncoderHead.load(tmp_path / "ft.npz")
     assert set(loaded.tensors) == {"l0.fo.b"} and loaded.tensors["l0.fo.b"].dtype == np.float16
     texts = [FACTUAL, CHATTER]
     by_hand = NumpyEncoder(tensors=loaded.tensors).layer_means(texts, (1,))[:, 0].mean(axis=1)
     np.testing.assert_allclose(loaded.predict_proba(texts), 1 / (1 + np.exp(-by_hand)), atol=1e-6)
-    frozen = EncoderCheckworthinessModel((1,), "concat", np.ones(384) / 384, 0.0, 0.5, {})
+    frozen = EncoderHead((1,), "concat", np.ones(384) / 384, 0.0, 0.5, {})
     assert not np.allclose(frozen.predict_proba(texts), loaded.predict_proba(texts), atol=1e-4)
 
 
 def test_mean_pooling_averages_the_layers() -> None:
-    head = EncoderCheckworthinessModel((0, 1), "mean", np.ones(2), 0.0, 0.5, {})
+    head = EncoderHead((0, 1), "mean", np.ones(2), 0.0, 0.5, {})
     states = np.array([[[1.0, 3.0], [3.0, 5.0]]])
     assert head.features(states).tolist() == [[2.0, 4.0]]
 

@@ -41,7 +41,7 @@ def test_top_layers_are_a_trainable_copy():
 
 
 def test_the_numpy_runtime_reads_a_fine_tuned_head_as_torch_does(tmp_path):
-    from narratrace.analyze.claims._cw_encoder import EncoderCheckworthinessModel
+    from narratrace.encoder.head import EncoderHead
     from narratrace.train.encoder_finetune import to_head
 
     f = E5File()
@@ -52,7 +52,7 @@ def test_the_numpy_runtime_reads_a_fine_tuned_head_as_torch_does(tmp_path):
         for p in top.layers.parameters():
             p.add_(0.02 * torch.randn_like(p))
     to_head(top, 10, 0.5, {"cut": 10}).save(tmp_path / "ft.npz")
-    head = EncoderCheckworthinessModel.load(tmp_path / "ft.npz")
+    head = EncoderHead.load(tmp_path / "ft.npz")
     assert sorted({k.split(".")[0] for k in head.tensors}) == ["l10", "l11"]
     states = lower_states(bert, E5Tokenizer(f.vocab, f.config.max_positions), TEXTS, 10)
     with torch.inference_mode():

@@ -7,7 +7,7 @@ e5 encoder once per split into a :class:`~narratrace.encoder.layer_cache.LayerCa
 (numpy forward, resumable), then fits logistic regression heads on train over each
 candidate layer set; the set, C and the decision threshold are chosen on dev F1 of the
 Yes class, and only the chosen head is scored on dev-test. The head is written as
-``.npz`` (:class:`~narratrace.analyze.claims._cw_encoder.EncoderCheckworthinessModel`)
+``.npz`` (:class:`~narratrace.analyze.claims._cw_encoder.EncoderHead`)
 with its model card.
 """
 
@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from narratrace.analyze.claims._cw_encoder import EncoderCheckworthinessModel
 from narratrace.analyze.claims._cw_model import read_tsv
+from narratrace.encoder.head import EncoderHead
 from narratrace.train.checkworthiness import _f1, _neutral
 
 SEED = 7
@@ -58,12 +58,12 @@ def split_states(data: Path, cache: Path, split: str, *, train_size: int | None 
 
 
 def _fit(states: np.ndarray, y: np.ndarray, layers: tuple[int, ...], pooling: str, c: float,
-         seed: int) -> EncoderCheckworthinessModel:
+         seed: int) -> EncoderHead:
     """Standardise, fit a balanced logistic regression, fold the scaling into the weights."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
-    head = EncoderCheckworthinessModel(layers, pooling, np.zeros(0), 0.0, 0.5, {})
+    head = EncoderHead(layers, pooling, np.zeros(0), 0.0, 0.5, {})
     x = head.features(states[:, list(layers)].astype(np.float64))
     scaler = StandardScaler().fit(x)
     clf = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, random_state=seed)
@@ -73,7 +73,7 @@ def _fit(states: np.ndarray, y: np.ndarray, layers: tuple[int, ...], pooling: st
     return head
 
 
-def _proba(head: EncoderCheckworthinessModel, states: np.ndarray) -> np.ndarray:
+def _proba(head: EncoderHead, states: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-head.decision_from_states(states[:, list(head.layers)])))
 
 
@@ -99,7 +99,7 @@ def train_checkworthiness_encoder(
             states[split] = split_states(data, cache, split, train_size=train_size, seed=seed)
     (xtr, ytr), (xdv, ydv) = states["train"], states["dev"]
     report: dict[str, Any] = {"train": len(ytr), "dev": len(ydv), "seed": seed, "grid": {}}
-    best: tuple[float, str, float, float, EncoderCheckworthinessModel | None] = (-1.0, "", 0.0, 0.5, None)
+    best: tuple[float, str, float, float, EncoderHead | None] = (-1.0, "", 0.0, 0.5, None)
     for name, (layers, pooling) in LAYER_SETS.items():
         for c in C_GRID:
             head = _fit(xtr, ytr, layers, pooling, c, seed)
@@ -127,7 +127,7 @@ def train_checkworthiness_encoder(
     return report
 
 
-def write_model_card(path: Path, head: EncoderCheckworthinessModel, grid: dict[str, float],
+def write_model_card(path: Path, head: EncoderHead, grid: dict[str, float],
                      weights: Path) -> None:
     """Render ``checkworthiness_encoder.md.jinja`` with the head's numbers."""
     from narratrace.train.model_card import render_model_card

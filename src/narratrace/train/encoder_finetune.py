@@ -253,11 +253,11 @@ def finetune(data: Path, work: Path, *, train_size: int, cut: int, epochs: int, 
 
 
 def to_head(model: TopLayers, cut: int, threshold: float, meta: dict):
-    """The fine-tuned layers and head as an :class:`EncoderCheckworthinessModel` (numpy runtime)."""
-    from narratrace.analyze.claims._cw_encoder import EncoderCheckworthinessModel
+    """The fine-tuned layers and head as an :class:`EncoderHead` (numpy runtime)."""
+    from narratrace.encoder.head import EncoderHead
 
     coef = model.head.weight.detach().numpy()[0].astype(np.float64)
-    return EncoderCheckworthinessModel((12,), "concat", coef, float(model.head.bias.detach()[0]), threshold,
+    return EncoderHead((12,), "concat", coef, float(model.head.bias.detach()[0]), threshold,
                                        meta, layer_tensors(model, cut))
 
 
