@@ -93,6 +93,33 @@ def test_cldr_places_no_country_wrongly_and_nothing_shared():
     assert country_code("Korean") is None and country_code("George") is None
 
 
+def test_demonyms_place_their_country_and_shared_ones_none():
+    r = PartyResolver.from_texts(["Nothing here names a country."])
+    same = [("British officials", "the United Kingdom's government"), ("American intelligence", "the United States"),
+            ("Swiss authorities", "Switzerland's army")]
+    for forms in same:
+        keys = {r.resolve(f).key for f in forms}
+        assert len(keys) == 1 and next(iter(keys)).startswith("country:"), forms
+    assert r.resolve("British officials").kind == "officials" and r.resolve("American intelligence").kind == "agency"
+    # the demonym of two states of like size, and a stem two countries share, place nothing
+    assert not r.resolve("Congolese army").key.startswith("country:")
+    assert not r.resolve("Austrian officials").key.startswith("country:")
+
+
+def test_every_demonym_places_one_of_its_own_countries():
+    from countryinfo import CountryInfo
+
+    from narratrace.corpus.countries import country_code
+
+    owners: dict[str, set[str]] = {}
+    for info in CountryInfo.all().values():
+        for word in (info.get("demonym") or "").replace("/", ",").split(","):
+            owners.setdefault(word.strip(), set()).add(info["ISO"]["alpha2"])
+    placed = {w: country_code(w) for w in owners if w and " " not in w}
+    assert not [(w, c) for w, c in placed.items() if c is not None and c not in owners[w]]
+    assert sum(c is not None for c in placed.values()) / len(placed) > 0.7
+
+
 KOREAS = [
     "South Korea's intelligence service said North Korean troops were sent to Ostland. North Korea denied it.",
     "Südkoreas Geheimdienst meldete nordkoreanische Soldaten in Ostland. Das nordkoreanische Außenministerium bestritt es.",

@@ -13,6 +13,11 @@ name ("French"/"France", "Dutch"/"Netherlands", "polnische"/"Polen",
   country and which is official there, which is that country's adjective in these
   languages ("French", "französische", "французские"; "Dutch", "niederländische").
 
+Demonyms CLDR lacks ("British", "American", "Swiss") come from countryinfo's English
+demonym of every country and territory (:func:`_demonyms`); one that several share names the
+one at least :data:`DEMONYM_POPULATION_RATIO` times as populous as each other (a state and
+its small territories), else none ("Congolese").
+
 A 5-letter stem (:data:`STEM_LETTERS`) that two countries share -- "Austria"/"Australia",
 "Portuguese" (Portugal, and Brazil where CLDR places the language; "Portugal" still
 places), "Korean" (South Korea,
@@ -24,6 +29,8 @@ the United States) is no adjective of that country.
 
 >>> country_code("französischen"), country_code("Dutch"), country_code("Франции"), country_code("nordkoreanische")
 ('FR', 'NL', 'FR', 'KP')
+>>> country_code("British"), country_code("American"), country_code("Congolese")
+('GB', 'US', None)
 >>> country_code("Korean") is None, country_code("George") is None
 (True, True)
 
@@ -61,6 +68,9 @@ LOCALES = ("en", "de", "ru", "fr", "it", "pl", "uk")
 STEM_LETTERS = 5
 # A word found in at least this many multi-word country names of a locale is a modifier.
 MODIFIER_NAMES = 3
+# A demonym shared by several territories names the one this many times as populous as each other.
+DEMONYM_POPULATION_RATIO = 1000
+_DEMONYM_SPLIT = re.compile(r"[,/]")
 # Region codes of CLDR that are not countries.
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
 _PARTS = re.compile(r"[\s-]+")
@@ -151,6 +161,47 @@ def _adjective_forms(locales: list, territories: set[str], adjectives: dict[str,
     return forms
 
 
+def _demonyms(territories: set[str]) -> dict[str, str]:
+    """English one-word demonyms (countryinfo) -> code ("British" -> GB, "Dutch" -> NL).
+
+    A demonym several countries or territories share belongs to the one with at least
+    :data:`DEMONYM_POPULATION_RATIO` times the population of every other ("American": the
+    United States, not the Northern Mariana Islands), else to none ("Congolese").
+    """
+    from countryinfo import CountryInfo
+
+    people: dict[str, dict[str, int]] = {}  # demonym -> code -> population
+    for info in CountryInfo.all().values():
+        code = (info.get("ISO") or {}).get("alpha2")
+        if code not in territories:
+            continue
+        for word in _DEMONYM_SPLIT.split(info.get("demonym") or ""):
+            if len(word := word.strip()) >= 4 and " " not in word:
+                codes = people.setdefault(word, {})
+                codes[code] = max(codes.get(code, 0), int(info.get("population") or 0))
+    out = {}
+    for word, codes in people.items():
+        ranked = sorted(codes.items(), key=lambda kv: -kv[1])
+        if len(ranked) == 1 or ranked[0][1] >= DEMONYM_POPULATION_RATIO * max(ranked[1][1], 1):
+            out[word] = ranked[0][0]
+    return out
+
+
+def _add_demonyms(exact: dict[str, str], forms: list[tuple[str, str, str]], adjectives: dict[str, set[str]],
+                  territories: set[str]) -> None:
+    """Add the demonyms whose stem no other country's one-word name or adjective has."""
+    names: dict[str, set[str]] = {}
+    for form, kind, code in forms:
+        if kind == "name":
+            names.setdefault(_stem(form), set()).add(code)
+    for word, code in _demonyms(territories).items():
+        stem, low = _stem(word), word.casefold()
+        if (names.get(stem, set()) | adjectives.get(stem, set())) - {code} or exact.get(low, code) != code:
+            continue
+        exact[low] = code
+        exact.setdefault(low + "s", code)
+
+
 @cache
 def _table() -> tuple[dict[str, str], dict[str, list[tuple[str, str]]], dict[str, str]]:
     """(exact Latin forms -> code, stem -> [(Cyrillic prefix, code)], code -> English name)."""
@@ -181,6 +232,7 @@ def _table() -> tuple[dict[str, str], dict[str, list[tuple[str, str]]], dict[str
                 for base in (low + "n", low, low[:-1]):
                     for end in _DE_ADJ_ENDINGS:
                         exact.setdefault(base + "isch" + end, code)
+    _add_demonyms(exact, forms, adjectives, set(territories))
     return exact, prefixes, {t: locales[0].territories[t] for t in territories}
 
 
