@@ -23,6 +23,21 @@ def test_event_type_table():
     assert event_type("disagree", "False.", "fact_checked") == "fact_checked"
 
 
+def test_rumours_and_questions_are_questioned_but_a_refuted_rumour_is_denied():
+    questioned = [("discuss", "Rumours spread on Tuesday that Dravian troops had crossed into Velora."),
+                  ("discuss", "Gerüchten zufolge kämpfen dravische Soldaten in Velora."),
+                  ("discuss", "По слухам, дравийские военные воюют в Велоре."),
+                  ("agree", "Are Dravian troops really fighting for Kestria in Velora?"),
+                  ("agree", "Kämpfen dravische Truppen in Velora?")]
+    for label, text in questioned:
+        assert event_type(label, text, "asserted") == "questioned", text
+    assert event_type("discuss", "Marsk rebuffed rumours that its troops are in Velora.", "asserted") == "denied"
+    assert event_type("discuss", "Kestria dismissed the speculation as propaganda.", "asserted") == "denied"
+    # a report without rumour or doubt stays a report, an agreeing statement an assertion
+    assert event_type("discuss", "Ostland's agency said Dravian troops were in Velora.", "asserted") == "asserted"
+    assert event_type("agree", "Dravian troops are fighting in Velora, Ostland said.", "asserted") == "asserted"
+
+
 def test_misread_events_are_retyped_and_the_lifecycle_follows():
     events = [
         ev(1, "asserted", "Ostland intelligence", "Thousands of Dravian soldiers are fighting for Kestria in Velora, "

@@ -11,10 +11,13 @@ against the narrative's claim with :class:`~narratrace.stance.ClaimStanceModel` 
 model      event type
 ========== =========================================================================
 agree      ``confirmed`` / ``retracted`` / ``corrected`` stay (an acknowledgement or a
-           withdrawal agrees with the words it quotes); otherwise ``asserted``
+           withdrawal agrees with the words it quotes); ``questioned`` for an open
+           question or a sentence ending in a question mark; otherwise ``asserted``
 disagree   ``denied``
 discuss    ``questioned`` when the text doubts (a hedge, a negated confirmation such
-           as "could not verify", a question mark), else ``asserted`` (a report)
+           as "could not verify", a question mark), ``denied`` when it refutes,
+           ``questioned`` when it calls the claim a rumour or speculation, else
+           ``asserted`` (a report)
 unrelated  the event keeps its type (grouping put it here; the model is not sure)
 ========== =========================================================================
 
@@ -53,6 +56,15 @@ OPEN_QUESTION = re.compile(rf"\b(?:{_OPEN_QUESTION_WORDS})", re.I)
 DOUBT = re.compile(
     rf"\b(?:{_OPEN_QUESTION_WORDS}|alleged\w*|purported\w*|if true|doubt\w*|questionable|"
     r"angeblich\w*|mutmaßlich\w*|zweifel\w*|якобы|будто бы|сомн\w*)", re.I)
+# Rumour and speculation: a report that calls the claim a rumour ("a rumor cropped up that
+# ...", "Gerüchten zufolge", "по слухам") questions it -- unless it refutes it ("rebuffed
+# rumours that ..." is a denial), so it is read after the refuting words.
+RUMOUR = re.compile(
+    r"\b(?:rumou?r\w*|speculat\w*|unsubstantiated|unproven|hearsay|"
+    r"gerücht\w*|spekul\w*|unbelegt\w*|слух\w*|спекуляци\w*|домысл\w*)", re.I)
+# A question: a sentence that ends with a question mark asserts nothing ("Did Kim Yo-jong take
+# over?"), whatever words of the claim it repeats.
+_QUESTION_END = re.compile(r"\?[\s\"'”’»)]*$")
 # Verbs of acknowledgement: an agreeing sentence built on one is a confirmation, whatever
 # verb the claims stage saw ("hat eingeräumt, dass ...").
 ACKNOWLEDGE = re.compile(
@@ -84,6 +96,12 @@ def event_type(label: str, text: str, current: str) -> str:
     'denied'
     >>> event_type("agree", "Ob Velmer Truppen in Ostland kämpfen, ist weiter unklar.", "asserted")
     'questioned'
+    >>> event_type("discuss", "A rumor cropped up that Dravian troops had reached Velm.", "asserted")
+    'questioned'
+    >>> event_type("discuss", "Marsk rebuffed rumours that its troops are in Velm.", "asserted")
+    'denied'
+    >>> event_type("agree", "Are Dravian troops fighting in Velm?", "asserted")
+    'questioned'
     """
     if current in KEPT_TYPES or label == "unrelated":
         return current
@@ -95,10 +113,12 @@ def event_type(label: str, text: str, current: str) -> str:
             return "questioned"  # doubt, or neither confirmed nor denied ("refrained from denying")
         if cues["refute"] > cues["neg_refute"]:  # "rejected reports that ...": a denial worded as hearsay
             return "denied"
+        if RUMOUR.search(text):
+            return "questioned"
         return "confirmed" if current == "confirmed" and cues["confirm"] else "asserted"
     if current in AGREEING_TYPES:
         return current
-    if OPEN_QUESTION.search(text) or cue_counts(text)["neg_confirm"]:
+    if OPEN_QUESTION.search(text) or cue_counts(text)["neg_confirm"] or _QUESTION_END.search(text):
         return "questioned"
     ack = ACKNOWLEDGE.search(text)
     return "confirmed" if ack and not cue_counts(text)["neg_confirm"] else "asserted"
