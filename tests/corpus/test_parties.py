@@ -45,6 +45,18 @@ def test_outlets_people_and_the_publishers_voice():
     assert r.resolve("Lina Varo").name == "Dravia"
 
 
+def test_a_countrys_media_are_not_its_state_but_its_state_media_are():
+    r = resolver()
+    state = r.resolve("the Dravian foreign ministry").key
+    media = ["a Dravian newspaper", "Dravian media", "die dravische Zeitung", "дравийские СМИ"]
+    for form in media:
+        party = r.resolve(form)
+        assert party.kind == "media" and party.key != state and party.key.startswith("media:"), (form, party)
+    assert len({r.resolve(f).key for f in media}) == 1
+    for form in ("Dravian state television", "Dravia's state news agency", "the Dravian army's TV channel"):
+        assert r.resolve(form).key == state, form
+
+
 def test_positions_change_over_time():
     d = lambda m, day: datetime(2031, m, day, tzinfo=UTC)  # noqa: E731
     ev = [Event(d(1, 2), "asserted", "a", "x", actor="Ostland"), Event(d(1, 3), "denied", "b", "y", actor="Dravia"),

@@ -62,8 +62,9 @@ NAME_WEIGHT = 0.05
 FAMILY_THRESHOLD = 0.12
 # Mean similarity at which a reaction-only sub-claim joins an earlier family.
 REACTION_ATTACH_THRESHOLD = 0.1
-# Party kinds that speak for themselves (not an outlet's own voice or its unnamed sources).
-OWN_VOICE_KINDS = frozenset({"outlet", "anonymous"})
+# Party kinds that are not a party a claim names: an outlet's own voice, its unnamed sources,
+# and a country's media ("South Korean newspaper"), which are not that country's state.
+OWN_VOICE_KINDS = frozenset({"outlet", "anonymous", "media"})
 REACTION_STANCES = frozenset({"denies", "questions", "confirms", "retracts", "corrects"})
 AFFIRMATIVE_STANCES = frozenset({"asserts", "reports", "confirms", "fact_check"})
 # Days after a family's last mention within which a reaction can still answer it (the

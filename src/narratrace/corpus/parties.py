@@ -98,6 +98,15 @@ _KIND_WORDS = (
                               r"министерств\w*|мид|президент\w*|пресс-секретар\w*|представител\w*|посольств\w*)", re.I)),
     ("officials", re.compile(r"\b(?:officials?|authorities|behörden?|beamte\w*|власт\w*|чиновник\w*|официальн\w*)", re.I)),
 )
+# A medium of a country ("a South Korean newspaper", "British media", "die russische Zeitung",
+# "южнокорейские СМИ") is not its state, unless it is the state's own ("state news agency").
+_MEDIA = re.compile(r"\b(?:newspapers?|tabloids?|broadcasters?|television|tv|radio|media|magazines?|websites?|"
+                    r"news (?:sites?|outlets?|agency|agencies|portals?)|outlets?|journalists?|reporters?|"
+                    r"zeitung\w*|boulevardblatt\w*|medien|sender|fernseh\w*|rundfunk\w*|nachrichtenagentur\w*|"
+                    r"nachrichtenportal\w*|journalist\w*|reporter\w*|газет\w*|сми|телеканал\w*|телевидени\w*|"
+                    r"радио\w*|издани\w*|журналист\w*|информагентств\w*|новостн\w*)\b", re.I)
+_STATE_MEDIUM = re.compile(r"\b(?:state|state-run|state-owned|official|government|staatlich\w*|staats\w*|"
+                           r"amtlich\w*|regierungs\w*|государственн\w*|гос\w*|официальн\w*|правительствен\w*)", re.I)
 _OUTLET_KINDS = frozenset({"outlet"})
 # A "source" that is only hearsay ("reports", "Berichten") is the publisher speaking.
 _HEARSAY = re.compile(r"^(?:reports?|media reports|berichte\w*|medienberichte\w*|angaben|сообщени\w*|данны\w*)$", re.I)
@@ -278,8 +287,10 @@ class PartyResolver:
             if source and source in self.people:
                 return self.people[source]
             return Party(f"source:{(source or text).casefold()}", source or text, "other")
-        kind = next((k for k, pattern in _KIND_WORDS if pattern.search(text)), "government")
-        return Party(f"country:{stem}", self.countries[stem], kind)
+        kind = next((k for k, pattern in _KIND_WORDS if pattern.search(text)), None)
+        if kind is None and _MEDIA.search(text) and not _STATE_MEDIUM.search(text):
+            return Party(f"media:{stem}", f"{self.countries[stem]} media", "media")
+        return Party(f"country:{stem}", self.countries[stem], kind or "government")
 
     def learn_people(self, pairs: Sequence[tuple[str | None, str | None]]) -> None:
         """Place a person named in a fuller source span: ``(source name, source span)`` pairs."""
