@@ -51,6 +51,7 @@ from _image_data import (  # noqa: E402
     transformations,
 )
 
+from narratrace.images.feature_index import LSH_TABLES, MAX_LSH_BITS, FeatureIndex, lsh_keys  # noqa: E402
 from narratrace.images.hashing import (  # noqa: E402
     VIEW_SCALES,
     fingerprint_bytes,
@@ -69,12 +70,7 @@ from narratrace.images.index import (  # noqa: E402
     combined_distances,
     linear_search,
 )
-from narratrace.images.local_features import (  # noqa: E402
-    LSH_TABLES,
-    FeatureIndex,
-    query_features,
-    verify_best,
-)
+from narratrace.images.local_features import query_features, verify_best  # noqa: E402
 from narratrace.images.safety import open_image  # noqa: E402
 
 
@@ -365,17 +361,13 @@ def _decode(im, quality: int):
     return open_image(jpeg(im, quality))[0]
 
 
-def _reuse_index(args) -> tuple[list, list, list, ImageIndex, float]:
-    """The reuse suite's stored pictures and their index.
+def stored_pictures(args) -> tuple[list, list, list]:
+    """The reuse suite's pictures: (originals, stored, streets).
 
-    Originals (natural photos, streets, dead-leaves scenes), a look-alike of each street (the
-    same street from another angle), scikit-image's stereo twin of motorcycle_left, and
-    unrelated dead-leaves pictures. Returns (originals, stored, streets, index, CPU seconds
-    spent indexing).
+    Originals (natural photos, streets, dead-leaves scenes); stored: the originals, a
+    look-alike of each street (the same street from another angle), scikit-image's stereo
+    twin of motorcycle_left, and unrelated dead-leaves pictures.
     """
-    import cv2
-
-    cv2.setNumThreads(1)
     streets = street_scenes(args.streets, seed=args.seed + 3)
     originals = natural_photos()[: args.natural] + [(n, a) for n, a, _ in streets] + procedural_photos(args.leaves, seed=args.seed + 14)
     stored: list[tuple[str, object]] = list(originals)
@@ -384,6 +376,18 @@ def _reuse_index(args) -> tuple[list, list, list, ImageIndex, float]:
     if twin is not None:
         stored.append(("photo:motorcycle_right.png/lookalike", twin))
     stored += procedural_photos(args.random_stored, seed=args.seed + 5)
+    return originals, stored, streets
+
+
+def _reuse_index(args) -> tuple[list, list, list, ImageIndex, float]:
+    """The reuse suite's stored pictures (:func:`stored_pictures`) and their index.
+
+    Returns (originals, stored, streets, index, CPU seconds spent indexing).
+    """
+    import cv2
+
+    cv2.setNumThreads(1)
+    originals, stored, streets = stored_pictures(args)
     index = ImageIndex()
     t = time.process_time()
     for key, im in stored:
@@ -525,10 +529,8 @@ def feature_index_scaling(args) -> dict:
     n, per = args.feature_index_size, 400
     desc = rng.integers(0, 256, size=(n * per, 32), dtype=np.uint8)
     owners = np.repeat(np.arange(n), per)
-    from narratrace.images.local_features import lsh_keys
-
     t = time.process_time()
-    keys = np.concatenate([lsh_keys(desc[i : i + 200_000]) for i in range(0, desc.shape[0], 200_000)])
+    keys = np.concatenate([lsh_keys(desc[i : i + 200_000], MAX_LSH_BITS) for i in range(0, desc.shape[0], 200_000)])
     idx = FeatureIndex()
     idx.add_keys(owners, keys)
     idx._build()

@@ -9,10 +9,10 @@ import pytest
 from PIL import Image, ImageDraw, ImageOps
 from tests.images._pictures import jpeg_bytes, scene
 
+from narratrace.images.feature_index import LSH_BITS, LSH_TABLES, FeatureIndex, indexed_subset
 from narratrace.images.hashing import fingerprint_image
 from narratrace.images.index import ImageIndex
 from narratrace.images.local_features import (
-    FeatureIndex,
     LocalFeatures,
     Verification,
     extract_features,
@@ -117,6 +117,38 @@ def test_feature_index_votes_for_the_right_picture(stored) -> None:
     q = query_features(_decoded(scene(503, SIZE).crop((200, 100, 480, 360))))
     best = idx.candidates([q[0].descriptors, q[1].descriptors])
     assert best and best[0][0] == 3
+
+
+def test_indexed_subset_is_spread_over_the_picture(stored) -> None:
+    f = stored[3]
+    sub = indexed_subset(f, 100)
+    assert sub.size == 100 and np.unique(sub).size == 100
+    for axis, size in ((0, f.width), (1, f.height)):
+        for half in (f.xy[:, axis] < size / 2, f.xy[:, axis] >= size / 2):
+            assert half[sub].mean() >= 0.6 * half.mean()  # any half of the picture keeps its share
+    assert indexed_subset(f, 10_000).size == len(f)
+
+
+def test_indexed_descriptors_find_an_off_centre_crop(stored) -> None:
+    idx = FeatureIndex()
+    for k, f in enumerate(stored):
+        idx.add(k, f.descriptors[indexed_subset(f, 100)])
+    q = query_features(_decoded(scene(503, SIZE).crop((200, 100, 480, 360))))
+    best = idx.candidates([q[0].descriptors])
+    assert best and best[0][0] == 3
+
+
+def test_feature_index_merges_pictures_added_after_a_search(stored) -> None:
+    whole, grown = FeatureIndex(), FeatureIndex()
+    for k, f in enumerate(stored):
+        whole.add(k, f.descriptors)
+    q = [query_features(_decoded(scene(503, SIZE).crop((0, 0, 300, 300))))[0].descriptors]
+    for k, f in enumerate(stored):
+        grown.add(k, f.descriptors)
+        grown.candidates(q)  # builds the tables after each picture
+    assert grown.candidates(q) == whole.candidates(q)
+    assert len(grown) == len(stored) and grown.descriptors == sum(len(f) for f in stored)
+    assert grown.bits == LSH_BITS and grown.nbytes == LSH_TABLES * 4 * (grown.descriptors + (1 << LSH_BITS) + 1)
 
 
 def test_image_index_matches_partial_copies_with_evidence(monkeypatch) -> None:

@@ -55,6 +55,7 @@ def match_cli(
     json_out: JsonOpt = None,
 ) -> None:
     """Find stored pictures that IMAGE shows, whole or in part (crops, screenshots, caption bars, mirrors...)."""
+    from narratrace.images.backfill import count_without_features
     from narratrace.images.hashing import fingerprint_query
     from narratrace.images.index import MATCH_THRESHOLD
     from narratrace.images.repository import load_appearances, load_index
@@ -63,6 +64,7 @@ def match_cli(
     engine = _state.open_db()
     index, _ = load_index(engine)
     matches = index.match(fp, threshold=threshold, query_features=qfeats)
+    without = count_without_features(engine)
     by_image: dict[int, list] = {}
     for a in load_appearances(engine):
         if a.image_pk is not None:
@@ -73,12 +75,16 @@ def match_cli(
         apps = sorted(by_image.get(pk, []), key=lambda a: (a.published is None, str(a.published)))
         results.append({"image": pk, **m.to_dict(), "appearances": [a.to_dict() for a in apps]})
     payload = {"query": str(image), "sha256": fp.sha256, "threshold": threshold or MATCH_THRESHOLD,
-               "pdq_quality": fp.pdq_quality, "query_features": len(qfeats[0]), "matches": results}
-    _state.emit(payload, json_out, lambda: _print_image_matches(image, fp, results))
+               "pdq_quality": fp.pdq_quality, "query_features": len(qfeats[0]), "stored_without_features": without,
+               "matches": results}
+    _state.emit(payload, json_out, lambda: _print_image_matches(image, fp, results, without))
 
 
-def _print_image_matches(image: Path, fp: Any, results: list[dict]) -> None:
+def _print_image_matches(image: Path, fp: Any, results: list[dict], without: int = 0) -> None:
     con = _state.console()
+    if without:
+        con.print(f"note: {without} stored pictures have no local features (indexed before they existed): crops and "
+                  "screenshots of them are not found; run `narratrace images refresh`", markup=False)
     if fp.low_quality:
         con.print(f"note: PDQ quality {fp.pdq_quality} is low (flat picture); matches are less reliable", markup=False)
     if not results:
@@ -95,6 +101,27 @@ def match_line(r: dict) -> str:
     from narratrace.images.reuse import describe_evidence
 
     return describe_evidence(r)
+
+
+@images_app.command("refresh")
+def refresh_cli(
+    every: Annotated[bool, typer.Option("--all", help="Re-extract the local features of every stored picture.")] = False,
+    json_out: JsonOpt = None,
+) -> None:
+    """Add local features to stored pictures indexed without them (or with few), re-reading their files."""
+    from narratrace.images.backfill import refresh_features
+
+    report = refresh_features(_state.open_db(), every=every)
+    _state.emit(report.to_dict(), json_out, lambda: _print_refresh(report))
+
+
+def _print_refresh(report: Any) -> None:
+    con = _state.console()
+    con.print(f"refreshed the local features of {report.refreshed} of {report.checked} stored pictures", markup=False)
+    for what, rows in (("file changed since", report.changed_files), ("no file left for", report.missing_files)):
+        for r in rows:
+            con.print(f"  {what} image {r['image']} ({', '.join(r['files']) or 'never read from a file'}): "
+                      "index it again with `narratrace images index PATH`", markup=False)
 
 
 @images_app.command("reuse")

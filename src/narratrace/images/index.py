@@ -11,8 +11,8 @@ Two layers:
 - :class:`ImageIndex` - pictures with their views (:mod:`narratrace.images.hashing`) and
   their ORB features (:mod:`narratrace.images.local_features`). Candidates come from one
   multi-index per view scale and hash (PDQ and pHash; see :func:`candidate_rule`) and from
-  the descriptor LSH (:class:`~narratrace.images.local_features.FeatureIndex`: partial
-  matches that no global hash sees). A candidate is a match when local features verify it
+  the descriptor LSH (:class:`~narratrace.images.feature_index.FeatureIndex` over each
+  picture's strongest descriptors: partial matches that no global hash sees). A candidate is a match when local features verify it
   (:func:`~narratrace.images.local_features.verify`), or, without verification, when its
   combined view distance is at most :data:`HASH_ONLY_THRESHOLD` (near duplicates of flat
   pictures that have too few keypoints); pictures without stored features (rows indexed
@@ -36,10 +36,15 @@ from itertools import combinations
 
 import numpy as np
 
+from narratrace.images.feature_index import (
+    INDEXED_FEATURES,
+    LSH_TABLES,
+    FeatureIndex,
+    indexed_subset,
+)
 from narratrace.images.hashing import VIEW_SCALES, Fingerprint, hex_to_words
 from narratrace.images.local_features import (
     MIN_INLIERS,
-    FeatureIndex,
     LocalFeatures,
     QueryFeatures,
     Verification,
@@ -361,8 +366,12 @@ class ImageIndex:
 
     def __init__(
         self, *, threshold: int = MATCH_THRESHOLD, weight: int = PHASH_WEIGHT, brute_force_below: int | None = None,
-        hash_only_threshold: int = HASH_ONLY_THRESHOLD,
+        hash_only_threshold: int = HASH_ONLY_THRESHOLD, indexed_features: int = INDEXED_FEATURES,
+        feature_bits: int | None = None, feature_tables: int = LSH_TABLES,
     ) -> None:
+        """``indexed_features``: descriptors a picture files in the candidate LSH (all stored
+        ones verify); ``feature_bits``/``feature_tables``: the LSH key length (default: from the
+        index size) and number of tables."""
         self.threshold = threshold
         self.hash_only_threshold = hash_only_threshold
         self.weight = weight
@@ -371,7 +380,8 @@ class ImageIndex:
         self._pdq: list[np.ndarray] = []
         self._ph: list[np.ndarray] = []
         self._features: dict[int, LocalFeatures] = {}
-        self._feature_index = FeatureIndex()
+        self.indexed_features = indexed_features
+        self._feature_index = FeatureIndex(bits=feature_bits, tables=feature_tables)
         self._built: tuple[np.ndarray, np.ndarray, tuple[list[MultiIndexHashing], list[MultiIndexHashing]] | None] | None = None
 
     def __len__(self) -> int:
@@ -387,7 +397,7 @@ class ImageIndex:
         self._ph.append(codes.phash)
         if features is not None and len(features) >= MIN_INLIERS:
             self._features[len(self.keys) - 1] = features
-            self._feature_index.add(len(self.keys) - 1, features.descriptors)
+            self._feature_index.add(len(self.keys) - 1, features.descriptors[indexed_subset(features, self.indexed_features)])
         self._built = None
 
     def add_many(self, keys: list[str], pdq: np.ndarray, phash: np.ndarray) -> None:

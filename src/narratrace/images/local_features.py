@@ -10,10 +10,9 @@ shown alone (an off-centre crop). Local features can:
    picture still holds its share of them; a stored picture costs 36 bytes per feature.
    Smooth cells of the picture get keypoints at a lower FAST threshold (see
    :data:`WEAK_FAST_THRESHOLD`), so that crops of low-texture pictures keep some.
-2. :class:`FeatureIndex` proposes candidates: each descriptor is filed under
-   :data:`LSH_TABLES` keys of :data:`LSH_BITS` bits drawn from fixed positions (bit-sampling
-   LSH for Hamming space), and a stored picture gets one vote per query descriptor that
-   shares a key with one of its descriptors. The best-voted pictures are verified.
+2. :class:`~narratrace.images.feature_index.FeatureIndex` proposes candidates from the
+   strongest descriptors of each stored picture (bit-sampling LSH and votes); the
+   best-voted pictures are verified. Stored keypoints are kept strongest first.
 3. :func:`verify` matches descriptors (nearest neighbour with Lowe's ratio test), fits an
    affine transform with RANSAC and accepts it only when it is *the kind of transform a
    reuse makes*: no mirror (mirrors are checked by extracting the mirrored query), nearly
@@ -91,22 +90,6 @@ WEAK_STORED_BELOW = 200
 # Keypoints are spread over a GRID x GRID grid: each cell keeps its strongest
 # ``n / GRID**2`` first, the remainder goes to the strongest keypoints anywhere.
 GRID = 6
-# Bit-sampling LSH: LSH_TABLES keys of LSH_BITS descriptor bits each. Two ORB descriptors
-# of the same point differ in ~10-40 of 256 bits; at 30 bits an 18-bit key survives with
-# p = 0.11 and one of 10 tables with p = 0.68, while unrelated descriptors share a key with
-# p = 4e-6. A query keeps thousands of descriptors: with 14-bit keys every stored picture
-# collected ~1,000 chance votes and the original of a screenshot fell out of the top 10
-# (benchmark recall .18); with 18 bits chance votes are ~100 against a few hundred true ones.
-LSH_TABLES = 10
-LSH_BITS = 18
-LSH_SEED = 14
-# Buckets holding more than this multiple of the mean bucket size (descriptors of flat or
-# repetitive patches that every picture has) are skipped, like stop words.
-MAX_BUCKET_FACTOR = 40
-# Candidates proposed per query descriptor set by default (best-scored first; ImageIndex
-# sets its own limits per set) and the votes a candidate needs.
-MAX_CANDIDATES = 30
-MIN_VOTES = 3
 # Descriptor matching: Lowe's ratio test and an absolute Hamming cap (of 256 bits).
 RATIO = 0.85
 MAX_HAMMING = 80
@@ -287,8 +270,9 @@ def _grey(img: Image.Image, side: int) -> tuple[np.ndarray, float]:
     return np.ascontiguousarray(np.asarray(grey)), k
 
 
-def _spread(xy: np.ndarray, response: np.ndarray, w: int, h: int, n: int) -> np.ndarray:
-    """Indices of at most ``n`` keypoints: per-cell quotas first, then the strongest."""
+def spread(xy: np.ndarray, response: np.ndarray, w: int, h: int, n: int) -> np.ndarray:
+    """Sorted indices of at most ``n`` keypoints: per-cell quotas of the strongest first (a
+    :data:`GRID` x :data:`GRID` grid over the ``w`` x ``h`` frame), then the strongest anywhere."""
     if xy.shape[0] <= n:
         return np.arange(xy.shape[0])
     cell = (np.minimum(xy[:, 1] * GRID // h, GRID - 1) * GRID + np.minimum(xy[:, 0] * GRID // w, GRID - 1)).astype(int)
@@ -350,6 +334,11 @@ def _orb(grey: np.ndarray, n: int, levels: int) -> tuple[np.ndarray, np.ndarray,
             np.concatenate([octave, woctave[add]]), np.concatenate([desc, wdesc[add]]), len(xy))
 
 
+def _strongest_first(idx: np.ndarray, response: np.ndarray) -> np.ndarray:
+    """``idx`` ordered by decreasing response (the candidate index files a picture's first keypoints)."""
+    return idx[np.argsort(-response[idx], kind="stable")]
+
+
 def extract_features(img: Image.Image, *, n: int = STORED_FEATURES) -> LocalFeatures:
     """ORB keypoints of a picture to store: at most ``n``, spread over the picture.
 
@@ -360,9 +349,10 @@ def extract_features(img: Image.Image, *, n: int = STORED_FEATURES) -> LocalFeat
     grey, k = _grey(img, FEATURE_SIDE)
     h, w = grey.shape
     xy, response, octave, desc, strong = _orb(grey, 3 * n, 8)
-    keep = _spread(xy[:strong], response[:strong], w, h, n)
+    keep = _strongest_first(spread(xy[:strong], response[:strong], w, h, n), response)
     if strong < WEAK_STORED_BELOW and xy.shape[0] > strong:  # low texture: keypoints of the smooth cells fill the budget
-        keep = np.concatenate([keep, strong + _spread(xy[strong:], response[strong:], w, h, n - keep.size)])
+        weak = strong + spread(xy[strong:], response[strong:], w, h, n - keep.size)
+        keep = np.concatenate([keep, _strongest_first(weak, response)])
     t = THUMB_SIDE / max(w, h)
     thumb = cv2.resize(grey, (max(1, round(w * t)), max(1, round(h * t))), interpolation=cv2.INTER_AREA)
     return LocalFeatures(xy[keep], np.ascontiguousarray(desc[keep]), w, h, k, octave[keep], thumb)
@@ -636,114 +626,3 @@ def verify_best(queries: tuple[LocalFeatures, LocalFeatures | None], s: LocalFea
         if not accept and v is not None and (best is None or v.inliers > best.inliers):
             best = v
     return best
-
-
-def _lsh_positions() -> np.ndarray:
-    rng = np.random.default_rng(LSH_SEED)
-    return np.stack([rng.choice(256, size=LSH_BITS, replace=False) for _ in range(LSH_TABLES)])
-
-
-_POSITIONS = _lsh_positions()
-_WEIGHTS = (1 << np.arange(LSH_BITS - 1, -1, -1)).astype(np.int32)
-
-
-def lsh_keys(descriptors: np.ndarray) -> np.ndarray:
-    """``(n, LSH_TABLES)`` bucket keys of ``(n, 32)`` uint8 descriptors."""
-    bits = np.unpackbits(np.asarray(descriptors, dtype=np.uint8), axis=1).astype(np.int32)  # (n, 256)
-    return np.stack([bits[:, p] @ _WEIGHTS for p in _POSITIONS], axis=1)
-
-
-class FeatureIndex:
-    """Candidate search over stored pictures' ORB descriptors (bit-sampling LSH + voting).
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(1)
-    >>> d = [rng.integers(0, 256, (50, 32), dtype=np.uint8) for _ in range(3)]
-    >>> idx = FeatureIndex()
-    >>> for k, desc in enumerate(d):
-    ...     idx.add(k, desc)
-    >>> [int(i) for i, _ in idx.candidates([d[1][:20]])]
-    [1]
-    """
-
-    def __init__(self) -> None:
-        self._desc_owner: list[np.ndarray] = []
-        self._keys: list[np.ndarray] = []
-        self._ids: list[int] = []
-        self._built: tuple[np.ndarray, list[np.ndarray], list[np.ndarray], int] | None = None
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    def add(self, picture: int, descriptors: np.ndarray) -> None:
-        """File a picture's descriptors under its integer id ``picture``."""
-        self._ids.append(picture)
-        self._keys.append(lsh_keys(descriptors) if len(descriptors) else np.zeros((0, LSH_TABLES), np.int32))
-        self._desc_owner.append(np.full(len(descriptors), picture, dtype=np.int32))
-        self._built = None
-
-    def add_keys(self, owners: np.ndarray, keys: np.ndarray) -> None:
-        """Bulk add precomputed ``keys`` (n, LSH_TABLES) of descriptors owned by ``owners`` (n,)."""
-        self._ids.extend(np.unique(owners).tolist())
-        self._keys.append(np.asarray(keys, dtype=np.int32))
-        self._desc_owner.append(np.asarray(owners, dtype=np.int32))
-        self._built = None
-
-    def _build(self) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray], int]:
-        if self._built is None:
-            owners = np.concatenate(self._desc_owner) if self._desc_owner else np.zeros(0, np.int32)
-            keys = np.concatenate(self._keys) if self._keys else np.zeros((0, LSH_TABLES), np.int32)
-            self._keys, self._desc_owner = [keys], [owners]
-            orders, starts = [], []
-            for t in range(LSH_TABLES):
-                col = keys[:, t]
-                orders.append(np.argsort(col, kind="stable").astype(np.int32))
-                counts = np.bincount(col, minlength=1 << LSH_BITS)
-                st = np.zeros((1 << LSH_BITS) + 1, dtype=np.int64)
-                np.cumsum(counts, out=st[1:])
-                starts.append(st)
-            cap = max(8, int(MAX_BUCKET_FACTOR * max(1, owners.size) / (1 << LSH_BITS)))
-            self._built = (owners, orders, starts, cap)
-        return self._built
-
-    def candidates(self, query_descriptors: list[np.ndarray], *, limit: int = MAX_CANDIDATES,
-                   min_votes: int = MIN_VOTES) -> list[tuple[int, int]]:
-        """``(picture, votes)`` of the best-scored pictures for any of the query descriptor sets.
-
-        A picture's score sums its votes, each divided by the number of pictures that query
-        descriptor hit; at least ``min_votes`` votes are needed.
-        """
-        owners, orders, starts, cap = self._build()
-        if owners.size == 0:
-            return []
-        pairs_all = []
-        for qset, desc in enumerate(query_descriptors):
-            if len(desc) == 0:
-                continue
-            keys = lsh_keys(desc)
-            for t in range(LSH_TABLES):
-                st, en = starts[t][keys[:, t]], starts[t][keys[:, t] + 1]
-                sizes = en - st
-                sizes[sizes > cap] = 0
-                total = int(sizes.sum())
-                if not total:
-                    continue
-                offsets = np.repeat(st - np.concatenate(([0], np.cumsum(sizes)[:-1])), sizes)
-                desc_ids = orders[t][offsets + np.arange(total)]
-                q_ids = np.repeat(np.arange(len(desc), dtype=np.int64) + qset * 100_000, sizes)
-                pairs_all.append(q_ids * (1 << 32) + owners[desc_ids].astype(np.int64))
-        if not pairs_all:
-            return []
-        pairs = np.unique(np.concatenate(pairs_all))
-        owner = pairs & ((1 << 32) - 1)
-        _, q_index, q_hits = np.unique(pairs >> 32, return_inverse=True, return_counts=True)
-        # a query descriptor that hits many pictures (UI text, sign lettering, flat patches)
-        # says little: its vote is split among them, like IDF
-        weight = 1.0 / q_hits[q_index]
-        pictures, inverse, votes = np.unique(owner, return_inverse=True, return_counts=True)
-        score = np.bincount(inverse, weights=weight)
-        keep = votes >= min_votes
-        pictures, votes, score = pictures[keep], votes[keep], score[keep]
-        top = np.argsort(-score, kind="stable")[:limit]
-        return [(int(pictures[i]), int(votes[i])) for i in top]
