@@ -63,6 +63,8 @@ class Settings:
         ``False`` (``off``) runs the persuasion stage on its sparse models only, without e5.
     checkworthiness_model:
         ``"tfidf"`` (the fast default) or ``"encoder"`` (the e5 encoder head, slower).
+    persuasion_model:
+        ``"linear"`` (the default) or ``"encoder"`` (the fine-tuned e5 head for paragraph labels, slower).
     """
 
     db: str | None = None
@@ -72,6 +74,7 @@ class Settings:
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
     techniques_embeddings: bool = True
     checkworthiness_model: str = "tfidf"
+    persuasion_model: str = "linear"
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}

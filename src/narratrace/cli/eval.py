@@ -32,7 +32,7 @@ def eval_cli(
     json_out: EvalJson = None,
     predictions: Annotated[Path | None, typer.Option("--predictions", help="claim-stance: write Headline,Body ID,Stance for every pair to PATH.")] = None,
     names: Annotated[str, typer.Option("--names", help="persuasion-*: read texts with names 'masked' (as the pipeline does) or 'as-written'.")] = "masked",
-    model: Annotated[str | None, typer.Option("--model", help="checkworthiness: 'tfidf' or 'encoder' (default: the checkworthiness_model setting).")] = None,
+    model: Annotated[str | None, typer.Option("--model", help="checkworthiness: 'tfidf' or 'encoder'; persuasion-paragraph: 'linear' or 'encoder' (default: the checkworthiness_model / persuasion_model setting).")] = None,
 ) -> None:
     """Run a benchmark's official scorer and print its metric last."""
     from narratrace.eval.registry import EvalOptions, eval_tasks

@@ -102,12 +102,13 @@ def paragraph_scores(gold: list[list[str]], pred: list[list[str]], classes: list
 # --------------------------------------------------------------------------- running the model
 
 
-def predict_semeval(model, articles, *, masked: bool = True) -> tuple[list[list[str]], list[list[str]]]:
+def predict_semeval(model, articles, *, masked: bool = True, name: str = "linear") -> tuple[list[list[str]], list[list[str]]]:
     """Gold and predicted technique lists for every gold-labelled paragraph.
 
     ``masked`` (the default) reads each article with its names masked, as the pipeline does
-    (:mod:`narratrace.analyze.neutral`); ``False`` reads the names as written."""
-    from narratrace.analyze.techniques.predict import paragraph_labels, paragraph_proba
+    (:mod:`narratrace.analyze.neutral`); ``False`` reads the names as written. ``name`` picks
+    the paragraph model (``linear`` or ``encoder``, :func:`~narratrace.analyze.techniques.predict.score_paragraphs`)."""
+    from narratrace.analyze.techniques.predict import score_paragraphs
 
     gold, pred = [], []
     for art in articles:
@@ -115,7 +116,7 @@ def predict_semeval(model, articles, *, masked: bool = True) -> tuple[list[list[
         paras = [(s, e, art.lang) for _, s, e in art.paragraphs]
         mask, neutral = neutral_units(art.text, paras if masked else [])  # no units: nothing masked
         text, paras = (mask.neutral_text, neutral) if masked else (art.text, paras)
-        labels = paragraph_labels(model, paragraph_proba(model, text, paras), [art.lang] * len(paras)) if paras else []
+        labels = score_paragraphs(model, text, paras, name=name).labels if paras else []
         for line, techs in sorted(art.labels.items()):
             gold.append(techs)
             idx = line_to_idx.get(line)
@@ -161,10 +162,11 @@ def predict_ptc(model, articles, *, masked: bool = True):
     return si_pred, tc_pred
 
 
-def _held_out(model, articles, lines: list[str]):
+def _held_out(models, articles, lines: list[str]):
+    """The articles none of ``models`` was trained or tuned on (by text hash)."""
     from narratrace.analyze.techniques.data import norm_hash
 
-    seen = set(model.meta.get("train_hashes", []))
+    seen = {h for m in models for h in m.meta.get("train_hashes", [])}
     kept = [a for a in articles if norm_hash(a.text) not in seen]
     if len(kept) < len(articles):
         lines.append(f"skipped {len(articles) - len(kept)} of {len(articles)} articles the model was trained on")
@@ -178,18 +180,25 @@ def _held_out(model, articles, lines: list[str]):
 def eval_paragraph(data: Path, opts: EvalOptions) -> EvalResult:
     """Paragraph-level persuasion techniques on a ``semeval2023-task3/<lang>/<split>`` folder."""
     from narratrace.analyze.techniques.data import load_semeval2023
-    from narratrace.analyze.techniques.predict import get_model
+    from narratrace.analyze.techniques.encoder_head import MODELS, load_paragraph_head
+    from narratrace.analyze.techniques.predict import get_model, persuasion_model_name
     from narratrace.analyze.techniques.taxonomy import TECHNIQUES
+    from narratrace.errors import ConfigError
 
     data = Path(data)
     lang = opts.lang or data.resolve().parent.name
+    name = opts.extra.get("model") or persuasion_model_name()
+    if name not in MODELS:
+        raise ConfigError(f"--model must be one of {', '.join(MODELS)} for persuasion-paragraph, not {name!r}")
     model = get_model()
     lines: list[str] = []
-    articles = _held_out(model, load_semeval2023(data, lang, limit=opts.limit), lines)
+    models = [model, load_paragraph_head()] if name == "encoder" else [model]
+    articles = _held_out(models, load_semeval2023(data, lang, limit=opts.limit), lines)
     masked = opts.extra.get("names", "masked") == "masked"
-    gold, pred = predict_semeval(model, articles, masked=masked)
+    gold, pred = predict_semeval(model, articles, masked=masked, name=name)
     micro, macro, per = paragraph_scores(gold, pred, list(TECHNIQUES))
-    lines.append(f"lang={lang} articles={len(articles)} paragraphs={len(gold)} names={'masked' if masked else 'as written'}")
+    lines.append(f"model={name} lang={lang} articles={len(articles)} paragraphs={len(gold)} "
+                 f"names={'masked' if masked else 'as written'}")
     for tech, f in sorted(per.items(), key=lambda kv: -kv[1]):
         lines.append(f"  {tech:36s} f1={f:.3f}")
     return EvalResult("persuasion-paragraph", {"micro_f1": micro, "macro_f1": macro}, ["micro_f1", "macro_f1"], lines)
@@ -203,7 +212,7 @@ def eval_spans(data: Path, opts: EvalOptions) -> EvalResult:
 
     model = get_model()
     lines: list[str] = []
-    articles = _held_out(model, load_ptc(Path(data), limit=opts.limit), lines)
+    articles = _held_out([model], load_ptc(Path(data), limit=opts.limit), lines)
     masked = opts.extra.get("names", "masked") == "masked"
     si_pred, tc_pred = predict_ptc(model, articles, masked=masked)
     si_gold = {a.id: a.si_spans for a in articles}

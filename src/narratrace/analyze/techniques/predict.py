@@ -29,7 +29,7 @@ from narratrace.analyze.techniques.model import (
     span_inputs,
     tag_units,
 )
-from narratrace.analyze.techniques.taxonomy import PTC_LABELS, TECHNIQUES, TO_PTC
+from narratrace.analyze.techniques.taxonomy import PTC_LABELS, SUPPORTED_LANGS, TECHNIQUES, TO_PTC
 from narratrace.config import env_name, models_dir, settings
 from narratrace.errors import ModelError
 from narratrace.model import TechniqueSpan
@@ -96,6 +96,56 @@ def paragraph_proba(
     embeddings = embeddings and _embeddings_on()
     emb = paragraph_embeddings(pairs) if embeddings and model.paragraphs.uses_embeddings and pairs else None
     return model.paragraphs.predict_proba(texts, dense, emb, [lang for _, lang in pairs])
+
+
+@dataclass
+class ParagraphScores:
+    """Paragraph technique scores of one article, from the model the setting names.
+
+    ``proba`` and ``thresholds`` (both ``[paragraphs, techniques]``) are those the ``labels``
+    were read with; ``linear`` are the linear model's probabilities, which span candidates
+    read whichever model labels the paragraphs.
+    """
+
+    proba: np.ndarray
+    labels: list[list[str]]
+    thresholds: np.ndarray
+    linear: np.ndarray
+
+
+def persuasion_model_name() -> str:
+    """The paragraph model the ``persuasion_model`` setting names (``linear`` or ``encoder``)."""
+    from narratrace.analyze.techniques.encoder_head import MODELS
+    from narratrace.errors import ConfigError
+
+    name = settings().persuasion_model
+    if name not in MODELS:
+        raise ConfigError(f"persuasion_model must be one of {', '.join(MODELS)}, not {name!r}")
+    return name
+
+
+def score_paragraphs(
+    model: PersuasionModel, text: str, paragraphs: list[tuple[int, int, str]], *, name: str | None = None
+) -> ParagraphScores:
+    """Scores and labels of one article's ``(start, end, lang)`` paragraphs.
+
+    ``name`` picks the labelling model (``linear`` or ``encoder``; default: the setting).
+    """
+    langs = [lang for _, _, lang in paragraphs]
+    linear = paragraph_proba(model, text, paragraphs)
+    if (name or persuasion_model_name()) == "encoder" and paragraphs:
+        from narratrace.analyze.techniques.encoder_head import (
+            head_labels,
+            load_paragraph_head,
+            thresholds_for,
+        )
+
+        head = load_paragraph_head()
+        proba = head.predict_proba([text[s:e].strip() for s, e, _ in paragraphs])
+        return ParagraphScores(proba, head_labels(head, proba, langs), thresholds_for(head, langs), linear)
+    thresholds = np.asarray([model.paragraphs.thresholds_[SUPPORTED_LANGS.index(lg) if lg in SUPPORTED_LANGS else 0]
+                             for lg in langs]).reshape(len(langs), len(TECHNIQUES))
+    return ParagraphScores(linear, model.paragraphs.labels(linear, langs), thresholds, linear)
 
 
 def paragraph_labels(model: PersuasionModel, proba: np.ndarray, langs: list[str]) -> list[list[str]]:

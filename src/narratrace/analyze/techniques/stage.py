@@ -133,7 +133,7 @@ class TechniquesStage(Stage):
             get_model,
             keep_spans,
             loaded_without_evidence,
-            paragraph_proba,
+            score_paragraphs,
             span_candidates,
         )
 
@@ -155,14 +155,17 @@ class TechniquesStage(Stage):
         ]
         para_tech: list[list[str]] = [[] for _ in units]
         proba = np.zeros((len(units), len(TECHNIQUES)), dtype=np.float32)
+        thresholds = np.ones_like(proba)
+        linear = np.zeros_like(proba)
         act_units = [(units[i][0], units[i][1], langs[i]) for i in active]
         if act_units:
-            proba[active] = paragraph_proba(model, text, act_units)
-            for i, techs in zip(active, model.paragraphs.labels(proba[active], [langs[i] for i in active]), strict=True):
+            scores = score_paragraphs(model, text, act_units)
+            proba[active], thresholds[active], linear[active] = scores.proba, scores.thresholds, scores.linear
+            for i, techs in zip(active, scores.labels, strict=True):
                 para_tech[i] = techs
         sentences = _sentences(analysis, units)
         spans: list[TechniqueSpan] = []
-        cands, sp_proba = keep_spans(model, span_candidates(model, text, act_units, sentences, lang, proba[active]))
+        cands, sp_proba = keep_spans(model, span_candidates(model, text, act_units, sentences, lang, linear[active]))
         weak = 0
         names = masked_spans(analysis) or _name_spans(analysis)
         if cands:
@@ -181,7 +184,7 @@ class TechniquesStage(Stage):
                     continue
                 span.reason = span_reason(tech, model.span_triggers(_blanked(text, s, e, names), j), text[s:e])
                 spans.append(span)
-        spans += self._sentence_spans(model, text, units, langs, para_tech, proba, spans, sentences, names)
+        spans += self._sentence_spans(model, text, units, langs, para_tech, (proba, thresholds), spans, sentences, names)
         spans, filtered = plain_reporting_filter(analysis, spans, model, lang)
         if weak:
             filtered["weak_loaded"] = weak
@@ -201,9 +204,11 @@ class TechniquesStage(Stage):
         return analysis
 
     @staticmethod
-    def _sentence_spans(model, text, units, langs, para_tech, proba, spans, sentences, names=()) -> list[TechniqueSpan]:
+    def _sentence_spans(model, text, units, langs, para_tech, scored, spans, sentences, names=()) -> list[TechniqueSpan]:
         """Mark the best sentence for each paragraph technique that got no span; its reason cites
-        the sentence's words, never a name (``names``: spans blanked before the words are chosen)."""
+        the sentence's words, never a name (``names``: spans blanked before the words are chosen).
+        ``scored`` holds the paragraph probabilities and thresholds the labels were read with."""
+        proba, para_thresholds = scored
         from narratrace.analyze.techniques.predict import paragraph_proba
 
         out = []
@@ -216,7 +221,7 @@ class TechniquesStage(Stage):
             sents = [(s, e) for s, e in sentences if s >= ps and e <= pe] or [(ps, pe)]
             # TF-IDF part only: ranking sentences does not need an e5 pass per sentence.
             sp = paragraph_proba(model, text, [(s, e, langs[i]) for s, e in sents], embeddings=False)
-            thresholds = model.paragraphs.thresholds_[SUPPORTED_LANGS.index(langs[i])]
+            thresholds = para_thresholds[i]
             for tech in missing:
                 j = TECHNIQUES.index(tech)
                 if proba[i, j] < max(MIN_PARAGRAPH_PROBA, FALLBACK_MIN_RATIO * thresholds[j]):
