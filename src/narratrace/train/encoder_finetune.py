@@ -65,15 +65,19 @@ def _run_layers(layers: torch.nn.ModuleList, x: torch.Tensor, mask: torch.Tensor
     return x
 
 
-@torch.inference_mode()
 def lower_states(bert, tokenizer: E5Tokenizer, texts: list[str], cut: int) -> list[np.ndarray]:
     """Token states after the embeddings and layers ``0 .. cut-1`` (one window a sentence)."""
     first: dict[int, Window] = {}
     for w in tokenizer.windows(texts):
         first.setdefault(w.text_index, w)  # sentences are short: keep each text's first window
-    windows = [first[i] for i in range(len(texts))]
-    out: list[np.ndarray] = [np.zeros((0, 0), np.float16)] * len(texts)
-    for idx, ids, mask in padded_batches(windows, tokenizer.vocab.pad):
+    return window_states(bert, [first[i] for i in range(len(texts))], tokenizer.vocab.pad, cut)
+
+
+@torch.inference_mode()
+def window_states(bert, windows: list[Window], pad: int, cut: int) -> list[np.ndarray]:
+    """Float16 token states ``[tokens, hidden]`` of each window after layer ``cut - 1``."""
+    out: list[np.ndarray] = [np.zeros((0, 0), np.float16)] * len(windows)
+    for idx, ids, mask in padded_batches(windows, pad):
         ids_t, mask_t = torch.from_numpy(ids), torch.from_numpy(mask)
         x = bert.embeddings(input_ids=ids_t, token_type_ids=torch.zeros_like(ids_t))
         x = _run_layers(bert.encoder.layer[:cut], x, mask_t)
@@ -168,15 +172,24 @@ def _load_split(work: Path, name: str, texts: list[str], labels: list[int], bert
         return LowerStates([z[f"arr_{i}"] for i in range(n)], z["labels"])
 
 
-def train_epochs(model: TopLayers, train: LowerStates, loss_fn: torch.nn.Module, *, work: Path, tag: str,
+def label_loss(loss_fn: torch.nn.Module, labels: np.ndarray):
+    """A batch loss for :func:`train_epochs`: ``loss_fn`` of the logits against ``labels[idx]``."""
+    def batch_loss(model: torch.nn.Module, x: torch.Tensor, mask: torch.Tensor, idx: np.ndarray) -> torch.Tensor:
+        return loss_fn(model(x, mask), torch.from_numpy(labels[idx].astype(np.float32)))
+    return batch_loss
+
+
+def train_epochs(model: torch.nn.Module, train: LowerStates, batch_loss, *, work: Path, tag: str,
                  epochs: int, lr: float, seed: int, score) -> list[dict]:
     """Train ``model`` on ``train`` for ``epochs``, checkpointing each epoch in ``work``.
 
-    AdamW, the head at 30× the layers' learning rate, batches of similar length. After each
-    epoch ``score(model)`` returns the dict logged for it; ``epoch{k}-{tag}.pt`` keeps the
-    weights of epoch ``k`` and ``ckpt-{tag}.pt`` the state a rerun resumes from. Returns the
-    history (one dict an epoch, ``epoch``, ``loss`` and ``seconds`` added). The caller seeds
-    torch (head initialisation, dropout); ``seed`` seeds the batch order.
+    ``model`` has ``layers`` and ``head``; ``batch_loss(model, x, mask, idx)`` is the loss of
+    the texts ``idx`` (:func:`label_loss` for one label row a text). AdamW, the head at 30×
+    the layers' learning rate, batches of similar length. After each epoch ``score(model)``
+    returns the dict logged for it; ``epoch{k}-{tag}.pt`` keeps the weights of epoch ``k`` and
+    ``ckpt-{tag}.pt`` the state a rerun resumes from. Returns the history (one dict an epoch,
+    ``epoch``, ``loss`` and ``seconds`` added). The caller seeds torch (head initialisation,
+    dropout); ``seed`` seeds the batch order.
     """
     optim = torch.optim.AdamW([
         {"params": model.layers.parameters(), "lr": lr},
@@ -193,19 +206,18 @@ def train_epochs(model: TopLayers, train: LowerStates, loss_fn: torch.nn.Module,
         rng.bit_generator.state = saved["rng"]
         history, start_epoch = saved["history"], saved["epoch"]
         print(f"resumed after epoch {start_epoch}", flush=True)
-    y = train.labels
     for epoch in range(start_epoch, epochs):
         model.train()
         t0, total = time.time(), 0.0
         for idx in length_batches(train.states, rng):
             x, mask = batch_tensors(train.states, idx)
-            loss = loss_fn(model(x, mask), torch.from_numpy(y[idx].astype(np.float32)))
+            loss = batch_loss(model, x, mask, idx)
             optim.zero_grad()
             loss.backward()
             optim.step()
             total += float(loss.detach()) * len(idx)
         seconds = round(time.time() - t0)
-        history.append({"epoch": epoch + 1, "loss": total / len(y)} | score(model) | {"seconds": seconds})
+        history.append({"epoch": epoch + 1, "loss": total / len(train.states)} | score(model) | {"seconds": seconds})
         print(json.dumps(history[-1]), flush=True)
         torch.save({"model": model.state_dict(), "optim": optim.state_dict(), "rng": rng.bit_generator.state,
                     "history": history, "epoch": epoch + 1}, ckpt)
@@ -240,7 +252,7 @@ def finetune(data: Path, work: Path, *, train_size: int, cut: int, epochs: int, 
         return {"dev_f1": dev_f1, "threshold": threshold}
 
     tag = f"cut{cut}-n{train_size}-s{seed}"
-    history = train_epochs(model, splits["train"], torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight),
+    history = train_epochs(model, splits["train"], label_loss(torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight), y),
                            work=work, tag=tag, epochs=epochs, lr=lr, seed=seed, score=score)
     best = max(history, key=lambda h: (h["dev_f1"], -h["epoch"]))
     model.load_state_dict(torch.load(work / f"epoch{best['epoch']}-{tag}.pt"))

@@ -37,6 +37,7 @@ from narratrace.train.encoder_finetune import (
     SEED,
     LowerStates,
     TopLayers,
+    label_loss,
     layer_tensors,
     lower_states,
     predict,
@@ -134,7 +135,7 @@ def finetune(data: Path, work: Path, *, cut: int, epochs: int, lr: float, seed: 
         return {"tune_micro": per_lang, "tune_mean": round(float(np.mean(list(per_lang.values()))), 4)}
 
     tag = f"pers-cut{cut}-s{seed}"
-    history = train_epochs(model, states["fit"], torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight),
+    history = train_epochs(model, states["fit"], label_loss(torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight), y),
                            work=work, tag=tag, epochs=epochs, lr=lr, seed=seed, score=score)
     best = max(history, key=lambda h: (h["tune_mean"], -h["epoch"]))
     model.load_state_dict(torch.load(work / f"epoch{best['epoch']}-{tag}.pt"))
