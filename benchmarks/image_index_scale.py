@@ -16,10 +16,11 @@ What it does
    descriptor candidates, verification) over the suite's index: recall per family and
    false matches, as ``image_robustness.py`` reports them.
 3. For each size in ``--scales``, the suite's descriptor index is padded with that many
-   **synthetic** pictures: :data:`INDEXED_FEATURES` descriptors each, drawn from a pool of
+   **synthetic** pictures: the indexed number of descriptors each, drawn from a pool of
    real ORB descriptors of unrelated pictures (procedural streets and dead-leaves scenes of
-   other seeds) with 16-48 random bits flipped, so that bucket crowding follows real
-   descriptor statistics without planting any original's own descriptors. A query is found
+   other seeds) with each bit flipped with p = 1/8 (see :func:`_pad`), so that bucket
+   crowding follows real descriptor statistics without planting any original's own
+   descriptors. A query is found
    at that size when a hash candidate or a descriptor candidate (per query feature set, with
    ``ImageIndex``'s limits) is its original and that feature set verifies it: the
    candidate step is what changes with size, verification does not. Printed: recall per
@@ -112,20 +113,25 @@ def _pool(args) -> np.ndarray:
 
 
 def _pad(index: ImageIndex, pool: np.ndarray, pictures: int, per: int, rng: np.random.Generator) -> float:
-    """File ``pictures`` synthetic pictures of ``per`` descriptors (pool descriptors, each bit
-    flipped with p = 1/8: ~32 bits) in the index's LSH; returns CPU seconds to build."""
+    """File ``pictures`` synthetic pictures of ``per`` descriptors in the index's LSH; returns CPU seconds.
+
+    A synthetic descriptor is a pool descriptor with each bit flipped with p = 1/8 (~32 of
+    256 bits): its key in each table is the pool descriptor's key with each key bit flipped
+    with p = 1/8 (tables drawn independently; their bit positions rarely overlap).
+    """
     t = time.process_time()
+    fi = index._feature_index
+    pool_keys = lsh_keys(pool, MAX_LSH_BITS, fi.tables)
     first = len(index.keys)
-    chunk = max(1, 200_000 // per)
+    chunk = max(1, 4_000_000 // per)
     for start in range(0, pictures, chunk):
         m = min(chunk, pictures - start)
-        d = pool[rng.integers(len(pool), size=m * per)]
-        noise = rng.integers(0, 256, size=d.shape, dtype=np.uint8)
-        noise &= rng.integers(0, 256, size=d.shape, dtype=np.uint8)
-        noise &= rng.integers(0, 256, size=d.shape, dtype=np.uint8)
-        owners = np.repeat(np.arange(first + start, first + start + m, dtype=np.int32), per)
-        index._feature_index.add_keys(owners, lsh_keys(d ^ noise, MAX_LSH_BITS))
-    index._feature_index.nbytes  # noqa: B018 - builds the tables
+        keys = pool_keys[rng.integers(len(pool), size=m * per)]
+        noise = rng.integers(0, 1 << MAX_LSH_BITS, size=keys.shape, dtype=np.int32)
+        noise &= rng.integers(0, 1 << MAX_LSH_BITS, size=keys.shape, dtype=np.int32)
+        noise &= rng.integers(0, 1 << MAX_LSH_BITS, size=keys.shape, dtype=np.int32)
+        fi.add_keys(np.repeat(np.arange(first + start, first + start + m, dtype=np.int32), per), keys ^ noise)
+    fi.nbytes  # noqa: B018 - builds the tables
     return time.process_time() - t
 
 

@@ -99,6 +99,44 @@ def indexed_subset(features: LocalFeatures, n: int = INDEXED_FEATURES) -> np.nda
     return spread(features.xy, -np.arange(len(features), dtype=np.float32), features.width, features.height, n)
 
 
+def _groups(parts: list[tuple[np.ndarray, np.ndarray]], size: int = 1 << 22):
+    """``parts`` concatenated into groups of about ``size`` entries (one picture per part is slow to scatter)."""
+    buf: list[tuple[np.ndarray, np.ndarray]] = []
+    n = 0
+    for part in parts:
+        buf.append(part)
+        n += part[0].size
+        if n >= size:
+            yield np.concatenate([k for k, _ in buf]), np.concatenate([o for _, o in buf])
+            buf, n = [], 0
+    if buf:
+        yield np.concatenate([k for k, _ in buf]), np.concatenate([o for _, o in buf])
+
+
+def _bucket_sort(parts: list[tuple[np.ndarray, np.ndarray]], bits: int, total: int) -> tuple[np.ndarray, np.ndarray]:
+    """Owners grouped by key and the bucket offsets, from ``(keys, owners)`` parts.
+
+    A counting sort that scatters one group of parts at a time: besides the result, memory
+    holds one group (an argsort of the whole table would take 8 bytes an entry more).
+    """
+    n_keys = 1 << bits
+    counts = np.zeros(n_keys, dtype=np.int64)
+    for k, _ in _groups(parts):
+        counts += np.bincount(k, minlength=n_keys)
+    starts = np.zeros(n_keys + 1, dtype=np.int32 if total < 2**31 else np.int64)
+    np.cumsum(counts, out=starts[1:])
+    fill = starts[:-1].astype(np.int64)  # next free slot of each bucket
+    out = np.empty(total, dtype=np.int32)
+    for k, o in _groups(parts):
+        order = np.argsort(k, kind="stable")
+        ks = k[order]
+        first = np.searchsorted(ks, ks, side="left")  # rank among equal keys in this group
+        out[fill[ks] + (np.arange(ks.size) - first)] = o[order]
+        u, c = np.unique(ks, return_counts=True)
+        fill[u] += c
+    return out, starts
+
+
 class FeatureIndex:
     """Candidate search over stored pictures' ORB descriptors (bit-sampling LSH + voting).
 
@@ -143,34 +181,29 @@ class FeatureIndex:
         self._pending_keys.append(np.asarray(keys[:, : self.tables], dtype=np.int32))
 
     def _build(self) -> None:
-        """Merge the pending descriptors into the tables, one table at a time."""
+        """Merge the pending descriptors into the tables, one table at a time (see :func:`_bucket_sort`)."""
         if not self._pending_owners:
             return
-        owners = np.concatenate(self._pending_owners)
-        keys = np.concatenate(self._pending_keys)
+        owners = self._pending_owners
+        keys = self._pending_keys
         self._pending_owners, self._pending_keys = [], []
+        total = self._size + sum(o.size for o in owners)
         if self.bits is None:
-            self.bits = lsh_bits(self._size + owners.size)
-        n_keys = 1 << self.bits
-        index_type = np.int32 if self._size + owners.size < 2**31 else np.int64
+            self.bits = lsh_bits(total)
+        shift = MAX_LSH_BITS - self.bits
         for t in range(self.tables):
-            col = keys[:, t] >> (MAX_LSH_BITS - self.bits)
+            parts = [(k[:, t] >> shift, o) for k, o in zip(keys, owners, strict=True)]
             if t < len(self._owners):  # the filed keys are the bucket numbers repeated by bucket size
-                old = np.repeat(np.arange(n_keys, dtype=np.int32), np.diff(self._starts[t]))
-                col, tab_owners = np.concatenate([old, col]), np.concatenate([self._owners[t], owners])
-            else:
-                tab_owners = owners
-            order = np.argsort(col, kind="stable")
-            starts = np.zeros(n_keys + 1, dtype=index_type)
-            np.cumsum(np.bincount(col, minlength=n_keys), out=starts[1:])
-            sorted_owners = tab_owners[order]
-            del order, col
+                old = np.repeat(np.arange(1 << self.bits, dtype=np.int32), np.diff(self._starts[t]))
+                parts.insert(0, (old, self._owners[t]))
+            tab = _bucket_sort(parts, self.bits, total)
             if t < len(self._owners):
-                self._owners[t], self._starts[t] = sorted_owners, starts
+                self._owners[t], self._starts[t] = tab
             else:
-                self._owners.append(sorted_owners)
-                self._starts.append(starts)
-        self._size += owners.size
+                self._owners.append(tab[0])
+                self._starts.append(tab[1])
+            del parts, tab
+        self._size = total
 
     def _hits(self, desc: np.ndarray, qset: int, cap: int) -> list[np.ndarray]:
         """``query descriptor id << 32 | picture`` for every (query descriptor, indexed descriptor) sharing a key."""
