@@ -160,15 +160,17 @@ RUSSIAN_KOREAS = [
     "Разведка Южной Кореи сообщила, что военные Северной Кореи воюют в Остланде.",
     "МИД Северной Кореи назвал эти сообщения ложью. В Южной Корее ждут подтверждения.",
     "Переговоры Северной Кореей и Южной Кореей не начинались. Посольство Республики Корея молчит.",
+    "Северокорейские военные воюют в Остланде, сообщила Южнокорейская разведка. Корейские эксперты молчат.",
 ]
 
 
 def test_every_case_form_of_a_russian_name_of_several_words_places_its_country():
     r = PartyResolver.from_texts(RUSSIAN_KOREAS + KOREAS[:1])
     north = ["МИД Северной Кореи", "Министерство обороны Северной Кореи", "власти Северной Кореей",
-             "Северная Корея", "North Korea's foreign ministry", "МИД КНДР"]
+             "Северная Корея", "North Korea's foreign ministry", "МИД КНДР", "Северокорейские военные",
+             "Північнокорейські військові"]
     south = ["разведка Южной Кореи", "Минобороны Южной Корее", "Южная Корея", "посольство Республики Корея",
-             "South Korea's intelligence service"]
+             "South Korea's intelligence service", "Южнокорейская разведка", "Південнокорейська розвідка"]
     north_keys, south_keys = {r.resolve(f).key for f in north}, {r.resolve(f).key for f in south}
     assert len(north_keys) == 1 and len(south_keys) == 1 and north_keys != south_keys, (north_keys, south_keys)
     assert all(k.startswith("country:") for k in north_keys | south_keys)
@@ -176,6 +178,8 @@ def test_every_case_form_of_a_russian_name_of_several_words_places_its_country()
     # the word both names share places neither
     assert not r.resolve("Кореи").key.startswith("country:")
     assert not r.resolve("власти Кореи").key.startswith("country:")
+    assert not r.resolve("Корейские эксперты").key.startswith("country:")  # the adjective of the shared word
+    assert r.resolve("Северокорейские военные").kind == "military"
 
 
 def _sharing_a_word(locale: str) -> list[tuple[str, str]]:

@@ -40,7 +40,14 @@ A name of several words ("North Korea", "Dominican Republic", "Corée du Sud",
 :func:`country_phrases`, word by word on stems, before any single word: "North Korean
 troops" -> KP, "South Korea's service" -> KR. A Cyrillic word's stem is its Russian Snowball
 stem without final vowels, so every case form meets: "Северной Кореи", "Южной Корее",
-"Соединённых Штатов".
+"Соединённых Штатов". The one-word Russian/Ukrainian compound of such a name whose first
+word is an adjective places it too ("северокорейские", "південнокорейська", "новозеландский";
+:func:`_compounds`), and a Cyrillic adjective of a word several names share ("корейские")
+places nothing.
+
+>>> country_code("Северокорейские"), country_code("южнокорейская"), country_code("корейские")
+('KP', 'KR', None)
+
 A word that names of several countries share (:func:`shared_stem`: "Korea", "Congo",
 "Republic") is no country on its own (a country's own one-word name, "Guinea", still is).
 
@@ -84,6 +91,10 @@ _CYRILLIC_MAX_ENDING = 6
 # shortest key so cut ("Кореи" -> "кор"; a shorter one keeps the whole word: "и", "Сан").
 _CYRILLIC_VOWELS = "аеиоуыэюяіїєйь"
 _CYRILLIC_MIN_KEY = 3
+# An adjective's ending in a Russian/Ukrainian country name ("Северная", "Південна").
+_CYRILLIC_ADJECTIVE = re.compile(r"(?:ая|яя|ый|ий|ое|ие|на|ня|ний|ный)$", re.I)
+# Letters that index the beginnings of compound adjectives.
+_COMPOUND_INDEX = 3
 _NAME_WORD = re.compile(r"[^\W\d_]+", re.U)
 
 
@@ -161,6 +172,30 @@ def _adjective_forms(locales: list, territories: set[str], adjectives: dict[str,
     return forms
 
 
+def _ambiguous_keys(forms: list[tuple[str, str, str]]) -> tuple[str, ...]:
+    """Keys of Cyrillic words that several countries' names share and no country's one-word
+    name has ("Корея": "kor"), which a Cyrillic adjective must not be derived from to place
+    a country."""
+    from babel import Locale
+
+    owners: dict[str, set[str]] = {}
+    for code in ("ru", "uk"):
+        loc, iso = Locale(code), _iso_names(code)
+        for t in _territories():
+            for name in (loc.territories.get(t, ""), *iso.get(t, ())):
+                for w in _NAME_WORD.findall(name):
+                    owners.setdefault(_key(w), set()).add(t)
+    named = {_key(form) for form, kind, _ in forms if kind == "name"}
+    return tuple(k for k, codes in owners.items() if len(codes) > 1 and len(k) >= _CYRILLIC_MIN_KEY and k not in named)
+
+
+def _derived_from(key: str, words: tuple[str, ...]) -> bool:
+    """Whether ``key`` begins with one of ``words`` and is not that word itself (an adjective
+    that names of several countries use as their first word, "Французская Гвиана", is still
+    its own country's)."""
+    return any(key.startswith(w) and key != w for w in words)
+
+
 def _demonyms(territories: set[str]) -> dict[str, str]:
     """English one-word demonyms (countryinfo) -> code ("British" -> GB, "Dutch" -> NL).
 
@@ -214,12 +249,15 @@ def _table() -> tuple[dict[str, str], dict[str, list[tuple[str, str]]], dict[str
     forms = _name_forms(locales, territories, owners) + _adjective_forms(locales, set(territories), adjectives)
     exact: dict[str, str] = {}
     prefixes: dict[str, list[tuple[str, str]]] = {}
+    ambiguous = _ambiguous_keys(forms)
     for form, kind, code in forms:
         stem = _stem(form)
         # a stem two countries share places nothing; a name keeps its country when only an
         # adjective shares its stem ("Portugal" stays, "Portuguese" goes)
         if len(owners.get(stem, set()) | (adjectives.get(stem, set()) if kind == "adjective" else set())) != 1:
             continue
+        if kind == "adjective" and _CYRILLIC.search(form) and _derived_from(_key(form), ambiguous):
+            continue  # "корейские": the word of "Северная Корея" and "Республика Корея"
         low = form.casefold()
         if _CYRILLIC.search(low):
             cut = low[:-2] if kind == "adjective" else (low[:-1] if _CYRILLIC_VOWEL_END.search(low) else low)
@@ -249,7 +287,47 @@ def country_code(word: str) -> str | None:
     for prefix, code in prefixes.get(_stem(word), ()):
         if low.startswith(prefix) and len(low) - len(prefix) <= _CYRILLIC_MAX_ENDING:
             return code
+    if _CYRILLIC.search(low):
+        low = low.replace("ё", "е")
+        return next((code for head, code in _compounds().get(low[:_COMPOUND_INDEX], ()) if low.startswith(head)), None)
     return None
+
+
+def _cyrillic_key(word: str) -> str:
+    """A Cyrillic word's Russian Snowball stem without final vowels (untransliterated)."""
+    low = word.casefold().replace("ё", "е")
+    stem = _russian_stem(low).rstrip(_CYRILLIC_VOWELS)
+    return stem if len(stem) >= _CYRILLIC_MIN_KEY else low
+
+
+@cache
+def _compounds() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Beginnings of the one-word Russian/Ukrainian compounds of two-word names whose first
+    word is an adjective ("Северная Корея" -> "северокорейские", "северокорейцы";
+    "Південна Корея" -> "південнокорейський"), by their first letters.
+
+    The compound is the adjective's stem, with or without a final "н", joined by "о" to the
+    second word's key ("северо|кор", "южно|кор", "ново|зеланд", "південно|кор"); a beginning
+    that two countries' names make names neither.
+    """
+    from babel import Locale
+
+    heads: dict[str, set[str]] = {}
+    for code in ("ru", "uk"):
+        loc, iso = Locale(code), _iso_names(code)
+        for t in _territories():
+            for name in (loc.territories.get(t, ""), *iso.get(t, ())):
+                words = _NAME_WORD.findall(name)
+                if len(words) != 2 or not _CYRILLIC_ADJECTIVE.search(words[0]):
+                    continue
+                root, noun = _cyrillic_key(words[0]), _cyrillic_key(words[1])
+                for r in {root, root.removesuffix("н"), root + "н"}:
+                    heads.setdefault(r + "о" + noun, set()).add(t)
+    out: dict[str, list[tuple[str, str]]] = {}
+    for head, codes in heads.items():
+        if len(codes) == 1:
+            out.setdefault(head[:_COMPOUND_INDEX], []).append((head, next(iter(codes))))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def country_name(code: str) -> str:
