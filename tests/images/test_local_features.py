@@ -9,7 +9,15 @@ import pytest
 from PIL import Image, ImageDraw, ImageOps
 from tests.images._pictures import jpeg_bytes, scene
 
-from narratrace.images.feature_index import LSH_BITS, LSH_TABLES, FeatureIndex, indexed_subset
+from narratrace.images.feature_index import (
+    LSH_BITS,
+    LSH_TABLES,
+    MAX_LSH_BITS,
+    FeatureIndex,
+    indexed_subset,
+    lsh_bits,
+    lsh_keys,
+)
 from narratrace.images.hashing import fingerprint_image
 from narratrace.images.index import ImageIndex
 from narratrace.images.local_features import (
@@ -136,6 +144,17 @@ def test_indexed_descriptors_find_an_off_centre_crop(stored) -> None:
     q = query_features(_decoded(scene(503, SIZE).crop((200, 100, 480, 360))))
     best = idx.candidates([q[0].descriptors])
     assert best and best[0][0] == 3
+
+
+def test_longer_keys_extend_the_short_ones(stored) -> None:
+    d = stored[0].descriptors
+    assert np.array_equal(lsh_keys(d, MAX_LSH_BITS) >> (MAX_LSH_BITS - LSH_BITS), lsh_keys(d, LSH_BITS))
+    assert [lsh_bits(n) for n in (1_000, 2**20, 2**22, 4 * 10**7, 10**9)] == [18, 18, 20, 24, 24]
+    idx = FeatureIndex(bits=MAX_LSH_BITS)
+    for k, f in enumerate(stored):
+        idx.add(k, f.descriptors)
+    q = query_features(_decoded(scene(503, SIZE).crop((200, 100, 480, 360))))
+    assert idx.candidates([q[0].descriptors])[0][0] == 3
 
 
 def test_feature_index_merges_pictures_added_after_a_search(stored) -> None:
