@@ -107,7 +107,8 @@ def test_cldr_places_no_country_wrongly_and_nothing_shared():
 
 def test_demonyms_place_their_country_and_shared_ones_none():
     r = PartyResolver.from_texts(["Nothing here names a country."])
-    same = [("British officials", "the United Kingdom's government"), ("American intelligence", "the United States"),
+    same = [("British officials", "the United Kingdom's government", "UK officials"),
+            ("American intelligence", "the United States", "разведка США"),
             ("Swiss authorities", "Switzerland's army")]
     for forms in same:
         keys = {r.resolve(f).key for f in forms}
@@ -116,6 +117,9 @@ def test_demonyms_place_their_country_and_shared_ones_none():
     # the demonym of two states of like size, and a stem two countries share, place nothing
     assert not r.resolve("Congolese army").key.startswith("country:")
     assert not r.resolve("Austrian officials").key.startswith("country:")
+    # an acronym that is no country's short name, and a lower-case word, are no country
+    for form in ("IS fighters", "UN officials", "PR firm", "they told us"):
+        assert not r.resolve(form).key.startswith("country:"), form
 
 
 def test_every_demonym_places_one_of_its_own_countries():

@@ -69,6 +69,9 @@ import snowballstemmer
 
 from narratrace.corpus.similarity import translit
 
+# The locales whose one-word all-capital names are short names of their country (the
+# corpus tools' languages: "США", "КНДР").
+INITIALS_LOCALES = ("en", "de", "ru", "uk")
 # The locales whose country names and adjectives are read (the corpus tools' languages and
 # those of the name gazetteer).
 LOCALES = ("en", "de", "ru", "fr", "it", "pl", "uk")
@@ -281,7 +284,10 @@ def country_code(word: str) -> str | None:
     is not "Georgia"); Cyrillic ones may carry an inflection after the name's stem.
     """
     exact, prefixes, _ = _table()
-    low = word.strip("'’").casefold().removesuffix("'s").removesuffix("’s")
+    bare = word.strip("'’").removesuffix("'s").removesuffix("’s")
+    if len(bare) >= 2 and bare.isupper():
+        return _initials().get(bare)
+    low = bare.casefold()
     if low in exact:
         return exact[low]
     for prefix, code in prefixes.get(_stem(word), ()):
@@ -336,10 +342,10 @@ def country_name(code: str) -> str:
 
 
 @cache
-def _iso_names(locale: str) -> dict[str, tuple[str, ...]]:
-    """Each country's ISO 3166 name and common name in ``locale`` (pycountry's iso-codes
-    translations: "Северная Корея", "Южная Корея", which CLDR's Russian lacks); inverted
-    names ("Korea, Republic of") are left out."""
+def _iso_names(locale: str, fields: tuple[str, ...] = ("name", "common_name")) -> dict[str, tuple[str, ...]]:
+    """Each country's ISO 3166 name and common name (or other ``fields``) in ``locale``
+    (pycountry's iso-codes translations: "Северная Корея", "Южная Корея", which CLDR's
+    Russian lacks); inverted names ("Korea, Republic of") are left out."""
     import gettext
 
     import pycountry
@@ -347,9 +353,44 @@ def _iso_names(locale: str) -> dict[str, tuple[str, ...]]:
     tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale], fallback=True)
     out: dict[str, tuple[str, ...]] = {}
     for c in pycountry.countries:
-        names = (tr.gettext(n) for n in (getattr(c, "name", None), getattr(c, "common_name", None)) if n)
+        names = (tr.gettext(n) for n in (getattr(c, f, None) for f in fields) if n)
         out[c.alpha_2] = tuple(dict.fromkeys(n for n in names if "," not in n))
     return out
+
+
+@cache
+def _initials() -> dict[str, str]:
+    """All-capital short names -> code: countryinfo's all-capital alternative spellings that
+    are no ISO code ("UK", "UAE", "DRC", "RSA") and one-word all-capital CLDR or ISO names in
+    :data:`INITIALS_LOCALES` ("США", "КНДР").
+
+    Initials made from names are left out: those of official names and territories are other
+    things' acronyms too ("FSA", "IRA", "МОК", "НДС"), two-letter ones too ("PR", "NC", "HM");
+    so "US" places nothing. A short name two countries share, or that is another country's
+    ISO code, names none.
+    """
+    from babel import Locale
+    from countryinfo import CountryInfo
+
+    territories = set(_territories())
+    iso_codes: dict[str, str] = {}
+    found: dict[str, set[str]] = {}
+    for info in CountryInfo.all().values():
+        iso = info.get("ISO") or {}
+        if (code := iso.get("alpha2")) in territories:
+            codes = {iso.get("alpha2"), iso.get("alpha3")}
+            iso_codes.update(dict.fromkeys(codes, code))
+            for w in info.get("altSpellings") or ():
+                if w.isupper() and " " not in w and w not in codes:
+                    found.setdefault(w, set()).add(code)
+    for locale in INITIALS_LOCALES:
+        loc, iso_names = Locale(locale), _iso_names(locale)
+        for t in territories:
+            for name in (loc.territories.get(t, ""), *iso_names.get(t, ())):
+                if name.isupper() and len(name) >= 3 and len(_NAME_WORD.findall(name)) == 1:
+                    found.setdefault(name, set()).add(t)
+    return {w: next(iter(codes)) for w, codes in found.items()
+            if len(codes) == 1 and iso_codes.get(w, next(iter(codes))) == next(iter(codes))}
 
 
 @cache

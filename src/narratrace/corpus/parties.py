@@ -209,7 +209,7 @@ class PartyResolver:
             adjectives.update(_stem(m.group(1)) for pattern in _STATE_OWNER for m in pattern.finditer(rest))
             for w in _WORD.findall(rest):
                 w = w.rstrip("'’").removesuffix("'s").removesuffix("’s")
-                if len(w) < 4:
+                if len(w) < 4 and not (w.isupper() and country_code(w)):  # "UK", "США"
                     continue
                 code = country_code(w)
                 if code:
@@ -255,7 +255,7 @@ class PartyResolver:
             self.countries.setdefault(canonical, _display(canonical))
             found.append((start, canonical))
         for m in _WORD.finditer(_masked(text, phrases)):
-            if len(m.group()) < 4:
+            if len(m.group()) < 4 and not (m.group().isupper() and country_code(m.group())):
                 continue
             s = self._known(m.group())
             s = self.capitals.get(s, s)
