@@ -184,6 +184,10 @@ def test_every_case_form_of_a_russian_name_of_several_words_places_its_country()
     assert not r.resolve("власти Кореи").key.startswith("country:")
     assert not r.resolve("Корейские эксперты").key.startswith("country:")  # the adjective of the shared word
     assert r.resolve("Северокорейские военные").kind == "military"
+    # a source written in lower case is a party when it names a country, else the outlet's voice
+    assert r.resolve("северокорейские военные").key in north_keys
+    assert r.resolve("южнокорейская разведка").key in south_keys
+    assert r.resolve("berichten zufolge", outlet="Nordwire").key == "outlet:Nordwire"
 
 
 def _sharing_a_word(locale: str) -> list[tuple[str, str]]:

@@ -275,7 +275,9 @@ class PartyResolver:
         """The party of a source (its name and fuller span), or of the publisher when it has none."""
         text = " ".join(x for x in (source_text, source) if x).strip()
         said = (source_text or source or "").strip()
-        if not text or _HEARSAY.match(said) or _THINGS.match(said) or said.islower():  # "die", "Berichten zufolge": the outlet's own voice
+        # "die", "Berichten zufolge": the outlet's own voice; a lower-case source naming a
+        # country is a party ("российские власти", "северокорейские военные")
+        if not text or _HEARSAY.match(said) or _THINGS.match(said) or (said.islower() and self.country_of(text) is None):
             return Party(f"outlet:{outlet or '?'}", outlet or "?", "outlet")
         if _UNNAMED.match(said):
             return Party(f"anonymous:{outlet or '?'}", f"unnamed sources ({outlet or '?'})", "anonymous")
