@@ -99,35 +99,38 @@ def indexed_subset(features: LocalFeatures, n: int = INDEXED_FEATURES) -> np.nda
     return spread(features.xy, -np.arange(len(features), dtype=np.float32), features.width, features.height, n)
 
 
-def _groups(parts: list[tuple[np.ndarray, np.ndarray]], size: int = 1 << 22):
-    """``parts`` concatenated into groups of about ``size`` entries (one picture per part is slow to scatter)."""
+def _groups(parts: list[tuple[np.ndarray, np.ndarray]], shift: int, size: int = 1 << 22):
+    """``parts`` concatenated into groups of about ``size`` entries (one picture per part is
+    slow to scatter), keys shifted right by ``shift`` bits."""
     buf: list[tuple[np.ndarray, np.ndarray]] = []
     n = 0
     for part in parts:
         buf.append(part)
         n += part[0].size
         if n >= size:
-            yield np.concatenate([k for k, _ in buf]), np.concatenate([o for _, o in buf])
+            yield np.concatenate([k for k, _ in buf]) >> shift, np.concatenate([o for _, o in buf])
             buf, n = [], 0
     if buf:
-        yield np.concatenate([k for k, _ in buf]), np.concatenate([o for _, o in buf])
+        yield np.concatenate([k for k, _ in buf]) >> shift, np.concatenate([o for _, o in buf])
 
 
 def _bucket_sort(parts: list[tuple[np.ndarray, np.ndarray]], bits: int, total: int) -> tuple[np.ndarray, np.ndarray]:
-    """Owners grouped by key and the bucket offsets, from ``(keys, owners)`` parts.
+    """Owners grouped by key and the bucket offsets, from ``(keys, owners)`` parts (keys of
+    :data:`MAX_LSH_BITS` bits, of which the first ``bits`` are used).
 
     A counting sort that scatters one group of parts at a time: besides the result, memory
     holds one group (an argsort of the whole table would take 8 bytes an entry more).
     """
     n_keys = 1 << bits
     counts = np.zeros(n_keys, dtype=np.int64)
-    for k, _ in _groups(parts):
+    shift = MAX_LSH_BITS - bits
+    for k, _ in _groups(parts, shift):
         counts += np.bincount(k, minlength=n_keys)
     starts = np.zeros(n_keys + 1, dtype=np.int32 if total < 2**31 else np.int64)
     np.cumsum(counts, out=starts[1:])
     fill = starts[:-1].astype(np.int64)  # next free slot of each bucket
     out = np.empty(total, dtype=np.int32)
-    for k, o in _groups(parts):
+    for k, o in _groups(parts, shift):
         order = np.argsort(k, kind="stable")
         ks = k[order]
         first = np.searchsorted(ks, ks, side="left")  # rank among equal keys in this group
@@ -148,7 +151,7 @@ class FeatureIndex:
         self.bits = bits  # key length; None: chosen at the first search (lsh_bits)
         self.tables = tables  # the first ``tables`` of the MAX_LSH_TABLES key functions
         self._pending_owners: list[np.ndarray] = []
-        self._pending_keys: list[np.ndarray] = []
+        self._pending_keys: list[list[np.ndarray]] = [[] for _ in range(tables)]  # per table: key columns
         self._owners: list[np.ndarray] = []  # per table: owners sorted by key (int32)
         self._starts: list[np.ndarray] = []  # per table: bucket offsets (2**LSH_BITS + 1)
         self._size = 0  # descriptors filed
@@ -178,7 +181,8 @@ class FeatureIndex:
         """Bulk add ``keys`` (n, >= tables), ``lsh_keys(descriptors, MAX_LSH_BITS)``, of descriptors owned by ``owners`` (n,)."""
         self._pictures.update(np.unique(owners).tolist())
         self._pending_owners.append(np.asarray(owners, dtype=np.int32))
-        self._pending_keys.append(np.asarray(keys[:, : self.tables], dtype=np.int32))
+        for t in range(self.tables):
+            self._pending_keys[t].append(np.ascontiguousarray(keys[:, t], dtype=np.int32))
 
     def _build(self) -> None:
         """Merge the pending descriptors into the tables, one table at a time (see :func:`_bucket_sort`)."""
@@ -186,15 +190,16 @@ class FeatureIndex:
             return
         owners = self._pending_owners
         keys = self._pending_keys
-        self._pending_owners, self._pending_keys = [], []
+        self._pending_owners, self._pending_keys = [], [[] for _ in range(self.tables)]
         total = self._size + sum(o.size for o in owners)
         if self.bits is None:
             self.bits = lsh_bits(total)
         shift = MAX_LSH_BITS - self.bits
         for t in range(self.tables):
-            parts = [(k[:, t] >> shift, o) for k, o in zip(keys, owners, strict=True)]
+            parts = list(zip(keys[t], owners, strict=True))
+            keys[t] = []  # a table's pending keys are freed as it is built
             if t < len(self._owners):  # the filed keys are the bucket numbers repeated by bucket size
-                old = np.repeat(np.arange(1 << self.bits, dtype=np.int32), np.diff(self._starts[t]))
+                old = np.repeat(np.arange(1 << self.bits, dtype=np.int32) << shift, np.diff(self._starts[t]))
                 parts.insert(0, (old, self._owners[t]))
             tab = _bucket_sort(parts, self.bits, total)
             if t < len(self._owners):
