@@ -47,7 +47,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _image_data import natural_photos, procedural_photos, reuse_families, street_scenes  # noqa: E402
 from image_robustness import _decode, _other_angles, stored_pictures  # noqa: E402
 
-from narratrace.images.feature_index import INDEXED_FEATURES, LSH_TABLES, MAX_LSH_BITS, lsh_keys  # noqa: E402
+from narratrace.images.feature_index import (  # noqa: E402
+    INDEXED_FEATURES,
+    LSH_TABLES,
+    MAX_LSH_BITS,
+    _bucket_sort,
+    lsh_bits,
+    lsh_keys,
+)
 from narratrace.images.hashing import Fingerprint, fingerprint_image  # noqa: E402
 from narratrace.images.index import (  # noqa: E402
     MATCH_THRESHOLD,
@@ -112,27 +119,56 @@ def _pool(args) -> np.ndarray:
     return np.concatenate([extract_features(_decode(im, 90)).descriptors for im in pics])
 
 
-def _pad(index: ImageIndex, pool: np.ndarray, pictures: int, per: int, rng: np.random.Generator) -> float:
-    """File ``pictures`` synthetic pictures of ``per`` descriptors in the index's LSH; returns CPU seconds.
+class _SyntheticParts:
+    """One table's ``(keys, owners)`` parts: the suite's filed descriptors, then ``pictures``
+    synthetic pictures of ``per`` descriptors, regenerated identically on every iteration.
 
     A synthetic descriptor is a pool descriptor with each bit flipped with p = 1/8 (~32 of
-    256 bits): its key in each table is the pool descriptor's key with each key bit flipped
-    with p = 1/8 (tables drawn independently; their bit positions rarely overlap).
+    256 bits): its key in table ``t`` is the pool descriptor's key with each key bit flipped
+    with p = 1/8 (tables drawn independently; their bit positions rarely overlap). The same
+    pool descriptors are drawn for every table.
     """
-    t = time.process_time()
+
+    def __init__(self, suite: list, pool_keys: np.ndarray, first: int, pictures: int, per: int, seed: int, t: int) -> None:
+        self.suite, self.pool_keys, self.first, self.pictures, self.per, self.seed, self.t = suite, pool_keys, first, pictures, per, seed, t
+
+    def __iter__(self):
+        yield from self.suite
+        chunk = max(1, 4_000_000 // self.per)
+        for c, start in enumerate(range(0, self.pictures, chunk)):
+            m = min(chunk, self.pictures - start)
+            idx = np.random.default_rng([self.seed, c]).integers(len(self.pool_keys), size=m * self.per)
+            rng = np.random.default_rng([self.seed, c, self.t + 1])
+            noise = rng.integers(0, 1 << MAX_LSH_BITS, size=idx.size, dtype=np.int32)
+            noise &= rng.integers(0, 1 << MAX_LSH_BITS, size=idx.size, dtype=np.int32)
+            noise &= rng.integers(0, 1 << MAX_LSH_BITS, size=idx.size, dtype=np.int32)
+            owners = np.repeat(np.arange(self.first + start, self.first + start + m, dtype=np.int32), self.per)
+            yield self.pool_keys[idx, self.t] ^ noise, owners
+
+
+def _pad(index: ImageIndex, pool: np.ndarray, pictures: int, per: int, seed: int) -> float:
+    """File ``pictures`` synthetic pictures (:class:`_SyntheticParts`) in the index's LSH, table by
+    table (only the finished tables and one group of keys in memory); returns CPU seconds.
+
+    Reaches into the :class:`FeatureIndex` internals (its counting sort) so that a million
+    pictures fit beside other jobs: its own ``add`` keeps every table's keys until the build.
+    """
+    t0 = time.process_time()
     fi = index._feature_index
+    suite_keys, suite_owners = fi._pending_keys, fi._pending_owners
+    total = fi.descriptors + pictures * per
+    fi.bits = fi.bits or lsh_bits(total)
     pool_keys = lsh_keys(pool, MAX_LSH_BITS, fi.tables)
-    first = len(index.keys)
-    chunk = max(1, 4_000_000 // per)
-    for start in range(0, pictures, chunk):
-        m = min(chunk, pictures - start)
-        keys = pool_keys[rng.integers(len(pool), size=m * per)]
-        noise = rng.integers(0, 1 << MAX_LSH_BITS, size=keys.shape, dtype=np.int32)
-        noise &= rng.integers(0, 1 << MAX_LSH_BITS, size=keys.shape, dtype=np.int32)
-        noise &= rng.integers(0, 1 << MAX_LSH_BITS, size=keys.shape, dtype=np.int32)
-        fi.add_keys(np.repeat(np.arange(first + start, first + start + m, dtype=np.int32), per), keys ^ noise)
-    fi.nbytes  # noqa: B018 - builds the tables
-    return time.process_time() - t
+    fi._owners, fi._starts = [], []
+    for t in range(fi.tables):
+        parts = _SyntheticParts(list(zip(suite_keys[t], suite_owners, strict=True)), pool_keys, len(index.keys), pictures, per, seed, t)
+        owners, starts = _bucket_sort(parts, fi.bits, total)
+        fi._owners.append(owners)
+        fi._starts.append(starts)
+    fi._pending_keys, fi._pending_owners = [[] for _ in range(fi.tables)], []
+    fi._size = total
+    fi._pictures.update(range(len(index.keys), len(index.keys) + pictures))
+    return time.process_time() - t0
 
 
 class Found:
@@ -210,7 +246,7 @@ def scale(args, queries: list, keys: list[str], fps: list[Fingerprint], pos: dic
         for bits in [None if b == "auto" else int(b) for b in args.bits.split(",")]:
             for size in (int(x) for x in args.scales.split(",")):
                 index = _index(keys, fps, n, bits, tables)
-                build = _pad(index, pool, size, n, np.random.default_rng(args.seed + 71)) if size else 0.0
+                build = _pad(index, pool, size, n, args.seed + 71) if size else 0.0
                 fi = index._feature_index
                 recall, p50, misses = _recall_table(found, index, sample)
                 # the former layout: every stored descriptor (400) in 10 tables with its key and sort order, plus its owner
