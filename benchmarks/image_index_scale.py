@@ -307,9 +307,16 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--families", default="", help="only these families in the scale runs")
     p.add_argument("--every", type=int, default=1, help="every n-th query in the scale runs")
     p.add_argument("--pool", type=int, default=30, help="streets and dead-leaves scenes whose descriptors seed the synthetic pictures")
+    p.add_argument("--limits", default="",
+                   help="descriptor candidates per feature set: whole plain, mirrored, embedded plain, mirrored (default: ImageIndex's)")
     p.add_argument("--match", action="store_true", help="run every query through ImageIndex.match (first --configs value)")
     p.add_argument("--json", default=None)
     args = p.parse_args(argv)
+    if args.limits:
+        import narratrace.images.index as image_index
+
+        (image_index.MAX_CANDIDATES, image_index.MIRROR_CANDIDATES,
+         image_index.REGION_CANDIDATES, image_index.REGION_MIRROR_CANDIDATES) = (int(x) for x in args.limits.split(","))
     t = time.process_time()
     queries = _queries(args)
     keys, fps, pos = _stored(args)

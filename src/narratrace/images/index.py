@@ -90,6 +90,11 @@ MAX_CANDIDATES = 20
 MIRROR_CANDIDATES = 10
 REGION_CANDIDATES = 10
 REGION_MIRROR_CANDIDATES = 5
+# Above LARGE_INDEX pictures with features each feature set proposes LARGE_INDEX_FACTOR
+# times as many: among 100k pictures (benchmarks/image_index_scale.py) chance votes pushed
+# the originals of 4 of 18 two-combined queries out of the usual limits, 1 with twice them.
+LARGE_INDEX = 10_000
+LARGE_INDEX_FACTOR = 2
 
 # View pairs compared for two pictures: (query view, stored view) where one of them is the
 # full picture (a crop of one is the other's centre) or both have the same scale (a small
@@ -449,9 +454,10 @@ class ImageIndex:
         """
         brute = len(self._features) <= FEATURE_BRUTE_FORCE_BELOW
         everything = set(self._features)
-        sets = [(query.plain, False, None, MAX_CANDIDATES), (query.mirrored, True, None, MIRROR_CANDIDATES)]
+        k = LARGE_INDEX_FACTOR if len(self._feature_index) > LARGE_INDEX else 1
+        sets = [(query.plain, False, None, k * MAX_CANDIDATES), (query.mirrored, True, None, k * MIRROR_CANDIDATES)]
         for r in query.regions:
-            sets += [(r.plain, False, r.box, REGION_CANDIDATES), (r.mirrored, True, r.box, REGION_MIRROR_CANDIDATES)]
+            sets += [(r.plain, False, r.box, k * REGION_CANDIDATES), (r.mirrored, True, r.box, k * REGION_MIRROR_CANDIDATES)]
         views = []
         for features, mirrored, box, limit in sets:
             if features is None or len(features) < MIN_INLIERS:
