@@ -185,6 +185,21 @@ def test_image_index_matches_partial_copies_with_evidence(monkeypatch) -> None:
     assert d["verification"]["stored_region"][2] == pytest.approx(264 / 480, abs=0.06)
 
 
+def test_a_large_index_proposes_more_candidates(monkeypatch, stored) -> None:
+    import narratrace.images.index as index_mod
+
+    monkeypatch.setattr(index_mod, "FEATURE_BRUTE_FORCE_BELOW", 0)
+    monkeypatch.setattr(index_mod, "MAX_CANDIDATES", 1)
+    idx = ImageIndex()
+    for k, f in enumerate(stored):
+        idx.add(f"p{k}", fingerprint_image(Image.new("RGB", (64, 48), (k, 0, 0)), features=False), f)
+    q = query_features(_decoded(scene(503, SIZE)))
+    small = idx._views(q)[0].candidates
+    monkeypatch.setattr(index_mod, "LARGE_INDEX", len(stored) - 1)
+    large = idx._views(q)[0].candidates
+    assert len(small) == 1 and len(large) == index_mod.LARGE_INDEX_FACTOR and small < large
+
+
 def test_hash_only_near_duplicates_still_match_without_features() -> None:
     im = scene(800, SIZE)
     idx = ImageIndex()
