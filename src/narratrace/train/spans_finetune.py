@@ -177,14 +177,16 @@ def semeval_split(tok: E5Tokenizer, articles) -> SpanSplit:
 
 
 def ptc_split(tok: E5Tokenizer, articles) -> tuple[SpanSplit, dict]:
-    """Units of PTC articles read with names masked (as the pipeline reads them), and the masks."""
+    """Units of PTC articles read with names masked (as the pipeline reads them), words
+    labelled by the gold spans, and the masks (gold spans stay in the original offsets)."""
     from narratrace.analyze.techniques.data import paragraph_offsets
 
     units, texts, gold, masks = [], {}, {}, {}
     for art in articles:
         mask, paras = neutral_units(art.text, [(s, e, "en") for _, s, e in paragraph_offsets(art.text)])
         texts[art.id], gold[art.id], masks[art.id] = mask.neutral_text, art.si_spans, mask
-        units += token_units(tok, art.id, "en", mask.neutral_text, [(s, e) for s, e, _ in paras], [])
+        neutral_gold = [(mask.to_neutral(s), mask.to_neutral(e, end=True)) for s, e in art.si_spans]
+        units += token_units(tok, art.id, "en", mask.neutral_text, [(s, e) for s, e, _ in paras], neutral_gold)
     return SpanSplit(units, texts, gold, []), masks
 
 
@@ -213,10 +215,15 @@ def split_states(work: Path, name: str, split: SpanSplit, bert, tok: E5Tokenizer
     return LowerStates(states, np.zeros(0))
 
 
-def best_threshold(split: SpanSplit, probs: list[np.ndarray]) -> tuple[float, float]:
-    """The threshold of :data:`SPAN_THRESHOLDS` with the best SI F1 on ``split``, and that F1."""
-    return max(((si_prf(split.gold, predicted_spans(split.texts, split.units, probs, t))[2], float(t))
-                for t in SPAN_THRESHOLDS), key=lambda ft: (ft[0], -abs(ft[1] - 0.5)))[::-1]
+def best_threshold(split: SpanSplit, probs: list[np.ndarray], masks: dict | None = None) -> tuple[float, float]:
+    """The threshold of :data:`SPAN_THRESHOLDS` with the best SI F1 on ``split``, and that F1
+    (``masks``: a PTC split, scored in the original offsets)."""
+    def f1_at(t: float) -> float:
+        if masks is not None:
+            return ptc_si(split, masks, probs, t)[2]
+        return si_prf(split.gold, predicted_spans(split.texts, split.units, probs, t))[2]
+
+    return max(((f1_at(float(t)), float(t)) for t in SPAN_THRESHOLDS), key=lambda ft: (ft[0], -abs(ft[1] - 0.5)))[::-1]
 
 
 def si_per_language(split: SpanSplit, probs: list[np.ndarray], threshold: float) -> dict[str, float]:
@@ -237,19 +244,30 @@ def ptc_si(split: SpanSplit, masks: dict, probs: list[np.ndarray], threshold: fl
     return si_prf(split.gold, original)
 
 
-def finetune(data: Path, work: Path, *, cut: int, epochs: int, lr: float, seed: int = SEED) -> dict:
-    """Fine-tune layers ``cut..11`` + a token head; per-epoch tune SI, PTC dev and SemEval dev SI."""
+def finetune(data: Path, work: Path, *, cut: int, epochs: int, lr: float, seed: int = SEED,
+             train_on: str = "semeval") -> dict:
+    """Fine-tune layers ``cut..11`` + a token head; per-epoch tune SI, PTC dev and SemEval dev SI.
+
+    ``train_on``: ``semeval`` (SemEval-2023 spans, six languages, as the linear tagger) or
+    ``ptc`` (PTC train, English, the annotation PTC dev is scored against); either way a
+    fifth of the training articles tunes the epoch and the threshold.
+    """
     torch.manual_seed(seed)
     work.mkdir(parents=True, exist_ok=True)
     train, dev, ptc_dir = load_corpus(data)
     f = E5File()
     tok = E5Tokenizer(f.vocab, f.config.max_positions)
     bert = load_bert(f)
-    splits = {
-        "fit": semeval_split(tok, [a for a in train if not _in_tune(a.lang, a.id)]),
-        "tune": semeval_split(tok, [a for a in train if _in_tune(a.lang, a.id)]),
-        "dev": semeval_split(tok, [masked_article(a) for a in dev]),
-    }
+    splits = {"dev": semeval_split(tok, [masked_article(a) for a in dev])}
+    tune_masks = None
+    if train_on == "ptc":
+        ptc_train = load_ptc(ptc_dir / "train")
+        splits["ptc-fit"], _ = ptc_split(tok, [a for a in ptc_train if not _in_tune("ptc", a.id)])
+        splits["ptc-tune"], tune_masks = ptc_split(tok, [a for a in ptc_train if _in_tune("ptc", a.id)])
+    else:
+        splits["fit"] = semeval_split(tok, [a for a in train if not _in_tune(a.lang, a.id)])
+        splits["tune"] = semeval_split(tok, [a for a in train if _in_tune(a.lang, a.id)])
+    fit, tune = ("ptc-fit", "ptc-tune") if train_on == "ptc" else ("fit", "tune")
     ptc, masks = ptc_split(tok, load_ptc(ptc_dir / "dev"))
     states = {name: split_states(work, name, split, bert, tok, cut) for name, split in splits.items()}
     states["ptc"] = split_states(work, "ptc-dev", ptc, bert, tok, cut)
@@ -257,18 +275,19 @@ def finetune(data: Path, work: Path, *, cut: int, epochs: int, lr: float, seed: 
     del bert
 
     def score(epoch_model: TokenTagger) -> dict:
-        threshold, f1 = best_threshold(splits["tune"], word_proba(epoch_model, splits["tune"].units, states["tune"]))
+        probs = word_proba(epoch_model, splits[tune].units, states[tune])
+        threshold, f1 = best_threshold(splits[tune], probs, tune_masks)
         return {"tune_si_f1": round(f1, 4), "threshold": threshold}
 
-    tag = f"spans-cut{cut}-s{seed}"
-    history = train_epochs(model, states["fit"], token_loss(splits["fit"].units), work=work, tag=tag,
+    tag = f"spans-{train_on}-cut{cut}-s{seed}" if train_on != "semeval" else f"spans-cut{cut}-s{seed}"
+    history = train_epochs(model, states[fit], token_loss(splits[fit].units), work=work, tag=tag,
                            epochs=epochs, lr=lr, seed=seed, score=score)
     best = max(history, key=lambda h: (h["tune_si_f1"], -h["epoch"]))
     model.load_state_dict(torch.load(work / f"epoch{best['epoch']}-{tag}.pt"))
     p, r, f1 = ptc_si(ptc, masks, word_proba(model, ptc.units, states["ptc"]), best["threshold"])
     dev_si = si_per_language(splits["dev"], word_proba(model, splits["dev"].units, states["dev"]), best["threshold"])
-    return {"cut": cut, "lr": lr, "seed": seed, "history": history, "trained": time.strftime("%Y-%m-%d"),
-            "chosen_epoch": best["epoch"], "threshold": best["threshold"],
+    return {"cut": cut, "lr": lr, "seed": seed, "train_on": train_on, "history": history,
+            "trained": time.strftime("%Y-%m-%d"), "chosen_epoch": best["epoch"], "threshold": best["threshold"],
             "ptc_dev": {"si_p": round(p, 4), "si_r": round(r, 4), "si_f1": round(f1, 4)},
             "semeval_dev_si_f1": dev_si}
 
@@ -282,10 +301,12 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--epochs", type=int, default=2)
     p.add_argument("--lr", type=float, default=5e-5)
     p.add_argument("--seed", type=int, default=SEED)
+    p.add_argument("--train-on", choices=("semeval", "ptc"), default="semeval",
+                   help="span annotations to train on: SemEval-2023 (six languages) or PTC train (English)")
     a = p.parse_args(argv)
     torch.set_num_threads(1)
-    result = finetune(a.data, a.work, cut=a.cut, epochs=a.epochs, lr=a.lr, seed=a.seed)
-    (a.work / f"result-spans-cut{a.cut}-s{a.seed}.json").write_text(json.dumps(result, indent=1))
+    result = finetune(a.data, a.work, cut=a.cut, epochs=a.epochs, lr=a.lr, seed=a.seed, train_on=a.train_on)
+    (a.work / f"result-spans-{a.train_on}-cut{a.cut}-s{a.seed}.json").write_text(json.dumps(result, indent=1))
     print(json.dumps(result))
 
 
