@@ -309,6 +309,7 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--pool", type=int, default=30, help="streets and dead-leaves scenes whose descriptors seed the synthetic pictures")
     p.add_argument("--limits", default="",
                    help="descriptor candidates per feature set: whole plain, mirrored, embedded plain, mirrored (default: ImageIndex's)")
+    p.add_argument("--idf-power", type=float, default=None, help="vote weight hits**-power (default: the index's IDF_POWER)")
     p.add_argument("--match", action="store_true", help="run every query through ImageIndex.match (first --configs value)")
     p.add_argument("--json", default=None)
     args = p.parse_args(argv)
@@ -317,6 +318,10 @@ def main(argv: list[str] | None = None) -> dict:
 
         (image_index.MAX_CANDIDATES, image_index.MIRROR_CANDIDATES,
          image_index.REGION_CANDIDATES, image_index.REGION_MIRROR_CANDIDATES) = (int(x) for x in args.limits.split(","))
+    if args.idf_power is not None:
+        import narratrace.images.feature_index as feature_index
+
+        feature_index.IDF_POWER = args.idf_power
     t = time.process_time()
     queries = _queries(args)
     keys, fps, pos = _stored(args)

@@ -6,7 +6,7 @@ strongest spread over the picture (:func:`indexed_subset`), are filed in the can
 index. Each is filed under :data:`LSH_TABLES` keys of :data:`LSH_BITS` sampled bits
 (bit-sampling LSH for Hamming space); a stored picture gets one vote per query descriptor
 that shares a key with one of its indexed descriptors, weighted down when that query
-descriptor hits many pictures (IDF-like). The best-voted pictures are verified with all
+descriptor hits many pictures (by the square root of their number, :data:`IDF_POWER`). The best-voted pictures are verified with all
 their stored descriptors (:func:`~narratrace.images.local_features.verify`).
 
 Memory: a table is the owners of its descriptors sorted by key (4 bytes each) and the
@@ -62,6 +62,13 @@ MAX_BUCKET_FACTOR = 40
 # sets its own limits per set) and the votes a candidate needs.
 MAX_CANDIDATES = 30
 MIN_VOTES = 3
+# A query descriptor hitting h pictures gives each a vote of weight h**-IDF_POWER: one
+# that hits many (UI text, lettering, flat patches, common corners) says less. 1 (a vote
+# split among the pictures) let a few rare chance hits outrank an original's many shared
+# ones among 100k pictures (benchmarks/image_index_scale.py: original in the top 10 for
+# .925 of the hard families' queries, .981 first); 0.5 put it in the top 10 for all and
+# first for .981, and kept the suite's recall (0.25 lost a two-combined query there).
+IDF_POWER = 0.5
 
 
 def _lsh_positions() -> np.ndarray:
@@ -232,7 +239,7 @@ class FeatureIndex:
         """``(picture, votes)`` of the best-scored pictures for any of the query descriptor sets.
 
         A picture's score sums its votes, each divided by the number of pictures that query
-        descriptor hit; at least ``min_votes`` votes are needed.
+        descriptor hit to the power :data:`IDF_POWER`; at least ``min_votes`` votes are needed.
         """
         self._build()
         if not self._size:
@@ -246,7 +253,7 @@ class FeatureIndex:
         _, q_index, q_hits = np.unique(pairs >> 32, return_inverse=True, return_counts=True)
         # a query descriptor that hits many pictures (UI text, sign lettering, flat patches)
         # says little: its vote is split among them, like IDF
-        weight = 1.0 / q_hits[q_index]
+        weight = q_hits[q_index].astype(float) ** -IDF_POWER
         pictures, inverse, votes = np.unique(owner, return_inverse=True, return_counts=True)
         score = np.bincount(inverse, weights=weight)
         keep = votes >= min_votes
