@@ -104,26 +104,34 @@ shipped = pytest.mark.skipif(not (models_dir() / MODEL_PATH).is_file(), reason="
 
 
 @shipped
-def test_shipped_head_swapped_names_change_no_label() -> None:
-    """The stage masks names before the head reads them: swapping names changes no label."""
+def test_shipped_head_reads_masked_names_so_swaps_change_no_score() -> None:
+    """The stage masks names before the head reads them: swapping names changes no score."""
     head = load_paragraph_head()
     left = ("Minister Tomas Varkel warned that Ostravia would never bow to the cowards of Lunmark, "
             "and every true patriot knows it.")
-    right = left.replace("Tomas Varkel", "Dario Pellin").replace("Ostravia", "Lunmark").replace("of Lunmark", "of Ostravia")
-    from narratrace.analyze.techniques.predict import get_model
-
-    for text in (left, right):
-        assert score_paragraphs(get_model(), text, [(0, len(text), "en")], name="encoder").proba.shape == (1, len(TECHNIQUES))
-    labels = [_paragraph_labels_masked(t, head) for t in (left, right)]
-    assert labels[0] == labels[1]
+    right = left.replace("Tomas Varkel", "Dario Pellin").replace("Ostravia", "Kelmora").replace("Lunmark", "Vashen")
+    (l_labels, l_proba), (r_labels, r_proba) = (_paragraph_labels_masked(t, head) for t in (left, right))
+    assert l_labels == r_labels
+    np.testing.assert_allclose(l_proba, r_proba, atol=1e-6)
 
 
-def _paragraph_labels_masked(text: str, head: EncoderHead) -> list[str]:
+@shipped
+def test_shipped_head_scores_loaded_prose_above_plain_reporting() -> None:
+    head = load_paragraph_head()
+    loaded = "These traitors and their lying puppets will destroy everything our grandfathers fought for!"
+    plain = "The committee will publish its annual report on water quality in March."
+    (loaded_labels, loaded_p), (plain_labels, plain_p) = (_paragraph_labels_masked(t, head) for t in (loaded, plain))
+    assert loaded_p.max() > plain_p.max()
+    assert len(loaded_labels) > len(plain_labels)
+
+
+def _paragraph_labels_masked(text: str, head: EncoderHead) -> tuple[list[str], np.ndarray]:
     from narratrace.text.names import neutral_units
 
     mask, units = neutral_units(text, [(0, len(text), "en")])
     s, e, _ = units[0]
-    return head_labels(head, head.predict_proba([mask.neutral_text[s:e].strip()]), ["en"])[0]
+    proba = head.predict_proba([mask.neutral_text[s:e].strip()])
+    return head_labels(head, proba, ["en"])[0], proba[0]
 
 
 def test_eval_reads_the_encoder_head(tiny_head, tmp_path) -> None:
