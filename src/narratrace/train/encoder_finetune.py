@@ -288,16 +288,23 @@ def export(work: Path, result: dict, out: Path, frozen: dict[str, float]) -> Non
     (out.parent / "MODEL_CARD.md").write_text(render_model_card("checkworthiness_finetuned", context), encoding="utf-8")
 
 
+def run_arguments(description: str, data_help: str, *, epochs: int, lr: float,
+                  work_help: str = "cache and checkpoint folder") -> argparse.ArgumentParser:
+    """The command-line options every fine-tuning run shares (data, work, cut, epochs, lr, seed)."""
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--data", type=Path, required=True, help=data_help)
+    p.add_argument("--work", type=Path, required=True, help=work_help)
+    p.add_argument("--cut", type=int, default=8, help="layers below this stay frozen (0-11)")
+    p.add_argument("--epochs", type=int, default=epochs)
+    p.add_argument("--lr", type=float, default=lr)
+    p.add_argument("--seed", type=int, default=SEED)
+    return p
+
+
 def main(argv: list[str] | None = None) -> None:
     """Command line of the experiment (prints one JSON line per epoch, then the result)."""
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--data", type=Path, required=True, help="the checkthat2024-checkworthiness folder")
-    p.add_argument("--work", type=Path, required=True, help="cache and checkpoint folder")
+    p = run_arguments(__doc__.split("\n\n")[0], "the checkthat2024-checkworthiness folder", epochs=3, lr=3e-5)
     p.add_argument("--train-size", type=int, default=3000)
-    p.add_argument("--cut", type=int, default=8, help="layers below this stay frozen (0-11)")
-    p.add_argument("--epochs", type=int, default=3)
-    p.add_argument("--lr", type=float, default=3e-5)
-    p.add_argument("--seed", type=int, default=SEED)
     p.add_argument("--out", type=Path, help="write the chosen epoch as a head file (+ MODEL_CARD.md beside it)")
     p.add_argument("--frozen", type=float, nargs=2, metavar=("DEV", "DEV_TEST"), default=(0.9342, 0.8229),
                    help="the frozen head's F1 for the model card's comparison")

@@ -20,7 +20,6 @@ Run::
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from dataclasses import dataclass
@@ -41,6 +40,7 @@ from narratrace.train.encoder_finetune import (
     layer_tensors,
     lower_states,
     predict,
+    run_arguments,
     train_epochs,
 )
 from narratrace.train.persuasion import (
@@ -175,13 +175,8 @@ def export(work: Path, result: dict, out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Command line of the experiment (one JSON line per epoch, then the result)."""
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--data", type=Path, required=True, help="folder holding semeval2023-task3/ and semeval2020-task11-ptc/")
-    p.add_argument("--work", type=Path, required=True, help="cache and checkpoint folder")
-    p.add_argument("--cut", type=int, default=8, help="layers below this stay frozen (0-11)")
-    p.add_argument("--epochs", type=int, default=3)
-    p.add_argument("--lr", type=float, default=5e-5)
-    p.add_argument("--seed", type=int, default=SEED)
+    p = run_arguments(__doc__.split("\n\n")[0], "folder holding semeval2023-task3/ and semeval2020-task11-ptc/",
+                      epochs=2, lr=5e-5)
     p.add_argument("--out", type=Path, help="write the chosen epoch as a head file (+ MODEL_CARD.md beside it)")
     a = p.parse_args(argv)
     torch.set_num_threads(1)

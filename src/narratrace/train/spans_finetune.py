@@ -24,7 +24,6 @@ Run::
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import time
@@ -47,6 +46,7 @@ from narratrace.train.encoder_finetune import (
     TopLayers,
     _run_layers,
     batch_tensors,
+    run_arguments,
     train_epochs,
     window_states,
 )
@@ -294,13 +294,8 @@ def finetune(data: Path, work: Path, *, cut: int, epochs: int, lr: float, seed: 
 
 def main(argv: list[str] | None = None) -> None:
     """Command line of the experiment (one JSON line per epoch, then the result)."""
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--data", type=Path, required=True, help="folder holding semeval2023-task3/ and semeval2020-task11-ptc/")
-    p.add_argument("--work", type=Path, required=True, help="cache and checkpoint folder (the paragraph fine-tune's, to reuse its states)")
-    p.add_argument("--cut", type=int, default=8, help="layers below this stay frozen (0-11)")
-    p.add_argument("--epochs", type=int, default=2)
-    p.add_argument("--lr", type=float, default=5e-5)
-    p.add_argument("--seed", type=int, default=SEED)
+    p = run_arguments(__doc__.split("\n\n")[0], "folder holding semeval2023-task3/ and semeval2020-task11-ptc/",
+                      epochs=1, lr=5e-5, work_help="cache and checkpoint folder (the paragraph fine-tune's, to reuse its states)")
     p.add_argument("--train-on", choices=("semeval", "ptc"), default="semeval",
                    help="span annotations to train on: SemEval-2023 (six languages) or PTC train (English)")
     a = p.parse_args(argv)
