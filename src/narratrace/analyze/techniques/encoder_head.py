@@ -25,7 +25,12 @@ from pathlib import Path
 
 import numpy as np
 
-from narratrace.analyze.techniques.taxonomy import SUPPORTED_LANGS, TECHNIQUES
+from narratrace.analyze.techniques.taxonomy import (
+    SUPPORTED_LANGS,
+    TECHNIQUES,
+    labels_above,
+    language_rows,
+)
 from narratrace.config import models_dir
 from narratrace.encoder.head import EncoderHead
 from narratrace.errors import ModelError
@@ -48,13 +53,6 @@ def load_paragraph_head(path: str | None = None) -> EncoderHead:
     return head
 
 
-def thresholds_for(head: EncoderHead, langs: list[str]) -> np.ndarray:
-    """``[len(langs), techniques]`` thresholds, a language outside the six reading the first row."""
-    return np.asarray([head.threshold[SUPPORTED_LANGS.index(lang) if lang in SUPPORTED_LANGS else 0]
-                       for lang in langs]).reshape(len(langs), len(TECHNIQUES))
-
-
 def head_labels(head: EncoderHead, proba: np.ndarray, langs: list[str]) -> list[list[str]]:
     """Technique names above each language's thresholds, per row of ``proba``."""
-    return [[TECHNIQUES[j] for j in np.flatnonzero(row >= thr)]
-            for row, thr in zip(proba, thresholds_for(head, langs), strict=True)]
+    return labels_above(proba, language_rows(head.threshold, langs))

@@ -41,7 +41,12 @@ from narratrace.analyze.techniques.features import (
     token_features,
     tokenize,
 )
-from narratrace.analyze.techniques.taxonomy import SUPPORTED_LANGS, TECHNIQUES
+from narratrace.analyze.techniques.taxonomy import (
+    SUPPORTED_LANGS,
+    TECHNIQUES,
+    labels_above,
+    language_rows,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -161,11 +166,7 @@ class ParagraphModel:
 
     def labels(self, proba: np.ndarray, langs: list[str]) -> list[list[str]]:
         """Technique names above the language's thresholds, per row of ``proba``."""
-        out = []
-        for row, lang in zip(proba, langs, strict=True):
-            thr = self.thresholds_[SUPPORTED_LANGS.index(lang) if lang in SUPPORTED_LANGS else 0]
-            out.append([TECHNIQUES[j] for j in np.flatnonzero(row >= thr)])
-        return out
+        return labels_above(proba, language_rows(self.thresholds_, langs))
 
     def _matrix(self, texts: list[str], dense: np.ndarray) -> sp.csr_matrix:
         return sp.hstack(

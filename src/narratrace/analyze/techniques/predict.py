@@ -29,7 +29,13 @@ from narratrace.analyze.techniques.model import (
     span_inputs,
     tag_units,
 )
-from narratrace.analyze.techniques.taxonomy import PTC_LABELS, SUPPORTED_LANGS, TECHNIQUES, TO_PTC
+from narratrace.analyze.techniques.taxonomy import (
+    PTC_LABELS,
+    TECHNIQUES,
+    TO_PTC,
+    labels_above,
+    language_rows,
+)
 from narratrace.config import env_name, models_dir, settings
 from narratrace.errors import ModelError
 from narratrace.model import TechniqueSpan
@@ -134,18 +140,14 @@ def score_paragraphs(
     langs = [lang for _, _, lang in paragraphs]
     linear = paragraph_proba(model, text, paragraphs)
     if (name or persuasion_model_name()) == "encoder" and paragraphs:
-        from narratrace.analyze.techniques.encoder_head import (
-            head_labels,
-            load_paragraph_head,
-            thresholds_for,
-        )
+        from narratrace.analyze.techniques.encoder_head import load_paragraph_head
 
         head = load_paragraph_head()
-        proba = head.predict_proba([text[s:e].strip() for s, e, _ in paragraphs])
-        return ParagraphScores(proba, head_labels(head, proba, langs), thresholds_for(head, langs), linear)
-    thresholds = np.asarray([model.paragraphs.thresholds_[SUPPORTED_LANGS.index(lg) if lg in SUPPORTED_LANGS else 0]
-                             for lg in langs]).reshape(len(langs), len(TECHNIQUES))
-    return ParagraphScores(linear, model.paragraphs.labels(linear, langs), thresholds, linear)
+        proba, table = head.predict_proba([text[s:e].strip() for s, e, _ in paragraphs]), head.threshold
+    else:
+        proba, table = linear, model.paragraphs.thresholds_
+    thresholds = language_rows(table, langs)
+    return ParagraphScores(proba, labels_above(proba, thresholds), thresholds, linear)
 
 
 def paragraph_labels(model: PersuasionModel, proba: np.ndarray, langs: list[str]) -> list[list[str]]:

@@ -16,6 +16,8 @@ Examples
 
 from __future__ import annotations
 
+import numpy as np
+
 # (technique, family, one-line meaning shown in reasons)
 _TAXONOMY: tuple[tuple[str, str, str], ...] = (
     ("Name_Calling-Labeling", "attack_on_reputation", "a label that makes the target look bad or ridiculous instead of arguing"),
@@ -114,3 +116,15 @@ TO_PTC: dict[str, str | None] = {
 
 # Languages the shipped model was trained on.
 SUPPORTED_LANGS: tuple[str, ...] = ("en", "de", "ru", "fr", "it", "pl")
+
+
+def language_rows(table: np.ndarray, langs: list[str]) -> np.ndarray:
+    """Each language's row of a ``(languages, techniques)`` table, ``[len(langs), techniques]``;
+    a language outside the six reads the first row."""
+    return np.asarray([table[SUPPORTED_LANGS.index(lang) if lang in SUPPORTED_LANGS else 0]
+                       for lang in langs]).reshape(len(langs), len(TECHNIQUES))
+
+
+def labels_above(proba: np.ndarray, thresholds: np.ndarray) -> list[list[str]]:
+    """Technique names at or above their threshold, per row of ``proba`` and ``thresholds``."""
+    return [[TECHNIQUES[j] for j in np.flatnonzero(row >= thr)] for row, thr in zip(proba, thresholds, strict=True)]
