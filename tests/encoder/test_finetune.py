@@ -58,3 +58,13 @@ def test_the_numpy_runtime_reads_a_fine_tuned_head_as_torch_does(tmp_path):
     with torch.inference_mode():
         expected = torch.sigmoid(top(*batch_tensors(states, np.arange(len(TEXTS))))).numpy()
     np.testing.assert_allclose(head.predict_proba(TEXTS), expected, atol=2e-3)  # float16 weights
+
+
+def test_lower_states_survive_save_and_load(tmp_path):
+    from narratrace.train.encoder_finetune import LowerStates, load_states, save_states
+
+    states = [np.arange(6, dtype=np.float16).reshape(2, 3), np.ones((4, 3), np.float16)]
+    save_states(tmp_path / "s.npz", LowerStates(states, np.array([1, 0])))
+    back = load_states(tmp_path / "s.npz")
+    assert [s.tolist() for s in back.states] == [s.tolist() for s in states] and back.labels.tolist() == [1, 0]
+    assert not list(tmp_path.glob("*.tmp.npz"))

@@ -158,18 +158,29 @@ def _best_threshold(y: np.ndarray, prob: np.ndarray) -> tuple[float, float]:
     return max((_f1(list(y), (prob >= t).astype(int)), t) for t in THRESHOLDS)
 
 
+def save_states(path: Path, data: LowerStates) -> None:
+    """Write lower states and their labels to ``path`` (``.npz``), atomically: a run cut short
+    leaves no half-written cache."""
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, *data.states, labels=data.labels)
+    tmp.replace(path)
+
+
+def load_states(path: Path) -> LowerStates:
+    """Lower states written by :func:`save_states`."""
+    with np.load(path) as z:
+        n = sum(name.startswith("arr_") for name in z.files)
+        return LowerStates([z[f"arr_{i}"] for i in range(n)], z["labels"] if "labels" in z.files else np.zeros(0))
+
+
 def _load_split(work: Path, name: str, texts: list[str], labels: list[int], bert, tok, cut: int) -> LowerStates:
     """Lower states of one split, cached in ``work`` (computed once; resumable runs reuse them)."""
     path = work / f"lower-{name}-cut{cut}.npz"
     if not path.exists():
         from narratrace.analyze.claims.checkworthiness import clean
 
-        states = lower_states(bert, tok, [clean(t) for t in _neutral(texts)], cut)
-        np.savez(path.with_suffix(".tmp.npz"), *states, labels=np.asarray(labels))
-        path.with_suffix(".tmp.npz").replace(path)
-    with np.load(path) as z:
-        n = len(z.files) - 1
-        return LowerStates([z[f"arr_{i}"] for i in range(n)], z["labels"])
+        save_states(path, LowerStates(lower_states(bert, tok, [clean(t) for t in _neutral(texts)], cut), np.asarray(labels)))
+    return load_states(path)
 
 
 def label_loss(loss_fn: torch.nn.Module, labels: np.ndarray):

@@ -38,9 +38,11 @@ from narratrace.train.encoder_finetune import (
     TopLayers,
     label_loss,
     layer_tensors,
+    load_states,
     lower_states,
     predict,
     run_arguments,
+    save_states,
     train_epochs,
 )
 from narratrace.train.persuasion import (
@@ -91,13 +93,9 @@ def _states(work: Path, name: str, split: ParagraphSplit, bert, tok, cut: int) -
     path = work / f"lower-{name}-cut{cut}.npz"
     if not path.exists():
         t0 = time.time()
-        states = lower_states(bert, tok, split.texts, cut)
-        np.savez(path.with_suffix(".tmp.npz"), *states, labels=split.labels)
-        path.with_suffix(".tmp.npz").replace(path)
+        save_states(path, LowerStates(lower_states(bert, tok, split.texts, cut), split.labels))
         print(f"{name}: {len(split.texts)} paragraphs, lower states in {time.time() - t0:.0f}s", flush=True)
-    with np.load(path) as z:
-        n = len(z.files) - 1
-        return LowerStates([z[f"arr_{i}"] for i in range(n)], z["labels"])
+    return load_states(path)
 
 
 def per_language_micro(proba: np.ndarray, y: np.ndarray, langs: list[str], thresholds: np.ndarray) -> dict[str, float]:

@@ -46,7 +46,9 @@ from narratrace.train.encoder_finetune import (
     TopLayers,
     _run_layers,
     batch_tensors,
+    load_states,
     run_arguments,
+    save_states,
     train_epochs,
     window_states,
 )
@@ -195,8 +197,7 @@ def split_states(work: Path, name: str, split: SpanSplit, bert, tok: E5Tokenizer
     are these units' windows token for token, computed here for the others (and cached)."""
     path = work / f"lower-spans-{name}-cut{cut}.npz"
     if path.exists():
-        with np.load(path) as z:
-            return LowerStates([z[f"arr_{i}"] for i in range(len(z.files))], np.zeros(0))
+        return load_states(path)
     cached = work / f"lower-{name}-cut{cut}.npz"
     states: list[np.ndarray | None] = [None] * len(split.units)
     if cached.exists() and split.paragraph_texts:
@@ -210,9 +211,9 @@ def split_states(work: Path, name: str, split: SpanSplit, bert, tok: E5Tokenizer
     for i, st in zip(todo, window_states(bert, [split.units[i].window for i in todo], tok.vocab.pad, cut), strict=True):
         states[i] = st
     print(f"{name}: {len(split.units)} paragraphs, {len(todo)} computed in {time.time() - t0:.0f}s", flush=True)
-    np.savez(path.with_suffix(".tmp.npz"), *states)
-    path.with_suffix(".tmp.npz").replace(path)
-    return LowerStates(states, np.zeros(0))
+    data = LowerStates(states, np.zeros(0))
+    save_states(path, data)
+    return data
 
 
 def best_threshold(split: SpanSplit, probs: list[np.ndarray], masks: dict | None = None) -> tuple[float, float]:
